@@ -1,0 +1,136 @@
+"""The command line: parse → load → derive → render → write. No logic of its own.
+
+Heavy imports (SymPy, Rich) happen inside the commands, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from . import __version__
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+
+class DefaultGroup(click.Group):
+    """A group that runs ``run`` when the first argument is not a command name."""
+
+    default_command = "run"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        if first is None or (
+            first not in self.commands and first not in ("-h", "--help", "--version")
+        ):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@contextmanager
+def user_errors(debug: bool = False) -> Iterator[None]:
+    """Turn every failure into one line on stderr and an exit code; never a traceback."""
+    from .scenario import ScenarioError
+
+    try:
+        yield
+    except ScenarioError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: that is not an error. Point stdout at devnull so
+        # that Python's own flush at exit does not raise a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            traceback.print_exc()
+        click.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}). This is a bug in "
+            "backprop-walkthrough; please report it with your scenario file and command"
+            + ("" if debug else " (--debug shows the traceback)") + ".",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL_ERROR)
+
+
+@click.group(cls=DefaultGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="backprop-walkthrough",
+                      message="%(prog)s %(version)s")
+def cli() -> None:
+    """Print a complete, worked derivation of backpropagation with real numbers.
+
+    Without a command, runs `run` with the given arguments: the classic example by default.
+
+    \b
+    Examples:
+      backprop-walkthrough                        # the classic 2-2-2 example (mazur)
+      backprop-walkthrough notes --digits 6       # another built-in scenario
+      backprop-walkthrough my-net.yaml --format json
+    """
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("scenario", default="mazur", metavar="[SCENARIO]")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: the walkthrough; json: every number at full precision.")
+@click.option("--digits", type=click.IntRange(1, 15), default=9, show_default=True,
+              help="Decimals shown in text output (computation always uses full precision).")
+@click.option("--h", "h", type=click.FloatRange(0, 0.1, min_open=True), default=1e-6,
+              show_default=True, help="The nudge of the shake check (E(p+h) − E(p−h)) / 2h.")
+@click.option("--hidden-uses-updated-weights", is_flag=True,
+              help="Compute the hidden-layer gradients with the already-updated output weights, "
+                   "as the classic post's early code did (reproduces its 0.291027924).")
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+def run(scenario: str, output_format: str, digits: int, h: float,
+        hidden_uses_updated_weights: bool, debug: bool) -> None:
+    """Work through one step of backpropagation for SCENARIO (default: mazur).
+
+    SCENARIO is a built-in name (mazur, notes) or the path of a YAML scenario file.
+    Shows the network, the forward pass, the error, every gradient by the chain rule
+    with its numerical "shake" check, and the updated parameters.
+
+    \b
+    Examples:
+      backprop-walkthrough run
+      backprop-walkthrough run notes --digits 6
+      backprop-walkthrough run mazur --hidden-uses-updated-weights
+      backprop-walkthrough run my-net.yaml --format json > walkthrough.json
+    """
+    with user_errors(debug):
+        from .derive import derive
+        from .scenario import load_scenario
+
+        walkthrough = derive(load_scenario(scenario), h=h,
+                             hidden_uses_updated_weights=hidden_uses_updated_weights)
+        if output_format == "json":
+            from .render.json import render_json
+
+            sys.stdout.write(render_json(walkthrough))
+            sys.stdout.flush()
+            return
+        from rich.console import Console
+
+        from .render.terminal import render_terminal
+
+        render_terminal(walkthrough, Console(highlight=False), digits)
+        sys.stdout.flush()
+
+
+def main() -> None:
+    cli(prog_name="backprop-walkthrough")

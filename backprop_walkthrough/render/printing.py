@@ -1,0 +1,79 @@
+"""SymPy printers for one-line text: symbolic forms and the same forms with numbers put in.
+
+The substituted form of a formula is the formula printed with each leaf replaced by its number,
+so it always has exactly the structure of the symbolic form above it (no re-ordering, no
+simplification). ``order="none"`` keeps the order in which the engine built each expression.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import sympy as sp
+from sympy.printing.str import StrPrinter
+
+# Typography for the terminal: products with a middle dot, true minus signs, small powers.
+_TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", "−"))
+
+
+def format_value(value: float, digits: int | None) -> str:
+    """A computed value: ``digits`` decimals, or full precision when ``digits`` is None.
+
+    Values too small to keep four significant digits at that many decimals switch to
+    scientific notation, so a tiny gradient never prints as 0.000000000.
+    """
+    if digits is None:
+        return repr(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value != 0 and abs(value) < 10.0 ** (3 - digits):
+        return f"{value:.{max(digits - 3, 2)}e}"
+    return f"{value:.{digits}f}"
+
+
+def format_operand(value: float, digits: int | None) -> str:
+    """A number put into a formula: like a value, without trailing zeros (0.15, 0.75136507)."""
+    text = format_value(value, digits)
+    if digits is None or "e" in text or "." not in text:
+        return text
+    return text.rstrip("0").rstrip(".")
+
+
+class TextPrinter(StrPrinter):
+    """``sstr`` with ∂ for derivatives, σ for the sigmoid, optional numbers for leaves."""
+
+    def __init__(self, substitutions: Mapping[sp.Basic, float] | None = None,
+                 digits: int | None = 9) -> None:
+        super().__init__({"order": "none"})
+        self.substitutions = substitutions or {}
+        self.digits = digits
+
+    def _number(self, expr: sp.Basic) -> str | None:
+        if expr not in self.substitutions:
+            return None
+        text = format_operand(self.substitutions[expr], self.digits)
+        return f"({text})" if text.startswith("-") else text
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return self._number(expr) or super()._print_Symbol(expr)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        number = self._number(expr)
+        if number is not None:
+            return number
+        (variable, _count), = expr.variable_count
+        return f"∂{self._print(expr.expr)}/∂{self._print(variable)}"
+
+    def _print_sigmoid(self, expr: sp.Function) -> str:
+        return f"σ({self._print(expr.args[0])})"
+
+
+def to_text(expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None,
+            digits: int | None = 9, typographic: bool = True) -> str:
+    """One line of text for ``expr``; with ``substitutions``, its numbers put in."""
+    text = TextPrinter(substitutions, digits).doprint(expr)
+    if typographic:
+        for old, new in _TEXT_REPLACEMENTS:
+            text = text.replace(old, new)
+    return text

@@ -1,0 +1,289 @@
+"""The walkthrough in a terminal, with Rich: one renderable per step type.
+
+:class:`TerminalView` is a Rich renderable (``console.print(TerminalView(walkthrough))``). Piped,
+or with ``NO_COLOR``, Rich drops the colours and the same content comes out as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..walkthrough import (
+    Chain,
+    Comparison,
+    Gradient,
+    Note,
+    Overview,
+    Section,
+    Shake,
+    Step,
+    Sum,
+    Term,
+    Update,
+    Walkthrough,
+)
+from .drawing import draw_network
+from .printing import format_operand, format_value, to_text
+
+LABEL = "bold cyan"
+VALUE = "bold green"
+NUMBERS = "yellow"
+DIM = "dim"
+
+
+class TerminalView:
+    """Renders a :class:`Walkthrough` section by section."""
+
+    def __init__(self, walkthrough: Walkthrough, digits: int = 9) -> None:
+        self.walkthrough = walkthrough
+        self.digits = digits
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        w = self.walkthrough
+        title = Text(f"Backpropagation, step by step — {w.scenario.name}", style="bold")
+        if w.scenario.description:
+            title.append(f"\n{w.scenario.description}", style="italic")
+        yield Panel(title, expand=False)
+        for section in w.sections:
+            yield from self.section(section)
+
+    def section(self, section: Section) -> Iterator[RenderableType]:
+        yield Text()
+        yield Rule(Text(section.title, style="bold magenta"), align="left")
+        if section.intro:
+            yield Text(section.intro, style="italic")
+        if section.kind == "published":
+            yield self.comparisons([s for s in section.steps if isinstance(s, Comparison)])
+            return
+        if section.kind == "update":
+            updates = [s for s in section.steps if isinstance(s, Update)]
+            for step in section.steps:
+                if isinstance(step, Note):
+                    yield self.note(step.text)
+            yield self.updates(updates)
+            for step in section.steps:
+                if isinstance(step, Term):
+                    yield Text()
+                    yield from self.step(step)
+            return
+        for step in section.steps:
+            yield from self.step(step)
+
+    # dispatch on the step type -----------------------------------------------------------
+
+    def step(self, step: Step) -> Iterator[RenderableType]:
+        if isinstance(step, Overview):
+            yield from self.overview(step)
+        elif isinstance(step, Term):
+            yield self.definition(step)
+            yield from self.notes_for([step.key])
+        elif isinstance(step, Gradient):
+            yield Text()
+            yield from self.gradient(step)
+        elif isinstance(step, (Chain, Sum)):
+            yield from self.derivation(step)
+        elif isinstance(step, Note):
+            yield self.note(step.text)
+        elif isinstance(step, Update):
+            yield self.updates([step])
+        elif isinstance(step, Comparison):
+            yield self.comparisons([step])
+        else:  # pragma: no cover - the meta-test checks every step type is handled
+            raise TypeError(f"no terminal rendering for {type(step).__name__}")
+
+    # numbers and formulas ------------------------------------------------------------------
+
+    def value(self, value: float) -> str:
+        return format_value(value, self.digits).replace("-", "−")
+
+    def operand(self, value: float) -> str:
+        return format_operand(value, self.digits).replace("-", "−")
+
+    def parenthesised(self, value: float) -> str:
+        """A value inside a product or sum: negative ones in parentheses."""
+        text = self.value(value)
+        return f"({text})" if value < 0 else text
+
+    def text(self, expr, substitutions=None) -> str:  # noqa: ANN001 - sympy objects
+        return to_text(expr, substitutions, self.digits)
+
+    # the network ---------------------------------------------------------------------------
+
+    def overview(self, step: Overview) -> Iterator[RenderableType]:
+        s = step.scenario
+        params = Table(title="Parameters", title_justify="left", show_edge=False)
+        params.add_column("name", style=LABEL)
+        params.add_column("connection")
+        params.add_column("value", justify="right", style=NUMBERS)
+        for w in s.weights:
+            params.add_row(w.name, f"{w.source} → {w.target}", self.operand(w.value))
+        for b in s.biases:
+            shared = " (shared)" if len(b.targets) > 1 else ""
+            params.add_row(b.name, f"1 → {', '.join(b.targets)}{shared}", self.operand(b.value))
+
+        data = Table(title="Data", title_justify="left", show_edge=False)
+        data.add_column("", style=LABEL)
+        data.add_column("value", justify="right", style=NUMBERS)
+        for name, value in s.inputs.items():
+            data.add_row(f"input {name}", self.operand(value))
+        for name, value in s.targets.items():
+            data.add_row(f"target_{name}", self.operand(value))
+        data.add_row("learning rate η", self.operand(s.learning_rate))
+        data.add_row("loss", s.loss.replace("_", " "))
+        data.add_row("update biases", "yes" if s.update_biases else "no")
+
+        layout = Table.grid(padding=(0, 4))
+        layout.add_row(params, data)
+        yield layout
+        yield Text()
+        yield Text(draw_network(s))
+        for function, definition in step.activations:
+            yield Text()
+            yield Text.assemble(
+                (self.text(function), LABEL), " = ", self.text(definition),
+                ("   (activation of ", DIM), (", ".join(
+                    f"layer {i}" for i, layer in enumerate(s.layers) if layer.activation
+                ), DIM), (")", DIM),
+            )
+
+    # formulas: label = symbolic = substituted = value ------------------------------------
+
+    def definition(self, term: Term) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", style=LABEL)
+        grid.add_column()
+        grid.add_column()
+        label = self.text(term.label)
+        grid.add_row(label, "=", self.text(term.expr))
+        grid.add_row("", "=", Text(self.text(term.expr, term.substitutions), style=NUMBERS))
+        grid.add_row("", "=", Text(self.value(term.value), style=VALUE))
+        return grid
+
+    def factor_table(self, factors: Iterable[Term]) -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(justify="right", style=LABEL)
+        for _ in range(3):
+            table.add_column()
+            table.add_column()
+        table.columns[-1].justify = "right"
+        for f in factors:
+            symbolic = Text("(from above)", style=DIM) if f.reference else Text(self.text(f.expr))
+            table.add_row(
+                self.text(f.label), "=", symbolic,
+                "=", Text(self.text(f.expr, f.substitutions), style=NUMBERS),
+                "=", Text(self.value(f.value), style=VALUE),
+            )
+        return table
+
+    def chain_lines(self, chain: Chain) -> Iterator[RenderableType]:
+        label = self.text(chain.label)
+        via = f" (via {chain.via})" if chain.via else ""
+        yield Text.assemble(
+            (label, LABEL), (via, LABEL), " = ", " × ".join(self.text(f.label) for f in chain.factors),
+        )
+        yield Padding(self.factor_table(chain.factors), (0, 0, 0, 2))
+        yield Text.assemble(
+            (label, LABEL), (via, LABEL), " = ",
+            (" × ".join(self.parenthesised(f.value) for f in chain.factors), NUMBERS),
+            " = ", (self.value(chain.value), VALUE),
+        )
+        yield from self.notes_for([chain.key] + [f.key for f in chain.factors if not f.reference])
+
+    def derivation(self, step: Chain | Sum) -> Iterator[RenderableType]:
+        if isinstance(step, Chain):
+            yield from self.chain_lines(step)
+            return
+        label = self.text(step.label)
+        yield Text.assemble(
+            (label, LABEL), " = ", " + ".join(
+                self.text(t.label) + (f" (via {t.via})" if t.via else "") for t in step.terms
+            )
+        )
+        for term in step.terms:
+            yield Padding(Group(*self.chain_lines(term)), (0, 0, 0, 4))
+        sums = " + ".join(self.parenthesised(t.value) for t in step.terms)
+        yield Text.assemble(
+            (label, LABEL), " = ", (sums, NUMBERS), " = ", (self.value(step.value), VALUE)
+        )
+        yield from self.notes_for([step.key])
+
+    def gradient(self, step: Gradient) -> Iterator[RenderableType]:
+        yield from self.derivation(step.derivation)
+        if step.shake is not None:
+            yield self.shake(step.shake)
+
+    def shake(self, shake: Shake) -> Padding:
+        """The central difference, with E_total at full precision so the quotient checks out."""
+        p = shake.wrt
+        mark = ("✓ agrees", "bold green") if shake.agrees else ("✗ does not agree", "bold red")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold")
+        grid.add_column(justify="right")
+        grid.add_column()
+        grid.add_column()
+        grid.add_row("shake it", f"E_total({p} + h)", "=", Text(f"{shake.plus:.15f}", style=NUMBERS))
+        grid.add_row(Text(f"h = {shake.h:g}", style=DIM), f"E_total({p} − h)", "=",
+                     Text(f"{shake.minus:.15f}", style=NUMBERS))
+        grid.add_row("", "(difference) / 2h", "=", Text.assemble(
+            (self.value(shake.numeric), VALUE),
+            (f"   derived − shaken = {shake.difference:.1e}  ".replace("-", "−"), DIM), mark,
+        ))
+        return Padding(grid, (0, 0, 0, 2))
+
+    # notes, updates, comparisons --------------------------------------------------------
+
+    def note(self, text: str) -> Panel:
+        return Panel(Text(text), title="note", title_align="left", border_style="yellow",
+                     expand=False)
+
+    def notes_for(self, keys: Iterable[str]) -> Iterator[RenderableType]:
+        for key in dict.fromkeys(keys):
+            comparison = self.walkthrough.comparison(key)
+            if comparison is None or comparison.agrees:
+                continue
+            text = (
+                f"The published source prints {comparison.published:.{comparison.decimals}f} "
+                f"for {key}; computed: {self.value(comparison.computed)}."
+            )
+            if comparison.why:
+                text += f" Why: {comparison.why}"
+            yield self.note(text)
+
+    def updates(self, updates: list[Update]) -> Table:
+        table = Table(show_edge=False)
+        table.add_column("parameter", style=LABEL)
+        table.add_column("p − η·∂E_total/∂p")
+        table.add_column("new value", justify="right", style=VALUE)
+        for u in updates:
+            if u.applied:
+                grad = self.operand(u.gradient)
+                grad = f"({grad})" if u.gradient < 0 else grad
+                formula = f"{self.operand(u.old)} − {self.operand(u.learning_rate)}·{grad}"
+            else:
+                formula = f"kept at {self.operand(u.old)} (∂E_total/∂{u.parameter} = {self.value(u.gradient)})"
+            table.add_row(u.parameter + "⁺", Text(formula, style=NUMBERS), self.value(u.new))
+        notes = [n for u in updates for n in self.notes_for([f"new {u.parameter}"])]
+        return Group(table, *notes) if notes else table  # type: ignore[return-value]
+
+    def comparisons(self, comparisons: list[Comparison]) -> Table:
+        table = Table(show_edge=False)
+        table.add_column("figure", style=LABEL)
+        table.add_column("published", justify="right")
+        table.add_column("computed", justify="right", style=VALUE)
+        table.add_column("")
+        for c in comparisons:
+            mark = Text("✓ agrees", style="green") if c.agrees else Text("✗ differs (see the note above)", style="red")
+            table.add_row(c.key, f"{c.published:.{c.decimals}f}".replace("-", "−"),
+                          self.value(c.computed), mark)
+        return table
+
+
+def render_terminal(walkthrough: Walkthrough, console: Console, digits: int = 9) -> None:
+    console.print(TerminalView(walkthrough, digits))

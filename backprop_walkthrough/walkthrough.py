@@ -1,0 +1,156 @@
+"""The derivation as plain data: sections → steps → terms. No formatting lives here.
+
+Every renderer (terminal, JSON, …) reads only these objects, dispatching on the step type, so a
+new output format never touches the engine. Formulas are SymPy expressions; each :class:`Term`
+carries its symbolic form, the numbers put into it (its substituted form is that expression
+printed with those numbers) and its value at full float precision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Union
+
+import sympy as sp
+
+from .scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Term:
+    """``label = expr`` evaluated: e.g. ∂out_o1/∂net_o1 = out_o1·(1 − out_o1) = 0.186815602."""
+
+    label: sp.Expr  # a Symbol (net_h1) or an unevaluated Derivative (∂net_o1/∂w5)
+    expr: sp.Expr  # the symbolic form, as SymPy derived it
+    substitutions: Mapping[sp.Basic, float]  # leaf of expr → the number put in its place
+    value: float
+    key: str  # a stable name for the figure: "net_h1", "dout_o1/dnet_o1", …
+    reference: bool = False  # expr is an earlier result used by its name
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A chain-rule product: label = factor × factor × …"""
+
+    label: sp.Derivative
+    factors: tuple[Term, ...]
+    value: float
+    key: str
+    via: str | None = None  # for one term of a sum: the neuron this path goes through
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A derivative that adds one chain per path: ∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + …"""
+
+    label: sp.Derivative
+    terms: tuple[Chain, ...]
+    value: float
+    key: str
+
+
+@dataclass(frozen=True)
+class Shake:
+    """The numerical check (E(p+h) − E(p−h)) / 2h beside a symbolic derivative."""
+
+    wrt: str
+    h: float
+    plus: float  # E_total with the quantity nudged up by h
+    minus: float
+    symbolic: float
+
+    @property
+    def numeric(self) -> float:
+        return (self.plus - self.minus) / (2 * self.h)
+
+    @property
+    def difference(self) -> float:
+        return self.symbolic - self.numeric
+
+    @property
+    def agrees(self) -> bool:
+        """Within what a central difference can resolve: O(h²) plus rounding ~1e-16/h."""
+        tolerance = 10 * self.h**2 * max(1.0, abs(self.symbolic)) + 1e-14 * (1 + abs(self.plus)) / self.h
+        return abs(self.difference) <= tolerance
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """∂E_total/∂(parameter or output), its derivation and its shake check."""
+
+    wrt: str
+    derivation: Chain | Sum
+    shake: Shake | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """parameter⁺ = parameter − η·∂E_total/∂parameter (or kept, when not updated)."""
+
+    parameter: str
+    old: float
+    gradient: float
+    learning_rate: float
+    new: float
+    applied: bool
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A figure printed by the scenario's source next to what the engine computed."""
+
+    key: str
+    published: float
+    decimals: int
+    computed: float
+    why: str = ""
+
+    @property
+    def agrees(self) -> bool:
+        return round(self.computed, self.decimals) == round(self.published, self.decimals)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The network itself: the renderer reads the scenario's layers, parameters and data."""
+
+    scenario: Scenario
+    activations: tuple[tuple[sp.Expr, sp.Expr], ...]  # (σ(x), 1/(1 + e^−x)) per activation used
+
+
+Step = Union[Overview, Term, Chain, Sum, Gradient, Update, Note, Comparison]
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str  # network, forward, error, gradients, biases, update, published
+    title: str
+    steps: tuple[Step, ...]
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Walkthrough:
+    """One full forward pass, backward pass and update of a scenario."""
+
+    scenario: Scenario
+    sections: tuple[Section, ...]
+    forward: Mapping[str, float]  # net_h1, out_h1, … for every non-input neuron
+    errors: Mapping[str, float]  # E_o1, …, E_total
+    gradients: Mapping[str, float]  # parameter → ∂E_total/∂parameter
+    numeric_gradients: Mapping[str, float]  # parameter → central difference
+    updated: Mapping[str, float]  # parameter → value after one step
+    E_total_after: float  # noqa: N815 - the name learners know
+    figures: Mapping[str, float]  # every keyed number of the derivation
+    comparisons: tuple[Comparison, ...] = ()
+    h: float = 1e-6
+    hidden_uses_updated_weights: bool = False
+
+    def comparison(self, key: str) -> Comparison | None:
+        return next((c for c in self.comparisons if c.key == key), None)
