@@ -15,14 +15,14 @@ __version__ = "0.1.0"
 __all__ = ["Scenario", "ScenarioError", "Walkthrough", "__version__", "derive", "load_scenario"]
 
 if TYPE_CHECKING:
-    from .derive import derive
+    from .derivation import derive
     from .scenario import Scenario, ScenarioError, load_scenario
     from .walkthrough import Walkthrough
 
 
 def __getattr__(name: str) -> Any:
     if name == "derive":
-        from .derive import derive
+        from .derivation import derive
 
         return derive
     if name in ("Scenario", "ScenarioError", "load_scenario"):

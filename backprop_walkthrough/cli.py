@@ -63,15 +63,17 @@ def user_errors(debug: bool = False) -> Iterator[None]:
         click.echo(
             f"error: internal error ({type(exc).__name__}: {exc}). This is a bug in "
             "backprop-walkthrough; please report it with your scenario file and command"
-            + ("" if debug else " (--debug shows the traceback)") + ".",
+            + ("" if debug else " (--debug shows the traceback)")
+            + ".",
             err=True,
         )
         sys.exit(EXIT_INTERNAL_ERROR)
 
 
 @click.group(cls=DefaultGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "--version", prog_name="backprop-walkthrough",
-                      message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", prog_name="backprop-walkthrough", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """Print a complete, worked derivation of backpropagation with real numbers.
 
@@ -87,18 +89,44 @@ def cli() -> None:
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("scenario", default="mazur", metavar="[SCENARIO]")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text: the walkthrough; json: every number at full precision.")
-@click.option("--digits", type=click.IntRange(1, 15), default=9, show_default=True,
-              help="Decimals shown in text output (computation always uses full precision).")
-@click.option("--h", "h", type=click.FloatRange(0, 0.1, min_open=True), default=1e-6,
-              show_default=True, help="The nudge of the shake check (E(p+h) − E(p−h)) / 2h.")
-@click.option("--hidden-uses-updated-weights", is_flag=True,
-              help="Compute the hidden-layer gradients with the already-updated output weights, "
-                   "as the classic post's early code did (reproduces its 0.291027924).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: the walkthrough; json: every number at full precision.",
+)
+@click.option(
+    "--digits",
+    type=click.IntRange(1, 15),
+    default=9,
+    show_default=True,
+    help="Decimals shown in text output (computation always uses full precision).",
+)
+@click.option(
+    "--h",
+    "h",
+    type=click.FloatRange(0, 0.1, min_open=True),
+    default=1e-6,
+    show_default=True,
+    help="The nudge of the shake check (E(p+h) − E(p−h)) / 2h.",
+)
+@click.option(
+    "--hidden-uses-updated-weights",
+    is_flag=True,
+    help="Compute the hidden-layer gradients with the already-updated output weights, "
+    "as the classic post's early code did (reproduces its 0.291027924).",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
-def run(scenario: str, output_format: str, digits: int, h: float,
-        hidden_uses_updated_weights: bool, debug: bool) -> None:
+def run(
+    scenario: str,
+    output_format: str,
+    digits: int,
+    h: float,
+    hidden_uses_updated_weights: bool,
+    debug: bool,
+) -> None:
     """Work through one step of backpropagation for SCENARIO (default: mazur).
 
     SCENARIO is a built-in name (mazur, notes) or the path of a YAML scenario file.
@@ -113,11 +141,12 @@ def run(scenario: str, output_format: str, digits: int, h: float,
       backprop-walkthrough run my-net.yaml --format json > walkthrough.json
     """
     with user_errors(debug):
-        from .derive import derive
+        from .derivation import derive
         from .scenario import load_scenario
 
-        walkthrough = derive(load_scenario(scenario), h=h,
-                             hidden_uses_updated_weights=hidden_uses_updated_weights)
+        walkthrough = derive(
+            load_scenario(scenario), h=h, hidden_uses_updated_weights=hidden_uses_updated_weights
+        )
         if output_format == "json":
             from .render.json import render_json
 

@@ -51,8 +51,10 @@ def evaluate(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float:
     return function(*args)
 
 
-def parameter_values(network: Network, overrides: Mapping[str, float] | None = None,
-                     ) -> dict[sp.Basic, float]:
+def parameter_values(
+    network: Network,
+    overrides: Mapping[str, float] | None = None,
+) -> dict[sp.Basic, float]:
     """Inputs, targets and parameters of the scenario as symbol → value."""
     scenario = network.scenario
     values: dict[sp.Basic, float] = {}
@@ -67,8 +69,11 @@ def parameter_values(network: Network, overrides: Mapping[str, float] | None = N
     return values
 
 
-def forward(network: Network, values: Mapping[sp.Basic, float],
-            fixed: Mapping[sp.Basic, float] | None = None) -> dict[sp.Basic, float]:
+def forward(
+    network: Network,
+    values: Mapping[sp.Basic, float],
+    fixed: Mapping[sp.Basic, float] | None = None,
+) -> dict[sp.Basic, float]:
     """Every net, out and error value, given inputs, targets and parameters.
 
     ``fixed`` pins some outputs to given values (the shake of ∂E_total/∂out_h1 nudges out_h1

@@ -93,9 +93,7 @@ def build_network(scenario: Scenario) -> Network:
     for index, layer in enumerate(scenario.layers[1:], start=1):
         activation = ACTIVATION_FUNCTIONS[layer.activation or ""]
         for name in layer.neurons:
-            terms = [
-                sp.Mul(params[w], outs[src], evaluate=False) for w, src in incoming[name]
-            ]
+            terms = [sp.Mul(params[w], outs[src], evaluate=False) for w, src in incoming[name]]
             bias = bias_of.get(name)
             if bias is not None:
                 # b·1: the bias is a weight on a constant input of 1, as the textbook writes it.
@@ -124,7 +122,9 @@ def build_network(scenario: Scenario) -> Network:
         for n in layers[-1]
     }
     errors = {n: error_symbol(n) for n in layers[-1]}
-    total_expr = sp.Add(*errors.values(), evaluate=False) if len(errors) > 1 else errors[layers[-1][0]]
+    total_expr = (
+        sp.Add(*errors.values(), evaluate=False) if len(errors) > 1 else errors[layers[-1][0]]
+    )
     return Network(
         scenario=scenario,
         layers=layers,

@@ -37,8 +37,17 @@ MAX_PARAMETERS = 20_000
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}\Z")
 _TOP_KEYS = (
-    "name", "description", "layers", "weights", "biases", "inputs", "targets", "loss",
-    "learning_rate", "update_biases", "published",
+    "name",
+    "description",
+    "layers",
+    "weights",
+    "biases",
+    "inputs",
+    "targets",
+    "loss",
+    "learning_rate",
+    "update_biases",
+    "published",
 )
 _REQUIRED = ("layers", "weights", "inputs", "targets", "learning_rate")
 
@@ -228,8 +237,9 @@ class _Checker:
             raise self.fail(path, f"expected {what}, got {_describe(value)}")
         return value
 
-    def keys(self, data: dict, path: tuple[str, ...], allowed: tuple[str, ...],
-             required: tuple[str, ...]) -> None:
+    def keys(
+        self, data: dict, path: tuple[str, ...], allowed: tuple[str, ...], required: tuple[str, ...]
+    ) -> None:
         for key in data:
             if key not in allowed:
                 raise self.fail(
@@ -300,12 +310,23 @@ class _Checker:
             )
         update_biases = root.get("update_biases", False)
         if not isinstance(update_biases, bool):
-            raise self.fail(("update_biases",), f"expected true or false, got {_describe(update_biases)}")
+            raise self.fail(
+                ("update_biases",), f"expected true or false, got {_describe(update_biases)}"
+            )
         published = self.published(root.get("published", {}))
         return Scenario(
-            name=name, description=description, layers=layers, weights=weights, biases=biases,
-            inputs=inputs, targets=targets, loss=loss, learning_rate=rate,
-            update_biases=update_biases, published=published, source=self.source,
+            name=name,
+            description=description,
+            layers=layers,
+            weights=weights,
+            biases=biases,
+            inputs=inputs,
+            targets=targets,
+            loss=loss,
+            learning_rate=rate,
+            update_biases=update_biases,
+            published=published,
+            source=self.source,
         )
 
     def layers(self, value: Any) -> tuple[Layer, ...]:
@@ -353,13 +374,12 @@ class _Checker:
         if not isinstance(value, str):
             raise self.fail(path, f"expected a neuron name, got {_describe(value)}")
         if value not in neuron_layer:
-            raise self.fail(
-                path, f"unknown neuron {value!r}{_did_you_mean(value, neuron_layer)}"
-            )
+            raise self.fail(path, f"unknown neuron {value!r}{_did_you_mean(value, neuron_layer)}")
         return value
 
-    def weights(self, value: Any, layers: tuple[Layer, ...],
-                neuron_layer: dict[str, int]) -> tuple[Weight, ...]:
+    def weights(
+        self, value: Any, layers: tuple[Layer, ...], neuron_layer: dict[str, int]
+    ) -> tuple[Weight, ...]:
         data = self.mapping(value, ("weights",), "a mapping of weight names")
         if len(data) > MAX_PARAMETERS:
             raise self.fail(("weights",), f"more than {MAX_PARAMETERS:,} weights")
@@ -383,11 +403,14 @@ class _Checker:
                     path, f"{source} → {target} already has weight {connections[(source, target)]}"
                 )
             connections[(source, target)] = name
-            weights.append(Weight(name, source, target, self.number(spec["value"], path + ("value",))))
+            weights.append(
+                Weight(name, source, target, self.number(spec["value"], path + ("value",)))
+            )
         return tuple(weights)
 
-    def biases(self, value: Any, layers: tuple[Layer, ...],
-               neuron_layer: dict[str, int]) -> tuple[Bias, ...]:
+    def biases(
+        self, value: Any, layers: tuple[Layer, ...], neuron_layer: dict[str, int]
+    ) -> tuple[Bias, ...]:
         data = self.mapping(value, ("biases",), "a mapping of bias names")
         biases: list[Bias] = []
         fed_by: dict[str, str] = {}
@@ -414,13 +437,16 @@ class _Checker:
             biases.append(Bias(name, tuple(checked), self.number(spec["value"], path + ("value",))))
         return tuple(biases)
 
-    def check_names(self, layers: tuple[Layer, ...], weights: tuple[Weight, ...],
-                    biases: tuple[Bias, ...]) -> None:
+    def check_names(
+        self, layers: tuple[Layer, ...], weights: tuple[Weight, ...], biases: tuple[Bias, ...]
+    ) -> None:
         owner: dict[str, str] = {n: "a neuron" for layer in layers for n in layer.neurons}
         for group, params in (("weights", weights), ("biases", biases)):
             for p in params:
                 if p.name in owner:
-                    raise self.fail((group, p.name), f"the name {p.name!r} is already {owner[p.name]}")
+                    raise self.fail(
+                        (group, p.name), f"the name {p.name!r} is already {owner[p.name]}"
+                    )
                 owner[p.name] = "a weight" if group == "weights" else "a bias"
 
     def check_incoming(self, layers: tuple[Layer, ...], weights: tuple[Weight, ...]) -> None:
@@ -433,8 +459,9 @@ class _Checker:
                         f"neuron {neuron!r} has no incoming weight",
                     )
 
-    def values_for(self, value: Any, path: tuple[str, ...], neurons: tuple[str, ...],
-                   what: str) -> dict[str, float]:
+    def values_for(
+        self, value: Any, path: tuple[str, ...], neurons: tuple[str, ...], what: str
+    ) -> dict[str, float]:
         data = self.mapping(value, path, f"a mapping of {what} neuron → number")
         for key in data:
             if key not in neurons:

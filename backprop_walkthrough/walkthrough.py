@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Union
 
 import sympy as sp
 
@@ -71,7 +70,9 @@ class Shake:
     @property
     def agrees(self) -> bool:
         """Within what a central difference can resolve: O(h²) plus rounding ~1e-16/h."""
-        tolerance = 10 * self.h**2 * max(1.0, abs(self.symbolic)) + 1e-14 * (1 + abs(self.plus)) / self.h
+        tolerance = (
+            10 * self.h**2 * max(1.0, abs(self.symbolic)) + 1e-14 * (1 + abs(self.plus)) / self.h
+        )
         return abs(self.difference) <= tolerance
 
 
@@ -124,7 +125,7 @@ class Overview:
     activations: tuple[tuple[sp.Expr, sp.Expr], ...]  # (σ(x), 1/(1 + e^−x)) per activation used
 
 
-Step = Union[Overview, Term, Chain, Sum, Gradient, Update, Note, Comparison]
+Step = Overview | Term | Chain | Sum | Gradient | Update | Note | Comparison
 
 
 @dataclass(frozen=True)

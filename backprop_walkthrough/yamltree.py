@@ -4,11 +4,13 @@ PyYAML's own loaders lose line numbers and silently keep the last of two duplica
 compose the node graph with the safe loader and build the values ourselves. Only the plain YAML
 types are accepted (mapping, sequence, str, int, float, bool, null); any other tag — including
 ``!!python/object`` — is refused, and alias expansion is capped so that a "billion laughs"
-document fails fast instead of eating memory.
+document fails fast instead of eating memory. An unquoted ``1e-3`` is a number (as in YAML 1.2),
+not the text PyYAML's YAML 1.1 rules would make of it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,8 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+# YAML 1.1 (PyYAML) reads an unquoted 1e-3 as text; YAML 1.2 and every user read it as a number.
+_YAML12_FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+\Z")
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -101,6 +105,8 @@ class _Builder:
         assert isinstance(node, ScalarNode)
         if node.tag not in _SCALAR_TAGS:
             raise self._bad_tag(node, path)
+        if node.style is None and node.tag.endswith(":str") and _YAML12_FLOAT.match(node.value):
+            return float(node.value)
         return self.constructor.construct_object(node)
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:

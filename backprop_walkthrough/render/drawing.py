@@ -41,8 +41,16 @@ def _crossing(scenario: Scenario, sources: tuple[str, ...], targets: tuple[str, 
     rows = [
         straight(top, bool(top)),
         diagonal("╲" if has_down else " ", down, "↗" if has_up else " "),
-        " " * 4 + ("╲" if has_down else " ") + " " * (width - 10) + ("╱" if has_up else " ") + " " * 4,
-        " " * 4 + ("╱" if has_up else " ") + " " * (width - 10) + ("╲" if has_down else " ") + " " * 4,
+        " " * 4
+        + ("╲" if has_down else " ")
+        + " " * (width - 10)
+        + ("╱" if has_up else " ")
+        + " " * 4,
+        " " * 4
+        + ("╱" if has_up else " ")
+        + " " * (width - 10)
+        + ("╲" if has_down else " ")
+        + " " * 4,
         diagonal("╱" if has_up else " ", up, "↘" if has_down else " "),
         straight(bottom, bool(bottom)),
     ]
@@ -56,11 +64,13 @@ def draw_network(scenario: Scenario) -> str:
         name_width = max(len(n) for layer in layers for n in layer)
         columns = []
         for index, layer in enumerate(layers):
-            names = [layer[0].ljust(name_width)] + [" " * name_width] * 4 + [layer[1].ljust(name_width)]
+            names = (
+                [layer[0].ljust(name_width)] + [" " * name_width] * 4 + [layer[1].ljust(name_width)]
+            )
             columns.append([" " + n + " " for n in names])
             if index + 1 < len(layers):
                 columns.append(_crossing(scenario, layer, layers[index + 1]))
-        lines = ["".join(parts).rstrip() for parts in zip(*columns)]
+        lines = ["".join(parts).rstrip() for parts in zip(*columns, strict=True)]
     else:
         lines = []
         for index in range(1, len(layers)):
@@ -70,6 +80,8 @@ def draw_network(scenario: Scenario) -> str:
             if index + 1 < len(layers):
                 lines.append("")
     for bias in scenario.biases:
-        lines.append(f"  {_label(bias.name, bias.value)} ──▶ {', '.join(bias.targets)}"
-                     + ("   (shared)" if len(bias.targets) > 1 else ""))
+        lines.append(
+            f"  {_label(bias.name, bias.value)} ──▶ {', '.join(bias.targets)}"
+            + ("   (shared)" if len(bias.targets) > 1 else "")
+        )
     return "\n".join(lines)

@@ -76,8 +76,13 @@ def to_document(w: Walkthrough) -> dict[str, Any]:
         "E_total_after": w.E_total_after,
         "steps": steps,
         "published": [
-            {"figure": c.key, "published": c.published, "computed": c.computed,
-             "agrees": c.agrees, "why": c.why or None}
+            {
+                "figure": c.key,
+                "published": c.published,
+                "computed": c.computed,
+                "agrees": c.agrees,
+                "why": c.why or None,
+            }
             for c in w.comparisons
         ],
     }

@@ -20,14 +20,14 @@ _TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", "−"))
 def format_value(value: float, digits: int | None) -> str:
     """A computed value: ``digits`` decimals, or full precision when ``digits`` is None.
 
-    Values too small to keep four significant digits at that many decimals switch to
+    Values too small to keep three significant digits at that many decimals switch to
     scientific notation, so a tiny gradient never prints as 0.000000000.
     """
     if digits is None:
         return repr(value)
     if not math.isfinite(value):
         return str(value)
-    if value != 0 and abs(value) < 10.0 ** (3 - digits):
+    if value != 0 and abs(value) < 10.0 ** (2 - digits):
         return f"{value:.{max(digits - 3, 2)}e}"
     return f"{value:.{digits}f}"
 
@@ -43,8 +43,9 @@ def format_operand(value: float, digits: int | None) -> str:
 class TextPrinter(StrPrinter):
     """``sstr`` with ∂ for derivatives, σ for the sigmoid, optional numbers for leaves."""
 
-    def __init__(self, substitutions: Mapping[sp.Basic, float] | None = None,
-                 digits: int | None = 9) -> None:
+    def __init__(
+        self, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
+    ) -> None:
         super().__init__({"order": "none"})
         self.substitutions = substitutions or {}
         self.digits = digits
@@ -62,15 +63,19 @@ class TextPrinter(StrPrinter):
         number = self._number(expr)
         if number is not None:
             return number
-        (variable, _count), = expr.variable_count
+        ((variable, _count),) = expr.variable_count
         return f"∂{self._print(expr.expr)}/∂{self._print(variable)}"
 
     def _print_sigmoid(self, expr: sp.Function) -> str:
         return f"σ({self._print(expr.args[0])})"
 
 
-def to_text(expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None,
-            digits: int | None = 9, typographic: bool = True) -> str:
+def to_text(
+    expr: sp.Basic,
+    substitutions: Mapping[sp.Basic, float] | None = None,
+    digits: int | None = 9,
+    typographic: bool = True,
+) -> str:
     """One line of text for ``expr``; with ``substitutions``, its numbers put in."""
     text = TextPrinter(substitutions, digits).doprint(expr)
     if typographic:

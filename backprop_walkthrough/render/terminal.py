@@ -147,10 +147,15 @@ class TerminalView:
         for function, definition in step.activations:
             yield Text()
             yield Text.assemble(
-                (self.text(function), LABEL), " = ", self.text(definition),
-                ("   (activation of ", DIM), (", ".join(
-                    f"layer {i}" for i, layer in enumerate(s.layers) if layer.activation
-                ), DIM), (")", DIM),
+                (self.text(function), LABEL),
+                " = ",
+                self.text(definition),
+                ("   (activation of ", DIM),
+                (
+                    ", ".join(f"layer {i}" for i, layer in enumerate(s.layers) if layer.activation),
+                    DIM,
+                ),
+                (")", DIM),
             )
 
     # formulas: label = symbolic = substituted = value ------------------------------------
@@ -176,9 +181,13 @@ class TerminalView:
         for f in factors:
             symbolic = Text("(from above)", style=DIM) if f.reference else Text(self.text(f.expr))
             table.add_row(
-                self.text(f.label), "=", symbolic,
-                "=", Text(self.text(f.expr, f.substitutions), style=NUMBERS),
-                "=", Text(self.value(f.value), style=VALUE),
+                self.text(f.label),
+                "=",
+                symbolic,
+                "=",
+                Text(self.text(f.expr, f.substitutions), style=NUMBERS),
+                "=",
+                Text(self.value(f.value), style=VALUE),
             )
         return table
 
@@ -186,13 +195,19 @@ class TerminalView:
         label = self.text(chain.label)
         via = f" (via {chain.via})" if chain.via else ""
         yield Text.assemble(
-            (label, LABEL), (via, LABEL), " = ", " × ".join(self.text(f.label) for f in chain.factors),
+            (label, LABEL),
+            (via, LABEL),
+            " = ",
+            " × ".join(self.text(f.label) for f in chain.factors),
         )
         yield Padding(self.factor_table(chain.factors), (0, 0, 0, 2))
         yield Text.assemble(
-            (label, LABEL), (via, LABEL), " = ",
+            (label, LABEL),
+            (via, LABEL),
+            " = ",
             (" × ".join(self.parenthesised(f.value) for f in chain.factors), NUMBERS),
-            " = ", (self.value(chain.value), VALUE),
+            " = ",
+            (self.value(chain.value), VALUE),
         )
         yield from self.notes_for([chain.key] + [f.key for f in chain.factors if not f.reference])
 
@@ -202,9 +217,11 @@ class TerminalView:
             return
         label = self.text(step.label)
         yield Text.assemble(
-            (label, LABEL), " = ", " + ".join(
+            (label, LABEL),
+            " = ",
+            " + ".join(
                 self.text(t.label) + (f" (via {t.via})" if t.via else "") for t in step.terms
-            )
+            ),
         )
         for term in step.terms:
             yield Padding(Group(*self.chain_lines(term)), (0, 0, 0, 4))
@@ -228,20 +245,33 @@ class TerminalView:
         grid.add_column(justify="right")
         grid.add_column()
         grid.add_column()
-        grid.add_row("shake it", f"E_total({p} + h)", "=", Text(f"{shake.plus:.15f}", style=NUMBERS))
-        grid.add_row(Text(f"h = {shake.h:g}", style=DIM), f"E_total({p} − h)", "=",
-                     Text(f"{shake.minus:.15f}", style=NUMBERS))
-        grid.add_row("", "(difference) / 2h", "=", Text.assemble(
-            (self.value(shake.numeric), VALUE),
-            (f"   derived − shaken = {shake.difference:.1e}  ".replace("-", "−"), DIM), mark,
-        ))
+        grid.add_row(
+            "shake it", f"E_total({p} + h)", "=", Text(f"{shake.plus:.15f}", style=NUMBERS)
+        )
+        grid.add_row(
+            Text(f"h = {shake.h:g}", style=DIM),
+            f"E_total({p} − h)",
+            "=",
+            Text(f"{shake.minus:.15f}", style=NUMBERS),
+        )
+        grid.add_row(
+            "",
+            "(difference) / 2h",
+            "=",
+            Text.assemble(
+                (self.value(shake.numeric), VALUE),
+                (f"   derived − shaken = {shake.difference:.1e}  ".replace("-", "−"), DIM),
+                mark,
+            ),
+        )
         return Padding(grid, (0, 0, 0, 2))
 
     # notes, updates, comparisons --------------------------------------------------------
 
     def note(self, text: str) -> Panel:
-        return Panel(Text(text), title="note", title_align="left", border_style="yellow",
-                     expand=False)
+        return Panel(
+            Text(text), title="note", title_align="left", border_style="yellow", expand=False
+        )
 
     def notes_for(self, keys: Iterable[str]) -> Iterator[RenderableType]:
         for key in dict.fromkeys(keys):
@@ -249,8 +279,9 @@ class TerminalView:
             if comparison is None or comparison.agrees:
                 continue
             text = (
-                f"The published source prints {comparison.published:.{comparison.decimals}f} "
-                f"for {key}; computed: {self.value(comparison.computed)}."
+                f"The published source prints "
+                f"{comparison.published:.{comparison.decimals}f} ".replace("-", "−")
+                + f"for {key}; computed: {self.value(comparison.computed)}."
             )
             if comparison.why:
                 text += f" Why: {comparison.why}"
@@ -267,7 +298,8 @@ class TerminalView:
                 grad = f"({grad})" if u.gradient < 0 else grad
                 formula = f"{self.operand(u.old)} − {self.operand(u.learning_rate)}·{grad}"
             else:
-                formula = f"kept at {self.operand(u.old)} (∂E_total/∂{u.parameter} = {self.value(u.gradient)})"
+                gradient = self.value(u.gradient)
+                formula = f"kept at {self.operand(u.old)} (∂E_total/∂{u.parameter} = {gradient})"
             table.add_row(u.parameter + "⁺", Text(formula, style=NUMBERS), self.value(u.new))
         notes = [n for u in updates for n in self.notes_for([f"new {u.parameter}"])]
         return Group(table, *notes) if notes else table  # type: ignore[return-value]
@@ -279,9 +311,17 @@ class TerminalView:
         table.add_column("computed", justify="right", style=VALUE)
         table.add_column("")
         for c in comparisons:
-            mark = Text("✓ agrees", style="green") if c.agrees else Text("✗ differs (see the note above)", style="red")
-            table.add_row(c.key, f"{c.published:.{c.decimals}f}".replace("-", "−"),
-                          self.value(c.computed), mark)
+            mark = (
+                Text("✓ agrees", style="green")
+                if c.agrees
+                else Text("✗ differs (see the note above)", style="red")
+            )
+            table.add_row(
+                c.key,
+                f"{c.published:.{c.decimals}f}".replace("-", "−"),
+                self.value(c.computed),
+                mark,
+            )
         return table
 
 

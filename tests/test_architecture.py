@@ -1,0 +1,56 @@
+"""The layering: the engine knows nothing of rendering; renderers handle every step type."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import typing
+
+from backprop_walkthrough import walkthrough
+
+
+def test_engine_does_not_import_rich():
+    code = (
+        "import sys\nfrom backprop_walkthrough import derive, load_scenario\n"
+        "derive(load_scenario('mazur'))\nprint('rich' in sys.modules, 'click' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "False False", result.stderr
+
+
+def test_every_step_type_is_handled_by_the_terminal_renderer():
+    from rich.console import Console
+
+    from backprop_walkthrough import derive, load_scenario
+    from backprop_walkthrough.render.terminal import TerminalView
+
+    view = TerminalView(derive(load_scenario("mazur")))
+    examples: dict[type, object] = {}
+    for section in view.walkthrough.sections:
+        for step in section.steps:
+            examples.setdefault(type(step), step)
+            derivation = getattr(step, "derivation", None)
+            if derivation is not None:
+                examples.setdefault(type(derivation), derivation)
+                for term in getattr(derivation, "terms", ()):
+                    examples.setdefault(type(term), term)
+    step_types = set(typing.get_args(walkthrough.Step))
+    assert step_types <= set(examples), step_types - set(examples)
+    console = Console(file=io.StringIO(), width=100)
+    for step_type in step_types:
+        for renderable in view.step(examples[step_type]):
+            console.print(renderable)
+    assert console.file.getvalue()
+
+
+def test_engine_modules_contain_no_eval():
+    import pathlib
+
+    package = pathlib.Path(walkthrough.__file__).parent
+    for path in package.rglob("*.py"):
+        text = path.read_text()
+        for forbidden in ("eval(", "exec(", "sympify(", "yaml.load(", "parse_expr("):
+            assert forbidden not in text.replace("evaluate(", ""), f"{forbidden} in {path.name}"

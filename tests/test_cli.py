@@ -1,0 +1,196 @@
+"""The command line, through click's CliRunner and, where it matters, a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from backprop_walkthrough import __version__
+from backprop_walkthrough.cli import cli
+
+from .conftest import SCENARIOS
+
+
+def test_default_run_is_the_classic_walkthrough(runner):
+    result = runner.invoke(cli, [])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for fragment in (
+        "The network",
+        "Forward pass",
+        "The error",
+        "Output-layer weights",
+        "Hidden-layer weights",
+        "Biases",
+        "The update",
+        "shake it",
+        "E_total = ",
+        "0.298371109",
+        "0.082167041",
+        "0.358916480",
+        "0.291027774",
+    ):
+        assert fragment in out, fragment
+    assert "\x1b[" not in out  # not a terminal: plain text, no escape codes
+    # the sections come in the order a learner works through them
+    positions = [
+        out.index(s)
+        for s in (
+            "The network",
+            "Forward pass",
+            "The error",
+            "Output-layer",
+            "Hidden-layer",
+            "Biases",
+            "The update",
+        )
+    ]
+    assert positions == sorted(positions)
+
+
+def test_run_with_a_path_and_a_builtin_name(runner):
+    by_path = runner.invoke(cli, ["run", str(SCENARIOS / "notes.yaml")])
+    by_name = runner.invoke(cli, ["notes"])
+    assert by_path.exit_code == by_name.exit_code == 0
+    assert by_path.output == by_name.output
+    assert "update biases" in by_name.output
+
+
+def test_bad_file_is_one_line_and_exit_2(runner, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("layers: [\n")
+    result = runner.invoke(cli, ["run", str(bad)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}:")
+    assert "Traceback" not in result.output
+
+
+def test_unknown_builtin_lists_the_known_ones(runner):
+    result = runner.invoke(cli, ["mazr"])
+    assert result.exit_code == 2
+    assert "built-in: mazur, notes" in result.stderr and "did you mean 'mazur'" in result.stderr
+
+
+def test_json_output_has_every_key_at_full_precision(runner):
+    result = runner.invoke(cli, ["--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    for key in (
+        "scenario",
+        "forward",
+        "errors",
+        "gradients",
+        "numeric_gradients",
+        "updated",
+        "E_total_after",
+        "steps",
+    ):
+        assert key in doc
+    assert doc["scenario"] == "mazur"
+    assert set(doc["forward"]) == {
+        f"{k}_{n}" for n in ("h1", "h2", "o1", "o2") for k in ("net", "out")
+    }
+    assert set(doc["errors"]) == {"E_o1", "E_o2", "E_total"}
+    assert set(doc["gradients"]) == {f"w{i}" for i in range(1, 9)} | {"b1", "b2"}
+    assert doc["errors"]["E_total"] == 0.2983711087600027  # full double precision
+    assert doc["updated"]["b1"] == 0.35
+    w5 = doc["steps"]["w5"]
+    assert [f["symbolic"] for f in w5["factors"]] == [
+        "out_h1",
+        "out_o1*(1 - out_o1)",
+        "-(target_o1 - out_o1)",
+    ]
+    assert w5["factors"][0]["value"] == doc["forward"]["out_h1"]
+
+
+def test_digits_changes_only_the_display(runner):
+    four = runner.invoke(cli, ["--digits", "4"]).output
+    nine = runner.invoke(cli, []).output
+    assert "= 0.0822\n" in four and "= 0.0822\n" not in nine
+    assert "= 0.082167041\n" in nine and "= 0.082167041\n" not in four
+    assert runner.invoke(cli, ["--digits", "0"]).exit_code == 2
+
+
+def test_h_changes_the_shake(runner):
+    result = runner.invoke(cli, ["--h", "0.001", "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert doc["steps"]["w5"]["shake"]["h"] == 0.001
+    assert runner.invoke(cli, ["--h", "0"]).exit_code == 2
+    assert runner.invoke(cli, ["--h", "abc"]).exit_code == 2
+
+
+def test_hidden_uses_updated_weights_reproduces_the_post(runner):
+    result = runner.invoke(cli, ["--hidden-uses-updated-weights"])
+    assert result.exit_code == 0
+    assert "0.291027924" in result.output
+    assert "does not agree" in result.output  # the shake shows the gradient is not exact
+
+
+def test_help_and_version(runner):
+    for args in (["--help"], ["-h"], ["run", "--help"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0 and "Examples:" in result.output
+    result = runner.invoke(cli, ["--version"])
+    assert result.output.strip() == f"backprop-walkthrough {__version__}"
+
+
+def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_python_dash_m_works():
+    result = _run("-m", "backprop_walkthrough", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["scenario"] == "mazur"
+
+
+def test_help_does_not_import_sympy():
+    code = (
+        "import sys; from backprop_walkthrough.cli import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print('SYMPY' if 'sympy' in sys.modules else 'NO-SYMPY',"
+        " 'RICH' if 'rich' in sys.modules else 'NO-RICH')"
+    )
+    result = _run("-c", code)
+    assert result.stdout.strip().endswith("NO-SYMPY NO-RICH"), result.stdout + result.stderr
+
+
+def test_help_importtime_shows_no_sympy():
+    result = _run("-X", "importtime", "-m", "backprop_walkthrough", "--help")
+    assert result.returncode == 0
+    assert "sympy" not in result.stderr and "click" in result.stderr
+
+
+def test_piped_output_to_a_closed_reader_exits_quietly():
+    process = subprocess.run(
+        f"{sys.executable} -m backprop_walkthrough | head -n 3",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 0
+    assert "Traceback" not in process.stderr and "BrokenPipe" not in process.stderr
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
+def test_no_escape_codes_without_colour(env):
+    result = _run("-m", "backprop_walkthrough", env=env)
+    assert result.returncode == 0 and "\x1b[" not in result.stdout
+
+
+def test_colour_on_a_forced_terminal():
+    result = _run("-m", "backprop_walkthrough", env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[" in result.stdout

@@ -1,0 +1,59 @@
+"""The README's promises: its two commands, its options, its CI script."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from backprop_walkthrough.cli import cli
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+INSTALL_AND_RUN = (
+    "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/backprop-walkthrough"
+)
+TEST_COMMAND = (
+    "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+)
+
+
+def test_readme_has_the_two_commands():
+    assert INSTALL_AND_RUN in README
+    assert TEST_COMMAND in README
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert TEST_COMMAND in script.splitlines()
+    assert "set -euo pipefail" in script
+
+
+def test_every_option_is_in_the_readme():
+    for command in cli.commands.values():
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--") and opt != "--help":
+                    assert f"`{opt}" in README, opt
+
+
+def test_readme_excerpt_matches_the_real_output(runner):
+    output = runner.invoke(cli, [], env={"COLUMNS": "100"}).output
+    excerpt = re.search(r"## What you see.*?```\n(.*?)```", README, re.S).group(1)
+    output_lines = [line.rstrip() for line in output.splitlines()]
+    for line in excerpt.splitlines():
+        if line != "...":
+            assert line.rstrip() in output_lines, line
+
+
+def test_ruff_is_clean():
+    for args in (["check", "."], ["format", "--check", "."]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,293 @@
+"""Loading and validating scenario files: good ones load, bad ones fail with one clear line."""
+
+from __future__ import annotations
+
+import pytest
+
+from backprop_walkthrough.scenario import (
+    Scenario,
+    ScenarioError,
+    builtin_names,
+    load_scenario,
+    parse_scenario,
+)
+
+from .conftest import SCENARIOS
+
+MAZUR = (SCENARIOS / "mazur.yaml").read_text()
+
+
+def test_builtin_scenarios_all_validate():
+    assert {"mazur", "notes"} <= set(builtin_names())
+    for name in builtin_names():
+        scenario = load_scenario(name)
+        assert scenario.name == name
+        assert scenario.description
+
+
+def test_the_issue_file_loads_exactly():
+    s = load_scenario("mazur")
+    assert [layer.neurons for layer in s.layers] == [("i1", "i2"), ("h1", "h2"), ("o1", "o2")]
+    assert [(w.name, w.source, w.target, w.value) for w in s.weights][4] == ("w5", "h1", "o1", 0.40)
+    assert s.biases[1].targets == ("o1", "o2")
+    assert s.learning_rate == 0.5 and s.update_biases is False
+    assert s.loss == "half_squared_error"
+
+
+def _replace(old: str, new: str) -> str:
+    assert old in MAZUR, old
+    return MAZUR.replace(old, new, 1)
+
+
+BAD = [
+    # (id, text, message fragment, field, line)
+    ("not-yaml", "layers: [unclosed", "not valid YAML", "", 1),
+    ("empty", "", "the file is empty", "", None),
+    ("a-list", "- 1\n- 2\n", "expected a mapping of scenario keys", "", None),
+    (
+        "missing-layers",
+        _replace("layers:", "lay_ers:"),
+        "unknown key 'lay_ers'; did you mean 'layers'?",
+        "lay_ers",
+        4,
+    ),
+    (
+        "unknown-key",
+        _replace("learning_rate: 0.5", "learning_rate: 0.5\nlearnig_rate: 0.1"),
+        "did you mean 'learning_rate'?",
+        "learnig_rate",
+        None,
+    ),
+    (
+        "missing-targets",
+        _replace("targets: {o1: 0.01, o2: 0.99}\n", ""),
+        "missing required key 'targets'",
+        "",
+        None,
+    ),
+    (
+        "unknown-neuron",
+        _replace("w5: {from: h1, to: o1", "w5: {from: h3, to: o1"),
+        "unknown neuron 'h3'",
+        "weights.w5.from",
+        15,
+    ),
+    (
+        "no-incoming",
+        _replace("  w8: {from: h2, to: o2, value: 0.55}\n", "").replace(
+            "w7: {from: h1, to: o2", "w7: {from: h1, to: o1"
+        ),
+        "already has weight",
+        "weights.w7",
+        None,
+    ),
+    (
+        "no-incoming-weight",
+        _replace("  w7: {from: h1, to: o2, value: 0.50}\n", "").replace(
+            "  w8: {from: h2, to: o2, value: 0.55}\n", ""
+        ),
+        "neuron 'o2' has no incoming weight",
+        "layers.2.neurons.1",
+        None,
+    ),
+    (
+        "skips-a-layer",
+        _replace("w1: {from: i1, to: h1", "w1: {from: i1, to: o1"),
+        "does not connect a layer to the next one",
+        "weights.w1",
+        11,
+    ),
+    (
+        "text-value",
+        _replace("value: 0.15}", "value: abc}"),
+        "expected a number, got the text 'abc'",
+        "weights.w1.value",
+        11,
+    ),
+    (
+        "quoted-number",
+        _replace("value: 0.15}", "value: '0.15'}"),
+        "write the number without quotes",
+        "weights.w1.value",
+        11,
+    ),
+    (
+        "bool-value",
+        _replace("value: 0.15}", "value: yes}"),
+        "got a boolean (true)",
+        "weights.w1.value",
+        11,
+    ),
+    (
+        "null-value",
+        _replace("value: 0.15}", "value: null}"),
+        "got nothing (null)",
+        "weights.w1.value",
+        11,
+    ),
+    (
+        "nan",
+        _replace("value: 0.15}", "value: .nan}"),
+        "expected a finite number",
+        "weights.w1.value",
+        11,
+    ),
+    ("inf", _replace("i1: 0.05", "i1: .inf"), "expected a finite number", "inputs.i1", None),
+    ("huge", _replace("value: 0.15}", "value: 1e300}"), "too large", "weights.w1.value", 11),
+    (
+        "quoted-exponent",
+        _replace("value: 0.15}", "value: '1e-3'}"),
+        "without quotes",
+        "weights.w1.value",
+        11,
+    ),
+    (
+        "duplicate-key",
+        _replace("  w2: {from: i2", "  w1: {from: i2"),
+        "duplicate key 'w1' (first on line 11)",
+        "weights.w1",
+        12,
+    ),
+    (
+        "duplicate-top-key",
+        MAZUR + "\nlearning_rate: 0.1\n",
+        "duplicate key 'learning_rate'",
+        "learning_rate",
+        None,
+    ),
+    (
+        "bad-activation",
+        _replace("activation: sigmoid", "activation: sigmiod"),
+        "unknown activation 'sigmiod'; did you mean 'sigmoid'?",
+        "layers.1.activation",
+        7,
+    ),
+    (
+        "bad-loss",
+        _replace("loss: half_squared_error", "loss: squared"),
+        "unknown loss 'squared'",
+        "loss",
+        None,
+    ),
+    (
+        "zero-rate",
+        _replace("learning_rate: 0.5", "learning_rate: 0"),
+        "must be above 0",
+        "learning_rate",
+        None,
+    ),
+    (
+        "negative-rate",
+        _replace("learning_rate: 0.5", "learning_rate: -0.5"),
+        "must be above 0",
+        "learning_rate",
+        None,
+    ),
+    (
+        "bias-on-input",
+        _replace("b1: {to: [h1, h2]", "b1: {to: [i1, h2]"),
+        "inputs have no bias",
+        "biases.b1.to.0",
+        None,
+    ),
+    (
+        "target-for-hidden",
+        _replace("targets: {o1: 0.01, o2: 0.99}", "targets: {o1: 0.01, o2: 0.99, h1: 1}"),
+        "'h1' is not an output neuron",
+        "targets.h1",
+        None,
+    ),
+    (
+        "missing-input",
+        _replace("inputs:  {i1: 0.05, i2: 0.10}", "inputs:  {i1: 0.05}"),
+        "missing a value for input neuron 'i2'",
+        "inputs",
+        None,
+    ),
+    (
+        "python-tag",
+        _replace("value: 0.15}", "value: !!python/object/apply:os.system ['true']}"),
+        "is not allowed",
+        "weights.w1.value",
+        11,
+    ),
+    (
+        "bad-neuron-name",
+        _replace("neurons: [h1, h2]", "neurons: [h_1, h2]"),
+        "is not a valid name",
+        "layers.1.neurons.0",
+        None,
+    ),
+    ("name-clash", _replace("b2: {to", "h1: {to"), "already a neuron", "biases.h1", None),
+    (
+        "update-biases-text",
+        _replace("update_biases: false", "update_biases: maybe"),
+        "expected true or false",
+        "update_biases",
+        None,
+    ),
+    (
+        "unknown-published",
+        _replace("net_h1: 0.3775", "net_h9: 0.3775"),
+        "no figure named 'net_h9'",
+        "published.net_h9",
+        None,
+    ),
+    (
+        "alias-bomb",
+        "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+        "e: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
+        "expands to more than",
+        "",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "field", "line"), [b[1:] for b in BAD], ids=[b[0] for b in BAD]
+)
+def test_bad_scenarios_fail_with_one_clear_line(text, fragment, field, line):
+    from backprop_walkthrough import derive
+
+    with pytest.raises(ScenarioError) as info:
+        derive(parse_scenario(text, "bad.yaml"))
+    error = info.value
+    message = str(error)
+    assert "\n" not in message
+    assert message.startswith("bad.yaml")
+    assert fragment in message
+    assert error.field == field
+    if line is not None:
+        assert error.line == line, message
+
+
+def test_files_that_cannot_be_read(tmp_path):
+    with pytest.raises(ScenarioError, match="is a directory"):
+        load_scenario(tmp_path)
+    with pytest.raises(ScenarioError, match="no such file"):
+        load_scenario(tmp_path / "missing.yaml")
+    binary = tmp_path / "latin1.yaml"
+    binary.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="not UTF-8"):
+        load_scenario(binary)
+    big = tmp_path / "big.yaml"
+    big.write_text("# " + "x" * 2_000_000)
+    with pytest.raises(ScenarioError, match="at most 1,000,000"):
+        load_scenario(big)
+
+
+def test_unquoted_exponent_is_a_number():
+    scenario = parse_scenario(_replace("value: 0.15}", "value: 15e-2}"))
+    assert scenario.weights[0].value == 0.15
+
+
+def test_unknown_builtin_name_suggests_the_closest():
+    with pytest.raises(ScenarioError, match=r"did you mean 'mazur'\?"):
+        load_scenario("mazr")
+
+
+def test_from_dict_validates_like_a_file():
+    with pytest.raises(ScenarioError, match="missing required key 'layers'"):
+        Scenario.from_dict({"weights": {}}, source="<dict>")
