@@ -44,8 +44,10 @@ class TerminalView:
     def __init__(self, walkthrough: Walkthrough, digits: int = 9) -> None:
         self.walkthrough = walkthrough
         self.digits = digits
+        self.width = 100  # set from the console at render time
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self.width = options.max_width
         w = self.walkthrough
         title = Text(f"Backpropagation, step by step — {w.scenario.name}", style="bold")
         if w.scenario.description:
@@ -171,27 +173,35 @@ class TerminalView:
         grid.add_row("", "=", Text(self.value(term.value), style=VALUE))
         return grid
 
-    def factor_table(self, factors: Iterable[Term]) -> Table:
-        table = Table.grid(padding=(0, 1))
-        table.add_column(justify="right", style=LABEL)
-        for _ in range(3):
-            table.add_column()
-            table.add_column()
-        table.columns[-1].justify = "right"
+    def factor_table(self, factors: Iterable[Term], indent: int = 0) -> Table:
+        """label = symbolic = substituted = value, one factor a row; stacked when too wide."""
+        rows = []
         for f in factors:
             symbolic = Text("(from above)", style=DIM) if f.reference else Text(self.text(f.expr))
-            table.add_row(
-                self.text(f.label),
-                "=",
-                symbolic,
-                "=",
-                Text(self.text(f.expr, f.substitutions), style=NUMBERS),
-                "=",
-                Text(self.value(f.value), style=VALUE),
-            )
+            substituted = Text(self.text(f.expr, f.substitutions), style=NUMBERS)
+            rows.append((self.text(f.label), symbolic, substituted, self.value(f.value)))
+        widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+        one_line = sum(widths) + 3 * 3 + indent
+        table = Table.grid(padding=(0, 1))
+        table.add_column(justify="right", style=LABEL)
+        if one_line <= self.width:
+            for _ in range(3):
+                table.add_column()
+                table.add_column()
+            table.columns[-1].justify = "right"
+            for label, symbolic, substituted, value in rows:
+                table.add_row(label, "=", symbolic, "=", substituted, "=", Text(value, style=VALUE))
+            return table
+        # Narrow terminal: the substituted form and the value go on a line of their own.
+        for _ in range(2):
+            table.add_column()
+            table.add_column()
+        for label, symbolic, substituted, value in rows:
+            table.add_row(label, "=", symbolic)
+            table.add_row("", "=", substituted, "=", Text(value, style=VALUE))
         return table
 
-    def chain_lines(self, chain: Chain) -> Iterator[RenderableType]:
+    def chain_lines(self, chain: Chain, indent: int = 0) -> Iterator[RenderableType]:
         label = self.text(chain.label)
         via = f" (via {chain.via})" if chain.via else ""
         yield Text.assemble(
@@ -200,7 +210,7 @@ class TerminalView:
             " = ",
             " × ".join(self.text(f.label) for f in chain.factors),
         )
-        yield Padding(self.factor_table(chain.factors), (0, 0, 0, 2))
+        yield Padding(self.factor_table(chain.factors, indent + 2), (0, 0, 0, 2))
         yield Text.assemble(
             (label, LABEL),
             (via, LABEL),
@@ -224,7 +234,7 @@ class TerminalView:
             ),
         )
         for term in step.terms:
-            yield Padding(Group(*self.chain_lines(term)), (0, 0, 0, 4))
+            yield Padding(Group(*self.chain_lines(term, indent=4)), (0, 0, 0, 4))
         sums = " + ".join(self.parenthesised(t.value) for t in step.terms)
         yield Text.assemble(
             (label, LABEL), " = ", (sums, NUMBERS), " = ", (self.value(step.value), VALUE)
@@ -254,14 +264,16 @@ class TerminalView:
             "=",
             Text(f"{shake.minus:.15f}", style=NUMBERS),
         )
+        grid.add_row("", "(difference) / 2h", "=", Text(self.value(shake.numeric), style=VALUE))
         grid.add_row(
             "",
-            "(difference) / 2h",
+            "derived",
             "=",
             Text.assemble(
-                (self.value(shake.numeric), VALUE),
-                (f"   derived − shaken = {shake.difference:.1e}  ".replace("-", "−"), DIM),
+                (self.value(shake.symbolic), VALUE),
+                "  ",
                 mark,
+                (f" (differs by {shake.difference:.1e})".replace("-", "−"), DIM),
             ),
         )
         return Padding(grid, (0, 0, 0, 2))
