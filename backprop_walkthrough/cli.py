@@ -162,4 +162,14 @@ def run(
 
 
 def main() -> None:
-    cli(prog_name="backprop-walkthrough")
+    """The console script: click's own handling, except that a usage error is one line."""
+    try:
+        code = cli.main(prog_name="backprop-walkthrough", standalone_mode=False)
+    except click.ClickException as exc:
+        hint = " (see --help)" if isinstance(exc, click.UsageError) else ""
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -194,3 +194,35 @@ def test_no_escape_codes_without_colour(env):
 def test_colour_on_a_forced_terminal():
     result = _run("-m", "backprop_walkthrough", env={"FORCE_COLOR": "1", "NO_COLOR": ""})
     assert "\x1b[" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--digits", "0"], "Invalid value for '--digits'"),
+        (["--format", "yaml"], "Invalid value for '--format'"),
+        (["--no-such-option"], "No such option"),
+        (["run", "a.yaml", "b.yaml"], "unexpected extra argument"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(args, fragment):
+    result = _run("-m", "backprop_walkthrough", *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], lines
+
+
+def test_an_internal_error_is_one_line_and_exit_1(runner, monkeypatch):
+    import backprop_walkthrough.derivation as derivation
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(derivation, "derive", broken)
+    result = runner.invoke(cli, [])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "internal error (ZeroDivisionError: boom)" in lines[0]
+    assert "--debug" in lines[0]
+    debug = runner.invoke(cli, ["--debug"])
+    assert "Traceback" in debug.stderr and debug.exit_code == 1
