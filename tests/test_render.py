@@ -1,0 +1,40 @@
+"""Renderers on networks other than the classic one: every shape renders, JSON stays valid."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from hypothesis import given, settings
+from rich.console import Console
+
+from backprop_walkthrough import Scenario, derive
+from backprop_walkthrough.render.json import render_json
+from backprop_walkthrough.render.printing import format_operand, format_value
+from backprop_walkthrough.render.terminal import render_terminal
+
+from .test_derive import networks
+
+
+@settings(max_examples=15)
+@given(networks())
+def test_any_network_renders_as_text_and_json(doc):
+    w = derive(Scenario.from_dict(doc, source="random.yaml"))
+    for width in (60, 100):
+        console = Console(file=io.StringIO(), width=width, color_system=None)
+        render_terminal(w, console)
+        text = console.file.getvalue()
+        assert "The update" in text and "shake it" in text
+        assert "nan" not in text.lower().split()
+    parsed = json.loads(render_json(w))
+    assert parsed["gradients"] == w.gradients
+
+
+def test_number_formats():
+    assert format_value(0.000438567734, 9) == "0.000438568"
+    assert format_value(3.5e-11, 9) == "3.500000e-11"  # never 0.000000000
+    assert format_value(0.0822, 4) == "0.0822"
+    assert format_value(-0.25, 3) == "-0.250"
+    assert format_value(0.1 + 0.2, None) == "0.30000000000000004"
+    assert format_operand(0.75136507, 9) == "0.75136507"
+    assert format_operand(1.0, 9) == "1"
