@@ -1,22 +1,37 @@
 """The engine: the chain rule, step by step, with SymPy doing every derivative.
 
 ``derive(scenario)`` returns a :class:`~backprop_walkthrough.walkthrough.Walkthrough` and prints
-nothing. The derivation walks the layers from the output back to the input. For each neuron it
-derives ∂out/∂net once and ∂E_total/∂out once (for a hidden neuron, as a sum over the neurons it
-feeds, each term reusing the next layer's result), so work grows linearly with the network and
-the fully composed E_total is never expanded.
+nothing. It walks the layers from the output back to the input. For each neuron it derives
+∂out/∂net once and ∂E_total/∂out once — for a hidden neuron, as a sum over the neurons of the
+next layer, each term reusing that layer's δ = ∂E_total/∂net — so work grows linearly with the
+number of parameters and the fully composed E_total is never expanded.
+
+How a chain is written depends on what the layer is:
+
+* weights into an element-wise layer (every activation but softmax):
+  ∂E_total/∂w = ∂net/∂w × ∂out/∂net × ∂E_total/∂out (the classic three factors);
+* the last hidden layer before an element-wise output layer, as in the classic example:
+  ∂E_total/∂out_h = Σ_o ∂E_o/∂out_h, with ∂E_o/∂out_h = ∂net_o/∂out_h × ∂out_o/∂net_o × ∂E_o/∂out_o;
+* any other hidden layer: ∂E_total/∂out_h = Σ_m ∂net_m/∂out_h × δ_m, with δ_m = ∂E_total/∂net_m
+  derived once in layer m;
+* a softmax output layer: δ_k = Σ_j ∂out_j/∂net_k × ∂E_total/∂out_j (the Jacobian terms
+  out_j·(δ_jk − out_k)), which SymPy simplifies to out_k − target_k for the cross-entropy.
+
+For a batch, every example gets its own chains and each gradient is the sum over the examples.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import replace
 
 import sympy as sp
 
-from .evaluate import evaluate, forward, parameter_values, total_error
-from .functions import ACTIVATION_DEFINITIONS
+from .evaluate import evaluate, forward, parameter_values
+from .functions import ACTIVATION_DEFINITIONS, LOSS_DESCRIPTIONS
 from .network import E_TOTAL, Network, build_network
-from .scenario import Scenario, ScenarioError, _did_you_mean
+from .numeric import NumericalError, NumericNetwork
+from .scenario import Scenario, ScenarioError, did_you_mean
 from .walkthrough import (
     Chain,
     Comparison,
@@ -53,219 +68,412 @@ def textbook_form(derivative: sp.Expr, residual: sp.Expr) -> sp.Expr:
     return sp.Mul(ratio, residual, evaluate=False)
 
 
-class _Derivation:
-    def __init__(
-        self,
-        network: Network,
-        values: dict[sp.Basic, float],
-        h: float,
-        hidden_uses_updated_weights: bool,
-    ) -> None:
+class Calculus:
+    """Every symbolic derivative the walkthrough shows, taken once with ``sympy.diff``."""
+
+    def __init__(self, network: Network) -> None:
         self.network = network
-        self.scenario = network.scenario
-        self.values = values  # the numbers substituted into formulas (see update_early)
-        self.original = dict(values)  # the forward pass with the scenario's parameters
-        self.h = h
-        self.hidden_uses_updated_weights = hidden_uses_updated_weights
-        self.activation_terms: dict[str, Term] = {}
-        self.dE_dout: dict[str, Term | Sum] = {}
-        self.gradients: dict[str, Gradient] = {}
-        self.figures: dict[str, float] = {}
+        self._cache: dict[tuple, sp.Expr | None] = {}
 
-    # small builders --------------------------------------------------------------------
+    def _once(self, key: tuple, make) -> sp.Expr:  # noqa: ANN001 - a small closure
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
-    def term(self, label: sp.Expr, expr: sp.Expr, key: str) -> Term:
-        substitutions = {s: self.values[s] for s in expr.free_symbols}
-        value = evaluate(expr, substitutions)
-        self.figures[key] = value
-        return Term(label, expr, substitutions, value, key)
-
-    def reference(self, step: Term | Sum) -> Term:
-        """An earlier result used as a factor by its name: ∂E_total/∂out_h1."""
-        return Term(step.label, step.label, {step.label: step.value}, step.value, step.key, True)
-
-    def chain(
-        self, label: sp.Derivative, factors: Iterable[Term], key: str, via: str | None = None
-    ) -> Chain:
-        factors = tuple(factors)
-        value = 1.0
-        for factor in factors:
-            value *= factor.value
-        self.figures[key] = value
-        return Chain(label, factors, value, key, via)
-
-    # the pieces of every chain ---------------------------------------------------------
-
-    def d_net_d(self, neuron: str, wrt: sp.Symbol) -> Term:
+    def d_net(self, neuron: str, wrt: sp.Symbol) -> sp.Expr:
         """∂net_n/∂wrt, from net_n = Σ w·out + b·1."""
         n = self.network.neurons[neuron]
-        return self.term(
-            sp.Derivative(n.net, wrt), sp.diff(n.net_expr, wrt), derivative_key(n.net, wrt)
-        )
+        return self._once(("net", neuron, wrt), lambda: sp.diff(n.net_expr, wrt))
 
-    def d_out_d_net(self, neuron: str) -> Term:
-        """∂out_n/∂net_n, written in terms of out_n (σ' = out·(1 − out))."""
-        if neuron not in self.activation_terms:
-            n = self.network.neurons[neuron]
-            derived = sp.diff(n.out_expr, n.net).xreplace({n.out_expr: n.out})
-            self.activation_terms[neuron] = self.term(
-                sp.Derivative(n.out, n.net), derived, derivative_key(n.out, n.net)
-            )
-        return self.activation_terms[neuron]
+    def d_out(self, neuron: str, wrt_neuron: str) -> sp.Expr:
+        """∂out_n/∂net_m, written in terms of the outputs (σ' = out·(1 − out))."""
+        network = self.network
+        n, m = network.neurons[neuron], network.neurons[wrt_neuron]
 
-    def d_error_d_out(self, output: str, of: sp.Symbol) -> Term:
+        def make() -> sp.Expr:
+            derived = sp.diff(n.out_expr, m.net)
+            layer = network.layers[n.layer]
+            # Replace each activation(net) by the out it names: the textbook form.
+            if n.out_expr.is_Symbol:  # a linear neuron: out = net
+                return derived
+            names = {network.neurons[k].out_expr: network.neurons[k].out for k in layer}
+            return derived.xreplace(names)
+
+        return self._once(("out", neuron, wrt_neuron), make)
+
+    def d_error(self, output: str, of: sp.Symbol) -> sp.Expr:
         """∂E/∂out_o for an output neuron, E being E_total or E_o (the same derivative)."""
         network = self.network
         out = network.outs[output]
-        expr = network.total_in_outputs() if of == E_TOTAL else network.error_exprs[output]
-        derived = textbook_form(sp.diff(expr, out), network.residuals[output])
-        return self.term(sp.Derivative(of, out), derived, derivative_key(of, out))
 
-    def d_total_d_out_factor(self, neuron: str) -> Term:
-        """The last factor of a chain into ``neuron``: derived here, or a reference."""
-        if self.network.is_output(neuron):
-            return self.d_error_d_out(neuron, E_TOTAL)
-        return self.reference(self.dE_dout[neuron])
+        def make() -> sp.Expr:
+            expr = network.total_in_outputs() if of == E_TOTAL else network.error_exprs[output]
+            return textbook_form(sp.diff(expr, out), network.residuals[output])
 
-    # ∂E_total/∂out for hidden neurons ----------------------------------------------------
+        return self._once(("error", output, of), make)
 
-    def hidden_sum(self, neuron: str) -> Sum:
-        """∂E_total/∂out_n = Σ over the neurons m that n feeds."""
+    def softmax_delta(self, neuron: str) -> tuple[sp.Expr, ...]:
+        """δ_k = Σ_j ∂out_j/∂net_k · ∂E_total/∂out_j, in the simpler forms SymPy finds.
+
+        SymPy expands the sum and collects it in out_k. With the cross-entropy that leaves
+        out_k·(target_1 + … + target_K) − target_k, and since the targets sum to 1 (the scenario
+        checks it), out_k − target_k. Returns those forms, or () when nothing simplifies.
+        """
         network = self.network
-        out = network.outs[neuron]
-        terms = []
-        for m in network.neurons.values():
-            if not any(src == neuron for _, src in m.inputs):
-                continue
-            if network.is_output(m.name):
-                error = network.errors[m.name]
-                last = self.d_error_d_out(m.name, error)
-                label, key, via = sp.Derivative(error, out), derivative_key(error, out), None
-            else:
-                last = self.reference(self.dE_dout[m.name])
-                label = sp.Derivative(E_TOTAL, out)
-                key, via = f"{derivative_key(E_TOTAL, out)} via {m.name}", m.name
-            factors = (self.d_net_d(m.name, out), self.d_out_d_net(m.name), last)
-            terms.append(self.chain(label, factors, key, via))
+
+        def make() -> tuple[sp.Expr, ...]:
+            layer = network.layers[-1]
+            out = network.neurons[neuron].out
+            total = sp.Add(*(self.d_out(j, neuron) * self.d_error(j, E_TOTAL) for j in layer))
+            collected = sp.collect(sp.expand(total), out)
+            if collected == total:
+                return ()
+            forms = [collected]
+            if network.scenario.loss == "cross_entropy":
+                targets = sp.Add(*(network.targets[j] for j in layer))
+                final = collected.subs(targets, 1)
+                if final != collected:
+                    forms.append(final)
+            return tuple(forms)
+
+        return self._once(("softmax", neuron), make)
+
+
+class _Example:
+    """The numbers of one example and the results already derived for it."""
+
+    def __init__(self, index: int, values: dict[sp.Basic, float], batch: bool) -> None:
+        self.index = index
+        self.values = values
+        self.tag = index + 1 if batch else None  # shown as "example 1" in a batch
+        self.suffix = f" [example {index + 1}]" if batch else ""
+        self.d_out: dict[str, Term | Sum] = {}  # ∂E_total/∂out_n
+        self.delta: dict[str, Term | Chain | Sum] = {}  # δ_n = ∂E_total/∂net_n
+
+
+class _Engine:
+    def __init__(self, network: Network, h: float, hidden_uses_updated_weights: bool) -> None:
+        self.network = network
+        self.scenario = network.scenario
+        self.calculus = Calculus(network)
+        self.numeric = NumericNetwork(self.scenario)
+        self.h = h
+        self.hidden_uses_updated_weights = hidden_uses_updated_weights
+        self.figures: dict[str, float] = {}
+        batch = self.scenario.is_batch
+        self.examples = [
+            _Example(e, forward(network, parameter_values(network, example=e)), batch)
+            for e in range(len(self.scenario.examples))
+        ]
+        self.gradients: dict[str, Gradient] = {}
+
+    # small builders --------------------------------------------------------------------
+
+    def term(
+        self, ex: _Example, label: sp.Expr, expr: sp.Expr, key: str, neuron: str | None = None
+    ) -> Term:
+        substitutions = {s: ex.values[s] for s in expr.free_symbols}
+        value = evaluate(expr, substitutions)
+        self.figures[key + ex.suffix] = value
+        return Term(label, expr, substitutions, value, key, example=ex.tag, neuron=neuron)
+
+    def reference(self, step: Term | Chain | Sum) -> Term:
+        """An earlier result used as a factor by its name: ∂E_total/∂out_h1."""
+        return Term(
+            step.label,
+            step.label,
+            {step.label: step.value},
+            step.value,
+            step.key,
+            reference=True,
+            example=step.example,
+        )
+
+    def chain(
+        self,
+        ex: _Example,
+        label: sp.Derivative,
+        factors: tuple[Term, ...],
+        key: str,
+        via: str | None = None,
+    ) -> Chain:
+        value = 1.0
+        for factor in factors:
+            value *= factor.value
+        self.figures[key + ex.suffix] = value
+        return Chain(label, factors, value, key, via, ex.tag)
+
+    def total(
+        self,
+        ex: _Example | None,
+        label: sp.Derivative,
+        terms: tuple[Chain | Sum, ...],
+        key: str,
+        simplified: tuple[Term, ...] = (),
+    ) -> Sum:
         value = sum(t.value for t in terms)
-        key = derivative_key(E_TOTAL, out)
-        self.figures[key] = value
-        return Sum(sp.Derivative(E_TOTAL, out), tuple(terms), value, key)
+        self.figures[key + (ex.suffix if ex else "")] = value
+        return Sum(label, terms, value, key, ex.tag if ex else None, simplified)
+
+    # factors ----------------------------------------------------------------------------
+
+    def d_net(self, ex: _Example, neuron: str, wrt: sp.Symbol) -> Term:
+        n = self.network.neurons[neuron]
+        return self.term(
+            ex,
+            sp.Derivative(n.net, wrt),
+            self.calculus.d_net(neuron, wrt),
+            derivative_key(n.net, wrt),
+            neuron,
+        )
+
+    def d_out(self, ex: _Example, neuron: str, wrt_neuron: str | None = None) -> Term:
+        n = self.network.neurons[neuron]
+        m = self.network.neurons[wrt_neuron or neuron]
+        return self.term(
+            ex,
+            sp.Derivative(n.out, m.net),
+            self.calculus.d_out(neuron, wrt_neuron or neuron),
+            derivative_key(n.out, m.net),
+            neuron,
+        )
+
+    def d_error(self, ex: _Example, output: str, of: sp.Symbol) -> Term:
+        out = self.network.outs[output]
+        return self.term(
+            ex,
+            sp.Derivative(of, out),
+            self.calculus.d_error(output, of),
+            derivative_key(of, out),
+            output,
+        )
 
     def parameter_chain(
         self,
+        ex: _Example,
         parameter: sp.Symbol,
         neuron: str,
-        of: sp.Symbol,
+        of: sp.Symbol = E_TOTAL,
         via: str | None = None,
         key: str | None = None,
     ) -> Chain:
-        """∂E/∂p = ∂net_n/∂p × ∂out_n/∂net_n × ∂E/∂out_n."""
-        factors = (self.d_net_d(neuron, parameter), self.d_out_d_net(neuron))
-        if of == E_TOTAL:
-            last = self.d_total_d_out_factor(neuron)
+        """∂E/∂p = ∂net_n/∂p × ∂out_n/∂net_n × ∂E/∂out_n, or ∂net_n/∂p × δ_n for softmax."""
+        n = self.network.neurons[neuron]
+        first = self.d_net(ex, neuron, parameter)
+        if not n.elementwise:
+            factors: tuple[Term, ...] = (first, self.reference(ex.delta[neuron]))
+        elif self.network.is_output(neuron):
+            factors = (first, self.d_out(ex, neuron), self.d_error(ex, neuron, of))
         else:
-            last = self.d_error_d_out(neuron, of)
+            factors = (first, self.d_out(ex, neuron), self.reference(ex.d_out[neuron]))
         return self.chain(
-            sp.Derivative(of, parameter),
-            factors + (last,),
-            key or derivative_key(of, parameter),
-            via,
+            ex, sp.Derivative(of, parameter), factors, key or derivative_key(of, parameter), via
         )
+
+    # per-neuron results -----------------------------------------------------------------
+
+    def hidden_sum(self, ex: _Example, neuron: str) -> Sum:
+        """∂E_total/∂out_n as a sum over the neurons m of the next layer that n feeds."""
+        network = self.network
+        out = network.outs[neuron]
+        terms: list[Chain | Sum] = []
+        for m in network.layers[network.neurons[neuron].layer + 1]:
+            target = network.neurons[m]
+            if not any(src == neuron for _, src in target.inputs):
+                continue
+            if network.is_output(m) and target.elementwise:
+                error = network.errors[m]
+                factors = (self.d_net(ex, m, out), self.d_out(ex, m), self.d_error(ex, m, error))
+                terms.append(
+                    self.chain(ex, sp.Derivative(error, out), factors, derivative_key(error, out))
+                )
+            else:
+                factors = (self.d_net(ex, m, out), self.reference(ex.delta[m]))
+                terms.append(
+                    self.chain(
+                        ex,
+                        sp.Derivative(E_TOTAL, out),
+                        factors,
+                        f"{derivative_key(E_TOTAL, out)} via {m}",
+                        m,
+                    )
+                )
+        return self.total(
+            ex, sp.Derivative(E_TOTAL, out), tuple(terms), derivative_key(E_TOTAL, out)
+        )
+
+    def hidden_delta(self, ex: _Example, neuron: str) -> Chain:
+        """δ_n = ∂E_total/∂net_n = ∂out_n/∂net_n × ∂E_total/∂out_n."""
+        n = self.network.neurons[neuron]
+        factors = (self.d_out(ex, neuron), self.reference(ex.d_out[neuron]))
+        return self.chain(
+            ex, sp.Derivative(E_TOTAL, n.net), factors, derivative_key(E_TOTAL, n.net)
+        )
+
+    def softmax_delta(self, ex: _Example, neuron: str) -> Sum:
+        """δ_k = Σ_j ∂out_j/∂net_k × ∂E_total/∂out_j over the softmax layer."""
+        network = self.network
+        net = network.neurons[neuron].net
+        terms = []
+        for j in network.layers[-1]:
+            factors = (self.d_out(ex, j, neuron), self.d_error(ex, j, E_TOTAL))
+            terms.append(
+                self.chain(
+                    ex,
+                    sp.Derivative(E_TOTAL, net),
+                    factors,
+                    f"{derivative_key(E_TOTAL, net)} via {j}",
+                    j,
+                )
+            )
+        key = derivative_key(E_TOTAL, net)
+        simplified = tuple(
+            self.term(ex, sp.Derivative(E_TOTAL, net), form, f"{key} simplified {i + 1}", neuron)
+            for i, form in enumerate(self.calculus.softmax_delta(neuron))
+        )
+        return self.total(ex, sp.Derivative(E_TOTAL, net), tuple(terms), key, simplified)
 
     # shake checks -----------------------------------------------------------------------
 
-    def shake_parameter(self, name: str, symbolic: float) -> Shake:
-        symbol = self.network.params[name]
-        base = parameter_values(self.network)
-        plus = total_error(self.network, {**base, symbol: base[symbol] + self.h})
-        minus = total_error(self.network, {**base, symbol: base[symbol] - self.h})
-        return Shake(name, self.h, plus, minus, symbolic)
+    def shake(self, wrt: str, symbolic: float, example: int | None = None) -> Shake:
+        """Nudge a parameter (or, for ``example``, one out/net of that example) by ±h."""
+        h = self.h
+        if example is None:
+            centre = self.numeric.base[self.numeric.index[wrt]]
+            plus = self.numeric.total_error({wrt: centre + h})
+            minus = self.numeric.total_error({wrt: centre - h})
+        else:
+            centre = self.examples[example].values[sp.Symbol(wrt)]
+            plus = self.numeric.total_error(fixed={(example, wrt): centre + h})
+            minus = self.numeric.total_error(fixed={(example, wrt): centre - h})
+        return Shake(wrt, h, plus, minus, symbolic)
 
-    def shake_output(self, neuron: str, symbolic: float) -> Shake:
-        """Nudge out_n itself and recompute everything downstream of it."""
-        out = self.network.outs[neuron]
-        base = parameter_values(self.network)
-        centre = self.original[out]
-        plus = forward(self.network, base, fixed={out: centre + self.h})[E_TOTAL]
-        minus = forward(self.network, base, fixed={out: centre - self.h})[E_TOTAL]
-        return Shake(str(out), self.h, plus, minus, symbolic)
+    # sections ---------------------------------------------------------------------------
 
-    # sections ------------------------------------------------------------------------------
+    def gradient_of(self, name: str, per_example: list[Chain | Sum], neuron: str) -> Gradient:
+        """A parameter's gradient: the only example's derivation, or the sum over a batch."""
+        if len(per_example) == 1:
+            derivation = per_example[0]
+        else:
+            symbol = self.network.params[name]
+            derivation = self.total(
+                None,
+                sp.Derivative(E_TOTAL, symbol),
+                tuple(per_example),
+                derivative_key(E_TOTAL, symbol),
+            )
+        gradient = Gradient(name, derivation, self.shake(name, derivation.value), None, neuron)
+        self.gradients[name] = gradient
+        return gradient
 
-    def weight_sections(self) -> list[Section]:
+    def layer_section(self, layer: int) -> Section:
         network = self.network
-        sections = []
         last = len(network.layers) - 1
-        for layer in range(last, 0, -1):
-            steps: list[Step] = []
-            if layer != last:
-                if self.hidden_uses_updated_weights:
+        names = network.layers[layer]
+        steps: list[Step] = []
+        if layer != last and self.hidden_uses_updated_weights:
+            steps.append(
+                Note(
+                    "--hidden-uses-updated-weights: the weights of the next layer are substituted "
+                    "with their updated values, as the post author's early code did. The shake "
+                    "checks show that this is not the gradient of E_total."
+                )
+            )
+        for ex in self.examples:
+            for neuron in names:
+                n = network.neurons[neuron]
+                if layer == last and not n.elementwise:
+                    step = self.softmax_delta(ex, neuron)
+                    # Later chains use the simplest form by name; its value is the sum's.
+                    ex.delta[neuron] = (
+                        replace(step.simplified[-1], key=step.key) if step.simplified else step
+                    )
                     steps.append(
-                        Note(
-                            "--hidden-uses-updated-weights: the weights of the next layer are "
-                            "substituted with their updated values, as the post author's early "
-                            "code did. The shake checks show that this is not the gradient of "
-                            "E_total."
+                        Gradient(
+                            str(n.net),
+                            step,
+                            self.shake(str(n.net), step.value, ex.index),
+                            ex.tag,
+                            neuron,
                         )
                     )
-                for neuron in network.layers[layer]:
-                    total = self.hidden_sum(neuron)
-                    self.dE_dout[neuron] = total
-                    shake = self.shake_output(neuron, total.value)
-                    steps.append(Gradient(str(network.outs[neuron]), total, shake))
-            weights = [w for w in self.scenario.weights if network.neurons[w.target].layer == layer]
-            for weight in weights:
-                derivation = self.parameter_chain(
-                    network.params[weight.name], weight.target, E_TOTAL
-                )
-                gradient = Gradient(
-                    weight.name, derivation, self.shake_parameter(weight.name, derivation.value)
-                )
-                self.gradients[weight.name] = gradient
-                steps.append(gradient)
-            if self.hidden_uses_updated_weights:
-                rate = self.scenario.learning_rate
-                for weight in weights:
-                    symbol = network.params[weight.name]
-                    self.values[symbol] = (
-                        weight.value - rate * self.gradients[weight.name].derivation.value
+                elif layer != last:
+                    total = self.hidden_sum(ex, neuron)
+                    ex.d_out[neuron] = total
+                    steps.append(
+                        Gradient(
+                            str(n.out),
+                            total,
+                            self.shake(str(n.out), total.value, ex.index),
+                            ex.tag,
+                            neuron,
+                        )
                     )
-            names = ", ".join(w.name for w in weights)
-            if layer == last:
-                title = f"Output-layer weights ({names})"
-            elif last == 2:
-                title = f"Hidden-layer weights ({names})"
-            else:
-                title = f"Hidden layer {layer} weights ({names})"
-            sections.append(Section("gradients", title, tuple(steps)))
-        return sections
+                    if layer >= 2:  # the layer before is hidden and will reuse δ_n
+                        delta = self.hidden_delta(ex, neuron)
+                        ex.delta[neuron] = delta
+                        steps.append(
+                            Gradient(
+                                str(n.net),
+                                delta,
+                                self.shake(str(n.net), delta.value, ex.index),
+                                ex.tag,
+                                neuron,
+                            )
+                        )
+        weights = [w for w in self.scenario.weights if network.neurons[w.target].layer == layer]
+        for weight in weights:
+            symbol = network.params[weight.name]
+            chains: list[Chain | Sum] = [
+                self.parameter_chain(ex, symbol, weight.target) for ex in self.examples
+            ]
+            steps.append(self.gradient_of(weight.name, chains, weight.target))
+        if self.hidden_uses_updated_weights:
+            rate = self.scenario.learning_rate
+            for weight in weights:
+                new = weight.value - rate * self.gradients[weight.name].derivation.value
+                for ex in self.examples:
+                    ex.values[network.params[weight.name]] = new
+        listed = ", ".join(w.name for w in weights)
+        if len(weights) > 8:
+            listed = f"{weights[0].name} … {weights[-1].name}: {len(weights)} weights"
+        if layer == last:
+            title = f"Output-layer weights ({listed})"
+        elif last == 2:
+            title = f"Hidden-layer weights ({listed})"
+        else:
+            title = f"Hidden layer {layer} weights ({listed})"
+        return Section("gradients", title, tuple(steps))
 
     def bias_section(self) -> Section | None:
         network = self.network
         steps: list[Step] = []
         for bias in self.scenario.biases:
             symbol = network.params[bias.name]
-            if len(bias.targets) == 1:
-                derivation: Chain | Sum = self.parameter_chain(symbol, bias.targets[0], E_TOTAL)
-            else:
-                terms = []
+            chains: list[Chain | Sum] = []
+            for ex in self.examples:
+                if len(bias.targets) == 1:
+                    chains.append(self.parameter_chain(ex, symbol, bias.targets[0]))
+                    continue
+                terms: list[Chain | Sum] = []
                 for neuron in bias.targets:
-                    if network.is_output(neuron):
-                        error = network.errors[neuron]
-                        terms.append(self.parameter_chain(symbol, neuron, error))
+                    n = network.neurons[neuron]
+                    if network.is_output(neuron) and n.elementwise:
+                        terms.append(
+                            self.parameter_chain(ex, symbol, neuron, network.errors[neuron])
+                        )
                     else:
                         key = f"{derivative_key(E_TOTAL, symbol)} via {neuron}"
-                        terms.append(self.parameter_chain(symbol, neuron, E_TOTAL, neuron, key))
-                value = sum(t.value for t in terms)
-                key = derivative_key(E_TOTAL, symbol)
-                self.figures[key] = value
-                derivation = Sum(sp.Derivative(E_TOTAL, symbol), tuple(terms), value, key)
-            gradient = Gradient(
-                bias.name, derivation, self.shake_parameter(bias.name, derivation.value)
-            )
-            self.gradients[bias.name] = gradient
-            steps.append(gradient)
+                        terms.append(self.parameter_chain(ex, symbol, neuron, E_TOTAL, neuron, key))
+                chains.append(
+                    self.total(
+                        ex,
+                        sp.Derivative(E_TOTAL, symbol),
+                        tuple(terms),
+                        derivative_key(E_TOTAL, symbol),
+                    )
+                )
+            steps.append(self.gradient_of(bias.name, chains, bias.targets[0]))
         if not steps:
             return None
         intro = (
@@ -274,6 +482,56 @@ class _Derivation:
         )
         return Section("biases", "Biases", tuple(steps), intro)
 
+    def forward_sections(self) -> tuple[list[Section], list[dict[str, float]]]:
+        sections, values = [], []
+        for ex in self.examples:
+            steps: list[Step] = []
+            forward_values: dict[str, float] = {}
+            for neuron in self.network.neurons.values():
+                for symbol, expr in ((neuron.net, neuron.net_expr), (neuron.out, neuron.out_expr)):
+                    step = self.term(ex, symbol, expr, str(symbol), neuron.name)
+                    steps.append(step)
+                    forward_values[str(symbol)] = step.value
+            values.append(forward_values)
+            title, intro = "Forward pass", ""
+            if ex.tag is not None:
+                example = self.scenario.examples[ex.index]
+                title = f"Forward pass — example {ex.tag}"
+                intro = "inputs " + ", ".join(f"{k} = {v:g}" for k, v in example.inputs.items())
+                intro += "; targets " + ", ".join(
+                    f"{k} = {v:g}" for k, v in example.targets.items()
+                )
+            sections.append(Section("forward", title, tuple(steps), intro))
+        return sections, values
+
+    def error_section(self) -> tuple[Section, list[dict[str, float]], float]:
+        network = self.network
+        steps: list[Step] = []
+        errors = []
+        for ex in self.examples:
+            example_errors: dict[str, float] = {}
+            for name, expr in network.error_exprs.items():
+                symbol = network.errors[name]
+                step = self.term(ex, symbol, expr, str(symbol), name)
+                steps.append(step)
+                example_errors[str(symbol)] = step.value
+            label = E_TOTAL if ex.tag is None else sp.Symbol(f"E_total^({ex.tag})")
+            step = self.term(ex, label, network.total_expr, "E_total")
+            steps.append(step)
+            example_errors["E_total"] = step.value
+            errors.append(example_errors)
+        intro = LOSS_DESCRIPTIONS[self.scenario.loss]
+        if len(self.examples) == 1:
+            return Section("error", "The error", tuple(steps), intro), errors, errors[0]["E_total"]
+        parts = [sp.Symbol(f"E_total^({e + 1})") for e in range(len(self.examples))]
+        values = {p: err["E_total"] for p, err in zip(parts, errors, strict=True)}
+        total_expr = sp.Add(*parts, evaluate=False)
+        total = evaluate(total_expr, values)
+        self.figures["E_total"] = total
+        steps.append(Term(E_TOTAL, total_expr, values, total, "E_total"))
+        intro += " For a batch, E_total is summed over the examples."
+        return Section("error", "The error", tuple(steps), intro), errors, total
+
 
 def derive(
     scenario: Scenario, *, h: float = 1e-6, hidden_uses_updated_weights: bool = False
@@ -281,47 +539,34 @@ def derive(
     """Derive, evaluate and check one step of backpropagation for ``scenario``."""
     if not 0 < h < 1:
         raise ValueError(f"h must lie between 0 and 1, got {h}")
+    try:
+        return _derive(scenario, h, hidden_uses_updated_weights)
+    except NumericalError as exc:
+        raise ScenarioError(
+            scenario.source,
+            f"cannot compute the walkthrough in floating point: {exc} (try smaller weights, "
+            "inputs or learning rate)",
+        ) from None
+
+
+def _derive(scenario: Scenario, h: float, hidden_uses_updated_weights: bool) -> Walkthrough:
     network = build_network(scenario)
-    values = forward(network, parameter_values(network))
-    d = _Derivation(network, dict(values), h, hidden_uses_updated_weights)
-
-    forward_steps: list[Step] = []
-    forward_values: dict[str, float] = {}
-    for neuron in network.neurons.values():
-        for symbol, expr in ((neuron.net, neuron.net_expr), (neuron.out, neuron.out_expr)):
-            step = d.term(symbol, expr, str(symbol))
-            forward_steps.append(step)
-            forward_values[str(symbol)] = step.value
-
-    error_steps: list[Step] = []
-    errors: dict[str, float] = {}
-    for name, expr in network.error_exprs.items():
-        step = d.term(network.errors[name], expr, str(network.errors[name]))
-        error_steps.append(step)
-        errors[step.key] = step.value
-    total = d.term(E_TOTAL, network.total_expr, "E_total")
-    error_steps.append(total)
-    errors["E_total"] = total.value
-
+    engine = _Engine(network, h, hidden_uses_updated_weights)
+    forward_sections, forward_values = engine.forward_sections()
+    error_section, errors, total = engine.error_section()
     sections = [
         Section("network", "The network", (Overview(scenario, _activations_used(scenario)),)),
-        Section("forward", "Forward pass", tuple(forward_steps)),
-        Section(
-            "error",
-            "The error",
-            tuple(error_steps),
-            "E_total = Σ ½ (target − out)² over the output neurons.",
-        ),
-        *d.weight_sections(),
+        *forward_sections,
+        error_section,
+        *(engine.layer_section(layer) for layer in range(len(network.layers) - 1, 0, -1)),
     ]
-    biases = d.bias_section()
+    biases = engine.bias_section()
     if biases is not None:
         sections.append(biases)
 
-    gradients = {name: g.derivation.value for name, g in d.gradients.items()}
     ordered = [p.name for p in scenario.parameters]
-    gradients = {name: gradients[name] for name in ordered}
-    numeric = {name: d.gradients[name].shake.numeric for name in ordered}  # type: ignore[union-attr]
+    gradients = {name: engine.gradients[name].derivation.value for name in ordered}
+    numeric = {name: engine.gradients[name].shake.numeric for name in ordered}  # type: ignore[union-attr]
     rate = scenario.learning_rate
     updates: list[Step] = []
     updated: dict[str, float] = {}
@@ -330,21 +575,12 @@ def derive(
         applied = p.name not in bias_names or scenario.update_biases
         new = p.value - rate * gradients[p.name] if applied else p.value
         updated[p.name] = new
-        d.figures[f"new {p.name}"] = new
+        engine.figures[f"new {p.name}"] = new
         updates.append(Update(p.name, p.value, gradients[p.name], rate, new, applied))
-
-    after_values = forward(network, parameter_values(network, updated))
-    after = Term(
-        E_TOTAL_AFTER,
-        network.total_expr,
-        {network.errors[n]: after_values[network.errors[n]] for n in network.errors},
-        after_values[E_TOTAL],
-        "E_total_after",
-    )
-    d.figures["E_total_after"] = after.value
-    updates.append(after)
     if not scenario.update_biases and scenario.biases:
         updates.insert(0, Note("The biases stay fixed (update_biases: false)."))
+    updates.append(_error_after(network, updated))
+    engine.figures["E_total_after"] = updates[-1].value  # type: ignore[union-attr]
     sections.append(
         Section(
             "update",
@@ -357,32 +593,54 @@ def derive(
 
     # In the post's order, a figure that moved away from the correct derivation differs for
     # that reason, whatever the scenario's own `why` says about the correct one.
-    correct = derive(scenario, h=h).figures if hidden_uses_updated_weights else d.figures
-    comparisons = _compare(scenario, d.figures, correct)
+    correct = _derive(scenario, h, False).figures if hidden_uses_updated_weights else engine.figures
+    comparisons = _compare(scenario, engine.figures, correct)
     if comparisons:
         sections.append(
             Section("published", "Checked against the published figures", tuple(comparisons))
         )
-
     return Walkthrough(
         scenario=scenario,
         sections=tuple(sections),
-        forward=forward_values,
-        errors=errors,
+        example_forward=tuple(forward_values),
+        example_errors=tuple(errors),
+        E_total=total,
         gradients=gradients,
         numeric_gradients=numeric,
         updated=updated,
-        E_total_after=after.value,
-        figures=dict(d.figures),
+        E_total_after=updates[-1].value,  # type: ignore[union-attr]
+        figures=dict(engine.figures),
         comparisons=tuple(comparisons),
         h=h,
         hidden_uses_updated_weights=hidden_uses_updated_weights,
     )
 
 
+def _error_after(network: Network, updated: Mapping[str, float]) -> Term:
+    """E_total with the updated parameters: Σ over the examples of Σ E_o."""
+    parts: dict[sp.Basic, float] = {}
+    batch = network.scenario.is_batch
+    for e in range(len(network.scenario.examples)):
+        values = forward(network, parameter_values(network, updated, example=e))
+        if batch:
+            parts[sp.Symbol(f"E_total^({e + 1})")] = values[E_TOTAL]
+        else:
+            parts = {network.errors[n]: values[network.errors[n]] for n in network.errors}
+    expr = sp.Add(*parts, evaluate=False) if len(parts) > 1 else next(iter(parts))
+    return Term(E_TOTAL_AFTER, expr, parts, evaluate(expr, parts), "E_total_after")
+
+
 def _activations_used(scenario: Scenario) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
     names = dict.fromkeys(layer.activation for layer in scenario.layers[1:] if layer.activation)
-    return tuple(ACTIVATION_DEFINITIONS[name] for name in names)
+    definitions = []
+    for name in names:
+        function, formula = ACTIVATION_DEFINITIONS[name]
+        if name == "leaky_relu":
+            slopes = {layer.slope for layer in scenario.layers if layer.activation == name}
+            if len(slopes) == 1:
+                formula = formula.subs(sp.Symbol("alpha"), sp.Float(slopes.pop(), 15))
+        definitions.append((function, formula))
+    return tuple(definitions)
 
 
 def _compare(
@@ -393,7 +651,7 @@ def _compare(
         if figure.key not in figures:
             raise ScenarioError(
                 scenario.source,
-                f"no figure named {figure.key!r}{_did_you_mean(figure.key, figures)}",
+                f"no figure named {figure.key!r}{did_you_mean(figure.key, figures)}",
                 f"published.{figure.key}",
                 figure.line,
             )

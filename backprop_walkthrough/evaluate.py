@@ -1,8 +1,8 @@
 """Numbers for SymPy expressions: a small float evaluator and the forward pass.
 
 Why not ``expr.subs(...).evalf()``: it is ~100× slower and the walkthrough evaluates thousands of
-small expressions for the shake checks. This walks the expression tree once with IEEE doubles —
-the precision the published figures were computed with — using a sigmoid that cannot overflow.
+small expressions. This walks the expression tree once with IEEE doubles — the precision the
+published figures were computed with — using activations that cannot overflow.
 """
 
 from __future__ import annotations
@@ -12,22 +12,47 @@ from collections.abc import Callable, Mapping
 
 import sympy as sp
 
-from .functions import sigmoid
+from . import functions
 from .network import E_TOTAL, Network
+from .numeric import NumericalError, leaky_relu, relu, safe_log, stable_sigmoid, stable_softmax
 
 
-def stable_sigmoid(x: float) -> float:
-    """σ(x) without overflow: e^(−x) is only formed for x ≥ 0."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+def _softmax(k: float, *nets: float) -> float:
+    return stable_softmax(nets)[int(k)]
 
 
-_FUNCTIONS: dict[type, Callable[[float], float]] = {
-    sigmoid: stable_sigmoid,
-    sp.exp: math.exp,
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise NumericalError(f"exp({x!r}) overflows") from None
+
+
+_FUNCTIONS: dict[type, Callable[..., float]] = {
+    functions.sigmoid: stable_sigmoid,
+    functions.relu: relu,
+    functions.leaky_relu: leaky_relu,
+    functions.softmax: _softmax,
+    sp.exp: _exp,
+    sp.tanh: math.tanh,
+    sp.log: safe_log,
 }
+
+_RELATIONS: dict[type, Callable[[float, float], bool]] = {
+    sp.StrictGreaterThan: lambda a, b: a > b,
+    sp.GreaterThan: lambda a, b: a >= b,
+    sp.StrictLessThan: lambda a, b: a < b,
+    sp.LessThan: lambda a, b: a <= b,
+}
+
+
+def _holds(condition: sp.Basic, values: Mapping[sp.Basic, float]) -> bool:
+    if condition is sp.true:
+        return True
+    if condition is sp.false:
+        return False
+    relation = _RELATIONS[type(condition)]
+    return relation(evaluate(condition.lhs, values), evaluate(condition.rhs, values))
 
 
 def evaluate(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float:
@@ -38,13 +63,24 @@ def evaluate(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float:
         return float(expr)
     if expr.is_Symbol:
         raise KeyError(f"no value for {expr}")
+    if isinstance(expr, sp.Piecewise):
+        for piece, condition in expr.args:
+            if _holds(condition, values):
+                return evaluate(piece, values)
+        raise NumericalError(f"no case of {expr} applies")
     args = [evaluate(arg, values) for arg in expr.args]
     if expr.is_Add:
         return sum(args)
     if expr.is_Mul:
         return math.prod(args)
     if expr.is_Pow:
-        return args[0] ** args[1]
+        try:
+            result = args[0] ** args[1]
+        except (OverflowError, ZeroDivisionError) as exc:
+            raise NumericalError(f"{expr}: {exc}") from None
+        if isinstance(result, complex):
+            raise NumericalError(f"{expr} is not real")
+        return result
     function = _FUNCTIONS.get(type(expr))
     if function is None:
         raise TypeError(f"cannot evaluate {type(expr).__name__}")
@@ -54,13 +90,14 @@ def evaluate(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float:
 def parameter_values(
     network: Network,
     overrides: Mapping[str, float] | None = None,
+    example: int = 0,
 ) -> dict[sp.Basic, float]:
-    """Inputs, targets and parameters of the scenario as symbol → value."""
+    """Inputs and targets of one example and the parameters, as symbol → value."""
     scenario = network.scenario
     values: dict[sp.Basic, float] = {}
-    for name, value in scenario.inputs.items():
+    for name, value in scenario.examples[example].inputs.items():
         values[network.outs[name]] = value
-    for name, value in scenario.targets.items():
+    for name, value in scenario.examples[example].targets.items():
         values[network.targets[name]] = value
     for p in scenario.parameters:
         values[network.params[p.name]] = p.value
@@ -69,29 +106,22 @@ def parameter_values(
     return values
 
 
-def forward(
-    network: Network,
-    values: Mapping[sp.Basic, float],
-    fixed: Mapping[sp.Basic, float] | None = None,
-) -> dict[sp.Basic, float]:
-    """Every net, out and error value, given inputs, targets and parameters.
+def forward(network: Network, values: Mapping[sp.Basic, float]) -> dict[sp.Basic, float]:
+    """Every net, out and error value of one example, given inputs, targets and parameters.
 
-    ``fixed`` pins some outputs to given values (the shake of ∂E_total/∂out_h1 nudges out_h1
-    itself and recomputes only what lies downstream of it).
+    Layer by layer, all nets before any out: a softmax output reads every net of its layer.
     """
-    fixed = fixed or {}
     result = dict(values)
-    for neuron in network.neurons.values():  # in layer order, so inputs are known
-        result[neuron.net] = evaluate(neuron.net_expr, result)
-        if neuron.out in fixed:
-            result[neuron.out] = fixed[neuron.out]
-        else:
+    for layer in network.layers[1:]:
+        neurons = [network.neurons[name] for name in layer]
+        for neuron in neurons:
+            result[neuron.net] = evaluate(neuron.net_expr, result)
+        for neuron in neurons:
             result[neuron.out] = evaluate(neuron.out_expr, result)
     for name, expr in network.error_exprs.items():
         result[network.errors[name]] = evaluate(expr, result)
     result[E_TOTAL] = evaluate(network.total_expr, result)
+    for key, value in result.items():
+        if not math.isfinite(value):
+            raise NumericalError(f"{key} is {value}")
     return result
-
-
-def total_error(network: Network, values: Mapping[sp.Basic, float]) -> float:
-    return forward(network, values)[E_TOTAL]

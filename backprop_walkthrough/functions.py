@@ -1,17 +1,22 @@
-"""Activation functions as SymPy functions whose derivatives read like a textbook.
+"""Activations and losses as SymPy expressions whose derivatives read like a textbook.
 
 SymPy would differentiate ``1/(1 + exp(-x))`` into ``exp(-x)/(1 + exp(-x))**2``. Declaring the
 sigmoid as a function with its own derivative rule, σ'(x) = σ(x)·(1 − σ(x)), keeps the derivative
-in the form learners write, ``out·(1 − out)`` once σ(net) is replaced by ``out``. The rule is the
-calculus fact itself: a test checks it against SymPy's derivative of the explicit formula.
+in the form learners write, ``out·(1 − out)`` once σ(net) is replaced by ``out``. Each rule is
+the calculus fact itself, and a test checks it against SymPy's derivative of the explicit formula.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sympy as sp
 
+# Lower-case class names, as SymPy's own functions (sp.exp, sp.tanh).
+# ruff: noqa: N801
 
-class sigmoid(sp.Function):  # noqa: N801 - SymPy functions are lower-case, like sp.exp
+
+class sigmoid(sp.Function):
     """The logistic function σ(x) = 1 / (1 + e^(−x))."""
 
     nargs = 1
@@ -28,11 +33,134 @@ class sigmoid(sp.Function):  # noqa: N801 - SymPy functions are lower-case, like
         return rf"\sigma\left({printer._print(self.args[0])}\right)"
 
 
-#: The activations a scenario may name, and the SymPy function for each.
-ACTIVATION_FUNCTIONS: dict[str, type[sp.Function]] = {"sigmoid": sigmoid}
+def _step(x: sp.Expr, below: sp.Expr) -> sp.Expr:
+    """1 for x > 0, else ``below``: the derivative of (leaky) ReLU, 0 taken at x = 0."""
+    return sp.Piecewise((1, x > 0), (below, True))
 
-#: The formula of each activation, shown once at the top of the walkthrough.
+
+class relu(sp.Function):
+    """max(0, x)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return _step(self.args[0], sp.Integer(0))
+
+    def _eval_rewrite_as_Max(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.Max(0, x)
+
+
+class leaky_relu(sp.Function):
+    """max(α·x, x) for a slope 0 ≤ α < 1 (the second argument)."""
+
+    nargs = 2
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise sp.ArgumentIndexError(self, argindex)
+        return _step(self.args[0], self.args[1])
+
+    def _eval_rewrite_as_Max(self, x: sp.Expr, slope: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.Max(slope * x, x)
+
+
+class softmax(sp.Function):
+    """softmax(k, net_1, …, net_K) = exp(net_k) / Σ_j exp(net_j), k counted from 0.
+
+    Its partial derivatives are the Jacobian terms out_k·(δ_kj − out_j).
+    """
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex == 1:
+            raise sp.ArgumentIndexError(self, argindex)
+        k, nets = self.args[0], self.args[1:]
+        j = sp.Integer(argindex - 2)
+        return softmax(k, *nets) * (sp.KroneckerDelta(k, j) - softmax(j, *nets))
+
+    def _eval_rewrite_as_exp(self, k: sp.Expr, *nets: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.exp(nets[int(k)]) / sp.Add(*(sp.exp(n) for n in nets))
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        k, nets = int(self.args[0]), self.args[1:]
+        total = " + ".join(rf"e^{{{printer._print(n)}}}" for n in nets)
+        return rf"\frac{{e^{{{printer._print(nets[k])}}}}}{{{total}}}"
+
+
+def activation_expression(
+    name: str, net: sp.Symbol, layer_nets: Sequence[sp.Symbol], index: int, slope: float | None
+) -> sp.Expr:
+    """out = activation(net) for the neuron at ``index`` of a layer whose nets are given."""
+    if name == "sigmoid":
+        return sigmoid(net)
+    if name == "tanh":
+        return sp.tanh(net)
+    if name == "relu":
+        return relu(net)
+    if name == "leaky_relu":
+        return leaky_relu(net, sp.Float(slope if slope is not None else 0.01, 15))
+    if name == "linear":
+        return net
+    if name == "softmax":
+        return softmax(sp.Integer(index), *layer_nets)
+    raise ValueError(f"unknown activation {name!r}")
+
+
 _x = sp.Symbol("x")
+_xk, _xj, _j, _K = sp.symbols("x_k x_j j K")
+
+#: What each activation is, shown once at the top of the walkthrough: (name(x), formula).
 ACTIVATION_DEFINITIONS: dict[str, tuple[sp.Expr, sp.Expr]] = {
     "sigmoid": (sigmoid(_x), 1 / (1 + sp.exp(-_x))),
+    "tanh": (
+        sp.Function("tanh")(_x),
+        sp.Mul(
+            sp.Add(sp.exp(_x), -sp.exp(-_x), evaluate=False),
+            sp.Pow(sp.Add(sp.exp(_x), sp.exp(-_x), evaluate=False), -1, evaluate=False),
+            evaluate=False,
+        ),
+    ),
+    "relu": (relu(_x), sp.Max(0, _x)),
+    "leaky_relu": (sp.Function("leaky_relu")(_x), sp.Max(sp.Symbol("alpha") * _x, _x)),
+    "linear": (sp.Function("linear")(_x), _x),
+    "softmax": (sp.Function("softmax")(_xk), sp.exp(_xk) / sp.Sum(sp.exp(_xj), (_j, 1, _K))),
+}
+
+
+def error_expression(loss: str, target: sp.Symbol, out: sp.Symbol, outputs: int) -> sp.Expr:
+    """The error of one output neuron; E_total is their sum (and, for a batch, over examples).
+
+    Built unevaluated so that it prints as written: ½(target − out)², not SymPy's reordering.
+    """
+    residual = residual_expression(target, out)
+    if loss == "half_squared_error":
+        return sp.Mul(sp.Rational(1, 2), sp.Pow(residual, 2, evaluate=False), evaluate=False)
+    if loss == "mean_squared_error":
+        return sp.Mul(sp.Rational(1, outputs), sp.Pow(residual, 2, evaluate=False), evaluate=False)
+    if loss == "binary_cross_entropy":
+        one_minus = sp.Add(1, sp.Mul(-1, target, evaluate=False), evaluate=False)
+        one_minus_out = sp.Add(1, sp.Mul(-1, out, evaluate=False), evaluate=False)
+        inner = sp.Add(
+            sp.Mul(target, sp.log(out), evaluate=False),
+            sp.Mul(one_minus, sp.log(one_minus_out), evaluate=False),
+            evaluate=False,
+        )
+        return sp.Mul(-1, inner, evaluate=False)
+    if loss == "cross_entropy":
+        return sp.Mul(-1, sp.Mul(target, sp.log(out), evaluate=False), evaluate=False)
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def residual_expression(target: sp.Symbol, out: sp.Symbol) -> sp.Expr:
+    """(target − out), unevaluated."""
+    return sp.Add(target, sp.Mul(-1, out, evaluate=False), evaluate=False)
+
+
+#: One line on each loss, shown above the errors.
+LOSS_DESCRIPTIONS = {
+    "half_squared_error": "E_total = Σ ½ (target − out)² over the output neurons.",
+    "mean_squared_error": "E_total = (1/N) Σ (target − out)² over the N output neurons.",
+    "binary_cross_entropy": (
+        "E_total = −Σ [target·log(out) + (1 − target)·log(1 − out)] over the output neurons."
+    ),
+    "cross_entropy": "E_total = −Σ target·log(out) over the output neurons.",
 }

@@ -8,8 +8,8 @@ Notation (the symbol's name; LaTeX typesets the part after ``_`` as a subscript)
 ``net_h1``     the net input of neuron h1:  Σ w·out + b·1
 ``out_h1``     the output of h1:  activation(net_h1)
 ``target_o1``  the target of output neuron o1
-``E_o1``       the error of output neuron o1, for the half squared error ½(target − out)²
-``E_total``    the total error, Σ E_o
+``E_o1``       the error of output neuron o1, e.g. ½(target_o1 − out_o1)² (see functions.py)
+``E_total``    the total error, Σ E_o (for a batch: summed over the examples too)
 =============  ==============================================================
 
 Local expressions are built with ``evaluate=False`` so that they print in the order a learner
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .functions import ACTIVATION_FUNCTIONS
+from .functions import activation_expression, error_expression, residual_expression
 from .scenario import Scenario
 
 E_TOTAL = sp.Symbol("E_total")
@@ -56,6 +56,12 @@ class Neuron:
     out_expr: sp.Expr  # activation(net)
     inputs: tuple[tuple[str, str], ...]  # (weight name, source neuron) in scenario order
     bias: str | None
+    activation: str = "sigmoid"
+
+    @property
+    def elementwise(self) -> bool:
+        """out depends on this neuron's net alone (every activation but softmax)."""
+        return self.activation != "softmax"
 
 
 @dataclass(frozen=True)
@@ -91,8 +97,8 @@ def build_network(scenario: Scenario) -> Network:
 
     neurons: dict[str, Neuron] = {}
     for index, layer in enumerate(scenario.layers[1:], start=1):
-        activation = ACTIVATION_FUNCTIONS[layer.activation or ""]
-        for name in layer.neurons:
+        layer_nets = [net_symbol(n) for n in layer.neurons]
+        for position, name in enumerate(layer.neurons):
             terms = [sp.Mul(params[w], outs[src], evaluate=False) for w, src in incoming[name]]
             bias = bias_of.get(name)
             if bias is not None:
@@ -107,19 +113,18 @@ def build_network(scenario: Scenario) -> Network:
                 net=net,
                 out=outs[name],
                 net_expr=net_expr,
-                out_expr=activation(net),
+                out_expr=activation_expression(
+                    layer.activation or "", net, layer_nets, position, layer.slope
+                ),
                 inputs=tuple(incoming[name]),
                 bias=bias,
+                activation=layer.activation or "",
             )
 
     targets = {n: target_symbol(n) for n in layers[-1]}
-    residuals = {
-        n: sp.Add(targets[n], sp.Mul(-1, outs[n], evaluate=False), evaluate=False)
-        for n in layers[-1]
-    }
+    residuals = {n: residual_expression(targets[n], outs[n]) for n in layers[-1]}
     error_exprs = {
-        n: sp.Mul(sp.Rational(1, 2), sp.Pow(residuals[n], 2, evaluate=False), evaluate=False)
-        for n in layers[-1]
+        n: error_expression(scenario.loss, targets[n], outs[n], len(layers[-1])) for n in layers[-1]
     }
     errors = {n: error_symbol(n) for n in layers[-1]}
     total_expr = (

@@ -4,6 +4,10 @@ Every renderer (terminal, JSON, …) reads only these objects, dispatching on th
 new output format never touches the engine. Formulas are SymPy expressions; each :class:`Term`
 carries its symbolic form, the numbers put into it (its substituted form is that expression
 printed with those numbers) and its value at full float precision.
+
+``example`` is set (1, 2, …) on the steps of a batch, where each example has its own numbers.
+``neuron`` names the neuron a step belongs to, so that a renderer may show one neuron of a big
+layer in full and summarise the others.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ class Term:
     value: float
     key: str  # a stable name for the figure: "net_h1", "dout_o1/dnet_o1", …
     reference: bool = False  # expr is an earlier result used by its name
+    example: int | None = None
+    neuron: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,16 +43,19 @@ class Chain:
     value: float
     key: str
     via: str | None = None  # for one term of a sum: the neuron this path goes through
+    example: int | None = None
 
 
 @dataclass(frozen=True)
 class Sum:
-    """A derivative that adds one chain per path: ∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + …"""
+    """A derivative that adds one term per path (or per example): ∂E_total/∂out_h1 = … + …"""
 
     label: sp.Derivative
-    terms: tuple[Chain, ...]
+    terms: tuple[Chain | Sum, ...]
     value: float
     key: str
+    example: int | None = None
+    simplified: tuple[Term, ...] = ()  # simpler forms SymPy finds for the sum, in order
 
 
 @dataclass(frozen=True)
@@ -69,20 +78,24 @@ class Shake:
 
     @property
     def agrees(self) -> bool:
-        """Within what a central difference can resolve: O(h²) plus rounding ~1e-16/h."""
-        tolerance = (
-            10 * self.h**2 * max(1.0, abs(self.symbolic)) + 1e-14 * (1 + abs(self.plus)) / self.h
-        )
+        """Within what a central difference can resolve: O(h²) plus rounding ~1e-16/h.
+
+        The h² term is scaled by the size of E_total, a stand-in for its third derivative.
+        """
+        scale = max(1.0, abs(self.symbolic), abs(self.plus))
+        tolerance = 10 * self.h**2 * scale + 1e-13 * (1 + abs(self.plus)) / self.h
         return abs(self.difference) <= tolerance
 
 
 @dataclass(frozen=True)
 class Gradient:
-    """∂E_total/∂(parameter or output), its derivation and its shake check."""
+    """∂E_total/∂(parameter, out or net), its derivation and its shake check."""
 
     wrt: str
     derivation: Chain | Sum
     shake: Shake | None = None
+    example: int | None = None
+    neuron: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,8 +155,9 @@ class Walkthrough:
 
     scenario: Scenario
     sections: tuple[Section, ...]
-    forward: Mapping[str, float]  # net_h1, out_h1, … for every non-input neuron
-    errors: Mapping[str, float]  # E_o1, …, E_total
+    example_forward: tuple[Mapping[str, float], ...]  # per example: net_h1, out_h1, …
+    example_errors: tuple[Mapping[str, float], ...]  # per example: E_o1, …, E_total
+    E_total: float  # noqa: N815 - summed over the examples
     gradients: Mapping[str, float]  # parameter → ∂E_total/∂parameter
     numeric_gradients: Mapping[str, float]  # parameter → central difference
     updated: Mapping[str, float]  # parameter → value after one step
@@ -152,6 +166,15 @@ class Walkthrough:
     comparisons: tuple[Comparison, ...] = ()
     h: float = 1e-6
     hidden_uses_updated_weights: bool = False
+
+    @property
+    def forward(self) -> Mapping[str, float] | tuple[Mapping[str, float], ...]:
+        """The forward values: one mapping, or one per example for a batch (as in the JSON)."""
+        return self.example_forward if self.scenario.is_batch else self.example_forward[0]
+
+    @property
+    def errors(self) -> Mapping[str, float] | tuple[Mapping[str, float], ...]:
+        return self.example_errors if self.scenario.is_batch else self.example_errors[0]
 
     def comparison(self, key: str) -> Comparison | None:
         return next((c for c in self.comparisons if c.key == key), None)

@@ -23,6 +23,7 @@ def format_value(value: float, digits: int | None) -> str:
     Values too small to keep three significant digits at that many decimals switch to
     scientific notation, so a tiny gradient never prints as 0.000000000.
     """
+    value += 0.0  # no "-0.000000000": a negative zero prints as zero
     if digits is None:
         return repr(value)
     if not math.isfinite(value):
@@ -68,6 +69,25 @@ class TextPrinter(StrPrinter):
 
     def _print_sigmoid(self, expr: sp.Function) -> str:
         return f"σ({self._print(expr.args[0])})"
+
+    def _print_softmax(self, expr: sp.Function) -> str:
+        k, nets = int(expr.args[0]), expr.args[1:]
+        total = " + ".join(f"exp({self._print(n)})" for n in nets)
+        return f"exp({self._print(nets[k])})/({total})"
+
+    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
+        (value, condition), (otherwise, _) = expr.args
+        return f"({self._print(value)} if {self._print(condition)} else {self._print(otherwise)})"
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return format_operand(float(expr), self.digits if self.digits is not None else 15)
+
+    def _print_Max(self, expr: sp.Max) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        ((index, low, high),) = expr.limits
+        return f"Σ_{index}={self._print(low)}..{self._print(high)} {self._print(expr.function)}"
 
 
 def to_text(

@@ -201,19 +201,29 @@ class TerminalView:
             table.add_row("", "=", substituted, "=", Text(value, style=VALUE))
         return table
 
+    @staticmethod
+    def tag(step: Chain | Sum | Term) -> str:
+        """What distinguishes one term of a sum from the others: its path or its example."""
+        parts = []
+        if getattr(step, "via", None):
+            parts.append(f"via {step.via}")  # type: ignore[union-attr]
+        if step.example is not None:
+            parts.append(f"example {step.example}")
+        return f" ({', '.join(parts)})" if parts else ""
+
     def chain_lines(self, chain: Chain, indent: int = 0) -> Iterator[RenderableType]:
         label = self.text(chain.label)
-        via = f" (via {chain.via})" if chain.via else ""
+        tag = self.tag(chain)
         yield Text.assemble(
             (label, LABEL),
-            (via, LABEL),
+            (tag, LABEL),
             " = ",
             " × ".join(self.text(f.label) for f in chain.factors),
         )
         yield Padding(self.factor_table(chain.factors, indent + 2), (0, 0, 0, 2))
         yield Text.assemble(
             (label, LABEL),
-            (via, LABEL),
+            (tag, LABEL),
             " = ",
             (" × ".join(self.parenthesised(f.value) for f in chain.factors), NUMBERS),
             " = ",
@@ -221,24 +231,47 @@ class TerminalView:
         )
         yield from self.notes_for([chain.key] + [f.key for f in chain.factors if not f.reference])
 
-    def derivation(self, step: Chain | Sum) -> Iterator[RenderableType]:
+    def derivation(self, step: Chain | Sum, indent: int = 0) -> Iterator[RenderableType]:
         if isinstance(step, Chain):
-            yield from self.chain_lines(step)
+            yield from self.chain_lines(step, indent)
             return
         label = self.text(step.label)
+        tag = self.tag(step)
         yield Text.assemble(
             (label, LABEL),
+            (tag, LABEL),
             " = ",
-            " + ".join(
-                self.text(t.label) + (f" (via {t.via})" if t.via else "") for t in step.terms
-            ),
+            " + ".join(self.text(t.label) + self.tag(t) for t in step.terms),
         )
         for term in step.terms:
-            yield Padding(Group(*self.chain_lines(term, indent=4)), (0, 0, 0, 4))
+            yield Padding(Group(*self.derivation(term, indent + 4)), (0, 0, 0, 4))
         sums = " + ".join(self.parenthesised(t.value) for t in step.terms)
         yield Text.assemble(
-            (label, LABEL), " = ", (sums, NUMBERS), " = ", (self.value(step.value), VALUE)
+            (label, LABEL),
+            (tag, LABEL),
+            " = ",
+            (sums, NUMBERS),
+            " = ",
+            (self.value(step.value), VALUE),
         )
+        for form in step.simplified:
+            yield Text.assemble(
+                (label, LABEL),
+                (tag, LABEL),
+                " = ",
+                self.text(form.expr),
+                ("   (SymPy)", DIM),
+            )
+        if step.simplified:
+            last = step.simplified[-1]
+            yield Text.assemble(
+                (label, LABEL),
+                (tag, LABEL),
+                " = ",
+                (self.text(last.expr, last.substitutions), NUMBERS),
+                " = ",
+                (self.value(last.value), VALUE),
+            )
         yield from self.notes_for([step.key])
 
     def gradient(self, step: Gradient) -> Iterator[RenderableType]:

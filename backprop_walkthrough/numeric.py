@@ -1,0 +1,151 @@
+"""The forward pass on plain floats, compiled once from a scenario: for the shake checks.
+
+A shake nudges one quantity and recomputes E_total, once up and once down, for every derivative
+shown, so it must be cheap: here a forward pass is a few list look-ups per weight. It shares no
+code with the SymPy side except the float functions below, which :mod:`.evaluate` also uses, and
+a test checks that both forward passes agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+
+from .scenario import Scenario
+
+
+class NumericalError(ArithmeticError):
+    """A value that cannot be computed in floating point (log of 0, overflow)."""
+
+
+def stable_sigmoid(x: float) -> float:
+    """σ(x) without overflow: e^(−x) is only formed for x ≥ 0."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def relu(x: float) -> float:
+    return x if x > 0 else 0.0
+
+
+def leaky_relu(x: float, slope: float) -> float:
+    return x if x > 0 else slope * x
+
+
+def linear(x: float) -> float:
+    return x
+
+
+def safe_log(x: float) -> float:
+    if x <= 0:
+        raise NumericalError(f"log({x!r}) is undefined: an output reached {x!r}")
+    return math.log(x)
+
+
+def stable_softmax(nets: Sequence[float]) -> list[float]:
+    """exp(net_k) / Σ exp(net_j), computed with the largest net subtracted (no overflow)."""
+    top = max(nets)
+    exps = [math.exp(n - top) for n in nets]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+ELEMENTWISE: dict[str, Callable[..., float]] = {
+    "sigmoid": stable_sigmoid,
+    "tanh": math.tanh,
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+    "linear": linear,
+}
+
+
+def loss_term(loss: str, target: float, out: float, outputs: int) -> float:
+    """One output neuron's error, as in :func:`.functions.error_expression`."""
+    if loss == "half_squared_error":
+        return 0.5 * (target - out) ** 2
+    if loss == "mean_squared_error":
+        return (target - out) ** 2 / outputs
+    if loss == "binary_cross_entropy":
+        return -(target * safe_log(out) + (1 - target) * safe_log(1 - out))
+    if loss == "cross_entropy":
+        return -(target * safe_log(out))
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+Fixed = Mapping[tuple[int, str], float]  # (example, "out_h1" or "net_h1") → pinned value
+
+
+class NumericNetwork:
+    """E_total of a scenario for any parameter values, on floats."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.names = [p.name for p in scenario.parameters]
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self.base = [p.value for p in scenario.parameters]
+        incoming: dict[str, list[tuple[str, int]]] = {}
+        for w in scenario.weights:
+            incoming.setdefault(w.target, []).append((w.source, self.index[w.name]))
+        bias_of = {n: self.index[b.name] for b in scenario.biases for n in b.targets}
+        self.layers = [
+            (
+                layer.activation or "",
+                layer.slope,
+                [(n, incoming[n], bias_of.get(n, -1)) for n in layer.neurons],
+            )
+            for layer in scenario.layers[1:]
+        ]
+        self.outputs = scenario.layers[-1].neurons
+
+    def forward(
+        self, example: int, params: Sequence[float], fixed: Fixed | None = None
+    ) -> dict[str, float]:
+        """Every ``net_*``/``out_*`` of one example (inputs under their own names)."""
+        fixed = fixed or {}
+        values: dict[str, float] = dict(self.scenario.examples[example].inputs)
+        for activation, slope, neurons in self.layers:
+            nets = []
+            for name, sources, bias in neurons:
+                net = sum(params[p] * values[s] for s, p in sources)
+                if bias >= 0:
+                    net += params[bias]
+                net = fixed.get((example, f"net_{name}"), net)
+                values[f"net_{name}"] = net
+                nets.append(net)
+            if activation == "softmax":
+                outs = stable_softmax(nets)
+            elif activation == "leaky_relu":
+                outs = [leaky_relu(n, slope or 0.0) for n in nets]
+            else:
+                function = ELEMENTWISE[activation]
+                outs = [function(n) for n in nets]
+            for (name, _, _), out in zip(neurons, outs, strict=True):
+                out = fixed.get((example, f"out_{name}"), out)
+                values[name] = out  # the next layer reads a neuron's output by its name
+                values[f"out_{name}"] = out
+        return values
+
+    def error(self, example: int, params: Sequence[float], fixed: Fixed | None = None) -> float:
+        values = self.forward(example, params, fixed)
+        targets = self.scenario.examples[example].targets
+        n = len(self.outputs)
+        return sum(
+            loss_term(self.scenario.loss, targets[o], values[f"out_{o}"], n) for o in self.outputs
+        )
+
+    def total_error(
+        self, overrides: Mapping[str, float] | None = None, fixed: Fixed | None = None
+    ) -> float:
+        """E_total over every example, with some parameters (or outs/nets) replaced."""
+        params = list(self.base)
+        for name, value in (overrides or {}).items():
+            params[self.index[name]] = value
+        try:
+            total = sum(self.error(e, params, fixed) for e in range(len(self.scenario.examples)))
+        except OverflowError as exc:
+            raise NumericalError(f"overflow: {exc}") from None
+        if not math.isfinite(total):
+            raise NumericalError(f"E_total is {total}")
+        return total
