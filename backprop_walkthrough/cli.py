@@ -20,6 +20,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 EXIT_INTERRUPTED = 130
+DEFAULT_MAX_PARAMETERS = 2_000
 
 
 class DefaultGroup(click.Group):
@@ -118,6 +119,19 @@ def cli() -> None:
     help="Compute the hidden-layer gradients with the already-updated output weights, "
     "as the classic post's early code did (reproduces its 0.291027924).",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Show every neuron of a big layer in full (by default a layer of more than "
+    "4 neurons shows its first neuron in full and the others in a table).",
+)
+@click.option(
+    "--max-parameters",
+    type=click.IntRange(1),
+    default=DEFAULT_MAX_PARAMETERS,
+    show_default=True,
+    help="Refuse a text walkthrough of a bigger network (JSON has no such limit).",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 def run(
     scenario: str,
@@ -125,28 +139,38 @@ def run(
     digits: int,
     h: float,
     hidden_uses_updated_weights: bool,
+    full: bool,
+    max_parameters: int,
     debug: bool,
 ) -> None:
     """Work through one step of backpropagation for SCENARIO (default: mazur).
 
-    SCENARIO is a built-in name (mazur, notes) or the path of a YAML scenario file.
-    Shows the network, the forward pass, the error, every gradient by the chain rule
-    with its numerical "shake" check, and the updated parameters.
+    SCENARIO is a built-in name such as mazur or xor (an unknown name lists them all)
+    or the path of a YAML scenario file. Shows the network, the forward pass, the error,
+    every gradient by the chain rule with its numerical "shake" check, and the updated
+    parameters.
 
     \b
     Examples:
       backprop-walkthrough run
-      backprop-walkthrough run notes --digits 6
+      backprop-walkthrough run softmax --digits 6
       backprop-walkthrough run mazur --hidden-uses-updated-weights
+      backprop-walkthrough run wide --full
       backprop-walkthrough run my-net.yaml --format json > walkthrough.json
     """
     with user_errors(debug):
         from .derivation import derive
-        from .scenario import load_scenario
+        from .scenario import ScenarioError, load_scenario
 
-        walkthrough = derive(
-            load_scenario(scenario), h=h, hidden_uses_updated_weights=hidden_uses_updated_weights
-        )
+        loaded = load_scenario(scenario)
+        count = len(loaded.parameters)
+        if output_format == "text" and count > max_parameters:
+            raise ScenarioError(
+                loaded.source,
+                f"{count:,} parameters are too many for a text walkthrough (the limit is "
+                f"{max_parameters:,}); use --format json, or raise --max-parameters",
+            )
+        walkthrough = derive(loaded, h=h, hidden_uses_updated_weights=hidden_uses_updated_weights)
         if output_format == "json":
             from .render.json import render_json
 
@@ -157,7 +181,7 @@ def run(
 
         from .render.terminal import render_terminal
 
-        render_terminal(walkthrough, Console(highlight=False), digits)
+        render_terminal(walkthrough, Console(highlight=False), digits, full)
         sys.stdout.flush()
 
 

@@ -630,7 +630,7 @@ def _error_after(network: Network, updated: Mapping[str, float]) -> Term:
     return Term(E_TOTAL_AFTER, expr, parts, evaluate(expr, parts), "E_total_after")
 
 
-def _activations_used(scenario: Scenario) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+def _activations_used(scenario: Scenario) -> tuple[tuple[str, sp.Expr, sp.Expr], ...]:
     names = dict.fromkeys(layer.activation for layer in scenario.layers[1:] if layer.activation)
     definitions = []
     for name in names:
@@ -639,7 +639,7 @@ def _activations_used(scenario: Scenario) -> tuple[tuple[sp.Expr, sp.Expr], ...]
             slopes = {layer.slope for layer in scenario.layers if layer.activation == name}
             if len(slopes) == 1:
                 formula = formula.subs(sp.Symbol("alpha"), sp.Float(slopes.pop(), 15))
-        definitions.append((function, formula))
+        definitions.append((name, function, formula))
     return tuple(definitions)
 
 

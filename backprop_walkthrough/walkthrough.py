@@ -135,7 +135,8 @@ class Overview:
     """The network itself: the renderer reads the scenario's layers, parameters and data."""
 
     scenario: Scenario
-    activations: tuple[tuple[sp.Expr, sp.Expr], ...]  # (σ(x), 1/(1 + e^−x)) per activation used
+    # (name, σ(x), 1/(1 + e^−x)) for each activation the network uses
+    activations: tuple[tuple[str, sp.Expr, sp.Expr], ...]
 
 
 Step = Overview | Term | Chain | Sum | Gradient | Update | Note | Comparison

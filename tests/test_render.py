@@ -13,7 +13,7 @@ from backprop_walkthrough.render.json import render_json
 from backprop_walkthrough.render.printing import format_operand, format_value
 from backprop_walkthrough.render.terminal import render_terminal
 
-from .test_derive import networks
+from .test_properties import networks
 
 
 @settings(max_examples=15)

@@ -10,25 +10,35 @@ from rich.console import Console
 from backprop_walkthrough import derive, load_scenario
 from backprop_walkthrough.render.json import render_json
 from backprop_walkthrough.render.terminal import render_terminal
+from backprop_walkthrough.scenario import builtin_names
 
 
-def plain_text(name: str, width: int = 100, **options) -> str:
+def plain_text(name: str, width: int = 100, full: bool = False, **options) -> str:
     console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
-    render_terminal(derive(load_scenario(name), **options), console)
+    render_terminal(derive(load_scenario(name), **options), console, full=full)
     return console.file.getvalue()
 
 
-@pytest.mark.parametrize("name", ["mazur", "notes"])
+@pytest.mark.parametrize("name", builtin_names())
 def test_plain_text_walkthrough(name, text_snapshot):
     assert plain_text(name) == text_snapshot
+
+
+def test_wide_network_in_full_shows_every_neuron():
+    compact, full = plain_text("wide"), plain_text("wide", full=True)
+    assert "The other neurons" in compact and "The other neurons" not in full
+    assert "∂E_total/∂w320 = ∂net_h2n16/∂w320" in full
+    assert "∂E_total/∂w320 = ∂net_h2n16/∂w320" not in compact
+    assert len(full.splitlines()) > 3 * len(compact.splitlines())
 
 
 def test_plain_text_in_the_posts_order(text_snapshot):
     assert plain_text("mazur", hidden_uses_updated_weights=True) == text_snapshot
 
 
-def test_json(json_snapshot):
-    assert render_json(derive(load_scenario("mazur"))) == json_snapshot
+@pytest.mark.parametrize("name", ["mazur", "xor"])
+def test_json(name, json_snapshot):
+    assert render_json(derive(load_scenario(name))) == json_snapshot
 
 
 def test_narrow_terminal_keeps_every_number():

@@ -10,7 +10,7 @@ from ..scenario import Scenario
 
 
 def _label(name: str, value: float) -> str:
-    return f"{name} = {value:g}"
+    return f"{name} = {value:g}".replace("-", "−")
 
 
 def _crossing(scenario: Scenario, sources: tuple[str, ...], targets: tuple[str, ...]) -> list[str]:

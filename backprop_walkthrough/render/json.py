@@ -1,8 +1,13 @@
-"""The walkthrough as one JSON document, floats at full precision (``repr``)."""
+"""The walkthrough as one JSON document, floats at full precision (``repr``).
+
+For a batch, ``forward`` and ``errors`` are lists with one entry per example (the same keys as
+for a single example); ``E_total`` at the top level is always the total over the examples.
+"""
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
@@ -11,70 +16,86 @@ from ..walkthrough import Chain, Gradient, Sum, Term, Walkthrough
 from .printing import to_text
 
 
-def _text(expr: sp.Basic, substitutions: Any = None) -> str:
-    return to_text(expr, substitutions, digits=None, typographic=False)
+@lru_cache(maxsize=4096)
+def _symbolic(expr: sp.Basic) -> str:
+    return to_text(expr, None, digits=None, typographic=False)
+
+
+@lru_cache(maxsize=4096)
+def _latex(expr: sp.Basic) -> str:
+    return sp.latex(expr, order="none")
 
 
 def _factor(term: Term) -> dict[str, Any]:
     return {
-        "factor": _text(term.label),
-        "symbolic": _text(term.expr),
-        "latex": sp.latex(term.expr, order="none") if not term.reference else None,
-        "substituted": _text(term.expr, term.substitutions),
+        "factor": _symbolic(term.label),
+        "symbolic": _symbolic(term.expr),
+        "latex": None if term.reference else _latex(term.expr),
+        "substituted": to_text(term.expr, term.substitutions, digits=None, typographic=False),
         "value": term.value,
         "from_above": term.reference,
     }
 
 
-def _chain(chain: Chain) -> dict[str, Any]:
-    return {
-        "derivative": _text(chain.label),
-        "via": chain.via,
-        "factors": [_factor(f) for f in chain.factors],
-        "value": chain.value,
-    }
-
-
 def _derivation(step: Chain | Sum) -> dict[str, Any]:
+    entry: dict[str, Any] = {"derivative": _symbolic(step.label)}
+    if isinstance(step, Chain) and step.via:
+        entry["via"] = step.via
+    if step.example is not None:
+        entry["example"] = step.example
     if isinstance(step, Chain):
-        return _chain(step)
-    return {
-        "derivative": _text(step.label),
-        "terms": [_chain(t) for t in step.terms],
-        "value": step.value,
-    }
+        entry["factors"] = [_factor(f) for f in step.factors]
+    else:
+        entry["terms"] = [_derivation(t) for t in step.terms]
+        if step.simplified:
+            entry["simplified"] = [_symbolic(t.expr) for t in step.simplified]
+    entry["value"] = step.value
+    return entry
+
+
+def _steps(w: Walkthrough) -> dict[str, Any]:
+    """Every derivation, keyed by what it differentiates by (w5, out_h1, …)."""
+    steps: dict[str, Any] = {}
+    for section in w.sections:
+        for step in section.steps:
+            if not isinstance(step, Gradient):
+                continue
+            entry = _derivation(step.derivation)
+            if step.shake is not None:
+                entry["shake"] = {
+                    "h": step.shake.h,
+                    "E_total_plus_h": step.shake.plus,
+                    "E_total_minus_h": step.shake.minus,
+                    "numeric": step.shake.numeric,
+                    "difference": step.shake.difference,
+                    "agrees": step.shake.agrees,
+                }
+            if step.example is None:
+                steps[step.wrt] = entry
+            else:  # one entry per example for the intermediate derivatives of a batch
+                steps.setdefault(step.wrt, []).append(entry)
+    return steps
 
 
 def to_document(w: Walkthrough) -> dict[str, Any]:
     """The walkthrough as plain JSON-ready data."""
-    steps: dict[str, Any] = {}
-    for section in w.sections:
-        for step in section.steps:
-            if isinstance(step, Gradient):
-                entry = _derivation(step.derivation)
-                if step.shake is not None:
-                    entry["shake"] = {
-                        "h": step.shake.h,
-                        "E_total_plus_h": step.shake.plus,
-                        "E_total_minus_h": step.shake.minus,
-                        "numeric": step.shake.numeric,
-                        "difference": step.shake.difference,
-                        "agrees": step.shake.agrees,
-                    }
-                steps[step.wrt] = entry
+    batch = w.scenario.is_batch
     return {
         "scenario": w.scenario.name,
         "description": w.scenario.description,
         "options": {"h": w.h, "hidden_uses_updated_weights": w.hidden_uses_updated_weights},
+        "loss": w.scenario.loss,
         "learning_rate": w.scenario.learning_rate,
         "update_biases": w.scenario.update_biases,
-        "forward": dict(w.forward),
-        "errors": dict(w.errors),
+        "examples": len(w.scenario.examples),
+        "forward": [dict(f) for f in w.example_forward] if batch else dict(w.example_forward[0]),
+        "errors": [dict(e) for e in w.example_errors] if batch else dict(w.example_errors[0]),
+        "E_total": w.E_total,
         "gradients": dict(w.gradients),
         "numeric_gradients": dict(w.numeric_gradients),
         "updated": dict(w.updated),
         "E_total_after": w.E_total_after,
-        "steps": steps,
+        "steps": _steps(w),
         "published": [
             {
                 "figure": c.key,

@@ -57,6 +57,18 @@ class TextPrinter(StrPrinter):
         text = format_operand(self.substitutions[expr], self.digits)
         return f"({text})" if text.startswith("-") else text
 
+    def _bare(self, expr: sp.Basic) -> str:
+        """An argument that needs no parentheses of its own: f(−0.5), not f((−0.5))."""
+        if expr in self.substitutions:
+            return format_operand(self.substitutions[expr], self.digits)
+        return self._print(expr)
+
+    def doprint(self, expr: sp.Basic) -> str:
+        return self._bare(expr)
+
+    def _print_Function(self, expr: sp.Function) -> str:
+        return f"{expr.func.__name__}({', '.join(self._bare(a) for a in expr.args)})"
+
     def _print_Symbol(self, expr: sp.Symbol) -> str:
         return self._number(expr) or super()._print_Symbol(expr)
 
@@ -68,12 +80,12 @@ class TextPrinter(StrPrinter):
         return f"∂{self._print(expr.expr)}/∂{self._print(variable)}"
 
     def _print_sigmoid(self, expr: sp.Function) -> str:
-        return f"σ({self._print(expr.args[0])})"
+        return f"σ({self._bare(expr.args[0])})"
 
     def _print_softmax(self, expr: sp.Function) -> str:
         k, nets = int(expr.args[0]), expr.args[1:]
-        total = " + ".join(f"exp({self._print(n)})" for n in nets)
-        return f"exp({self._print(nets[k])})/({total})"
+        total = " + ".join(f"exp({self._bare(n)})" for n in nets)
+        return f"exp({self._bare(nets[k])})/({total})"
 
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         (value, condition), (otherwise, _) = expr.args

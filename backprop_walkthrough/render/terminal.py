@@ -15,6 +15,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..scenario import Scenario
 from ..walkthrough import (
     Chain,
     Comparison,
@@ -29,6 +30,7 @@ from ..walkthrough import (
     Update,
     Walkthrough,
 )
+from .compact import COMPACT_ABOVE, compacted_neurons, split_steps, term_rows
 from .drawing import draw_network
 from .printing import format_operand, format_value, to_text
 
@@ -41,9 +43,11 @@ DIM = "dim"
 class TerminalView:
     """Renders a :class:`Walkthrough` section by section."""
 
-    def __init__(self, walkthrough: Walkthrough, digits: int = 9) -> None:
+    def __init__(self, walkthrough: Walkthrough, digits: int = 9, full: bool = False) -> None:
         self.walkthrough = walkthrough
         self.digits = digits
+        self.full = full
+        self.compacted = compacted_neurons(walkthrough.scenario, full)
         self.width = 100  # set from the console at render time
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -69,14 +73,27 @@ class TerminalView:
             for step in section.steps:
                 if isinstance(step, Note):
                     yield self.note(step.text)
-            yield self.updates(updates)
+            if self.compacted:
+                shown = [u for u in updates if u.parameter in self.first_neuron_parameters()]
+                yield self.updates(shown)
+                yield Text(
+                    f"… and {len(updates) - len(shown)} more parameters: --full shows "
+                    "every update, --format json every value.",
+                    style=DIM,
+                )
+            else:
+                yield self.updates(updates)
             for step in section.steps:
                 if isinstance(step, Term):
                     yield Text()
                     yield from self.step(step)
             return
-        for step in section.steps:
+        shown, summarised = split_steps(section.steps, self.compacted)
+        for step in shown:
             yield from self.step(step)
+        if summarised:
+            yield Text()
+            yield self.summary(summarised)
 
     # dispatch on the step type -----------------------------------------------------------
 
@@ -141,24 +158,110 @@ class TerminalView:
         data.add_row("loss", s.loss.replace("_", " "))
         data.add_row("update biases", "yes" if s.update_biases else "no")
 
+        if self.compacted:
+            params = self.parameter_summary(s)
         layout = Table.grid(padding=(0, 4))
         layout.add_row(params, data)
         yield layout
+        if s.init:
+            yield Text(f"({s.init})", style=DIM)
         yield Text()
-        yield Text(draw_network(s))
-        for function, definition in step.activations:
+        if max(len(layer.neurons) for layer in s.layers) <= COMPACT_ABOVE:
+            yield Text(draw_network(s))
+        else:  # too wide to draw: the shape in one line
+            sizes = [f"{len(layer.neurons)} {layer.activation or 'inputs'}" for layer in s.layers]
+            yield Text("layers: " + " → ".join(sizes), style=DIM)
+        for name, function, definition in step.activations:
+            layers = ", ".join(
+                f"layer {i}" for i, layer in enumerate(s.layers) if layer.activation == name
+            )
             yield Text()
             yield Text.assemble(
                 (self.text(function), LABEL),
                 " = ",
                 self.text(definition),
-                ("   (activation of ", DIM),
-                (
-                    ", ".join(f"layer {i}" for i, layer in enumerate(s.layers) if layer.activation),
-                    DIM,
-                ),
-                (")", DIM),
+                (f"   (activation of {layers})", DIM),
             )
+
+    def parameter_summary(self, s: Scenario) -> Table:
+        """For a big network: one row per group of parameters, with their range."""
+        table = Table(title="Parameters", title_justify="left", show_edge=False)
+        table.add_column("parameters", style=LABEL)
+        table.add_column("connect")
+        table.add_column("values", justify="right", style=NUMBERS)
+        groups: dict[str, list] = {}
+        for w in s.weights:
+            groups.setdefault(f"{self.layer_of(w.source)} → {self.layer_of(w.target)}", []).append(
+                w
+            )
+        for b in s.biases:
+            groups.setdefault(f"1 → {self.layer_of(b.targets[0])}", []).append(b)
+        for connects, params in groups.items():
+            values = [p.value for p in params]
+            names = params[0].name if len(params) == 1 else f"{params[0].name} … {params[-1].name}"
+            table.add_row(
+                f"{names} ({len(params)})",
+                connects,
+                f"{self.operand(min(values))} … {self.operand(max(values))}",
+            )
+        return table
+
+    def layer_of(self, neuron: str) -> str:
+        for index, layer in enumerate(self.walkthrough.scenario.layers):
+            if neuron in layer.neurons:
+                return f"layer {index}"
+        return "?"
+
+    def first_neuron_parameters(self) -> set[str]:
+        s = self.walkthrough.scenario
+        return {w.name for w in s.weights if w.target not in self.compacted} | {
+            b.name for b in s.biases if b.targets[0] not in self.compacted
+        }
+
+    def summary(self, steps: list[Step]) -> Table | Group:
+        """The steps of the neurons not shown in full: values and shake checks in a table."""
+        terms = [s for s in steps if isinstance(s, Term)]
+        gradients = [s for s in steps if isinstance(s, Gradient)]
+        parts: list[RenderableType] = []
+        batch = self.walkthrough.scenario.is_batch
+        if terms:
+            kinds, rows = term_rows(terms)
+            table = Table(
+                title="The other neurons of the layer", title_justify="left", show_edge=False
+            )
+            table.add_column("neuron", style=LABEL)
+            if batch:
+                table.add_column("example", justify="right")
+            for kind in kinds:
+                table.add_column(kind, justify="right", style=VALUE)
+            for neuron, example, *values in rows:
+                cells = [str(neuron)] + ([str(example)] if batch else [])
+                cells += ["" if v is None else self.value(v) for v in values]  # type: ignore[arg-type]
+                table.add_row(*cells)
+            parts.append(table)
+        if gradients:
+            table = Table(
+                title="The other neurons' derivatives (--full shows every factor)",
+                title_justify="left",
+                show_edge=False,
+            )
+            table.add_column("derivative", style=LABEL)
+            table.add_column("derived", justify="right", style=VALUE)
+            table.add_column("shaken", justify="right")
+            table.add_column("")
+            for g in gradients:
+                label = self.text(g.derivation.label) + self.tag(g.derivation)
+                shaken, mark = "", Text("")
+                if g.shake is not None:
+                    shaken = self.value(g.shake.numeric)
+                    mark = (
+                        Text("✓", style="bold green")
+                        if g.shake.agrees
+                        else Text("✗", style="bold red")
+                    )
+                table.add_row(label, self.value(g.derivation.value), shaken, mark)
+            parts.append(table)
+        return Group(*parts) if len(parts) > 1 else parts[0]  # type: ignore[return-value]
 
     # formulas: label = symbolic = substituted = value ------------------------------------
 
@@ -168,6 +271,8 @@ class TerminalView:
         grid.add_column()
         grid.add_column()
         label = self.text(term.label)
+        if term.example is not None and term.key.startswith("E_"):
+            label += f" (example {term.example})"  # errors of a batch share one section
         grid.add_row(label, "=", self.text(term.expr))
         grid.add_row("", "=", Text(self.text(term.expr, term.substitutions), style=NUMBERS))
         grid.add_row("", "=", Text(self.value(term.value), style=VALUE))
@@ -370,5 +475,7 @@ class TerminalView:
         return table
 
 
-def render_terminal(walkthrough: Walkthrough, console: Console, digits: int = 9) -> None:
-    console.print(TerminalView(walkthrough, digits))
+def render_terminal(
+    walkthrough: Walkthrough, console: Console, digits: int = 9, full: bool = False
+) -> None:
+    console.print(TerminalView(walkthrough, digits, full))
