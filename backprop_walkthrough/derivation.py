@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 import sympy as sp
 
@@ -48,6 +49,13 @@ from .walkthrough import (
 )
 
 E_TOTAL_AFTER = sp.Symbol("E_total⁺")  # ⁺: after the update, as w5⁺
+
+
+@lru_cache(maxsize=1 << 16)
+def derivative(of: sp.Symbol, wrt: sp.Symbol) -> sp.Derivative:
+    """The unevaluated ∂of/∂wrt used as a label. Building one costs SymPy ~0.1 ms of checks,
+    and a wide network labels the same few thousand derivatives many times over."""
+    return sp.Derivative(of, wrt)
 
 
 def derivative_key(of: sp.Symbol, wrt: sp.Symbol) -> str:
@@ -81,9 +89,31 @@ class Calculus:
         return self._cache[key]
 
     def d_net(self, neuron: str, wrt: sp.Symbol) -> sp.Expr:
-        """∂net_n/∂wrt, from net_n = Σ w·out + b·1."""
-        n = self.network.neurons[neuron]
-        return self._once(("net", neuron, wrt), lambda: sp.diff(n.net_expr, wrt))
+        """∂net_n/∂wrt, from net_n = Σ w·out + b·1.
+
+        By the sum rule only the summands that contain ``wrt`` contribute, so SymPy
+        differentiates those alone: the same result as ``sp.diff(net_expr, wrt)`` (a test checks
+        it), without walking all the terms of a wide layer for every weight — that would make
+        the engine grow with the square of the layer width.
+        """
+
+        def make() -> sp.Expr:
+            summands = self._summands(neuron)
+            return sp.Add(*(sp.diff(s, wrt) for s in summands.get(wrt, ())))
+
+        return self._once(("net", neuron, wrt), make)
+
+    def _summands(self, neuron: str) -> dict[sp.Symbol, list[sp.Expr]]:
+        """The summands of net_n, indexed by every symbol each one contains."""
+        key = ("summands", neuron)
+        if key not in self._cache:
+            net_expr = self.network.neurons[neuron].net_expr
+            index: dict[sp.Symbol, list[sp.Expr]] = {}
+            for summand in sp.Add.make_args(net_expr):
+                for symbol in summand.free_symbols:
+                    index.setdefault(symbol, []).append(summand)
+            self._cache[key] = index  # type: ignore[assignment]
+        return self._cache[key]  # type: ignore[return-value]
 
     def d_out(self, neuron: str, wrt_neuron: str) -> sp.Expr:
         """∂out_n/∂net_m, written in terms of the outputs (σ' = out·(1 − out))."""
@@ -221,7 +251,7 @@ class _Engine:
         n = self.network.neurons[neuron]
         return self.term(
             ex,
-            sp.Derivative(n.net, wrt),
+            derivative(n.net, wrt),
             self.calculus.d_net(neuron, wrt),
             derivative_key(n.net, wrt),
             neuron,
@@ -232,7 +262,7 @@ class _Engine:
         m = self.network.neurons[wrt_neuron or neuron]
         return self.term(
             ex,
-            sp.Derivative(n.out, m.net),
+            derivative(n.out, m.net),
             self.calculus.d_out(neuron, wrt_neuron or neuron),
             derivative_key(n.out, m.net),
             neuron,
@@ -242,7 +272,7 @@ class _Engine:
         out = self.network.outs[output]
         return self.term(
             ex,
-            sp.Derivative(of, out),
+            derivative(of, out),
             self.calculus.d_error(output, of),
             derivative_key(of, out),
             output,
@@ -267,7 +297,7 @@ class _Engine:
         else:
             factors = (first, self.d_out(ex, neuron), self.reference(ex.d_out[neuron]))
         return self.chain(
-            ex, sp.Derivative(of, parameter), factors, key or derivative_key(of, parameter), via
+            ex, derivative(of, parameter), factors, key or derivative_key(of, parameter), via
         )
 
     # per-neuron results -----------------------------------------------------------------
@@ -285,30 +315,26 @@ class _Engine:
                 error = network.errors[m]
                 factors = (self.d_net(ex, m, out), self.d_out(ex, m), self.d_error(ex, m, error))
                 terms.append(
-                    self.chain(ex, sp.Derivative(error, out), factors, derivative_key(error, out))
+                    self.chain(ex, derivative(error, out), factors, derivative_key(error, out))
                 )
             else:
                 factors = (self.d_net(ex, m, out), self.reference(ex.delta[m]))
                 terms.append(
                     self.chain(
                         ex,
-                        sp.Derivative(E_TOTAL, out),
+                        derivative(E_TOTAL, out),
                         factors,
                         f"{derivative_key(E_TOTAL, out)} via {m}",
                         m,
                     )
                 )
-        return self.total(
-            ex, sp.Derivative(E_TOTAL, out), tuple(terms), derivative_key(E_TOTAL, out)
-        )
+        return self.total(ex, derivative(E_TOTAL, out), tuple(terms), derivative_key(E_TOTAL, out))
 
     def hidden_delta(self, ex: _Example, neuron: str) -> Chain:
         """δ_n = ∂E_total/∂net_n = ∂out_n/∂net_n × ∂E_total/∂out_n."""
         n = self.network.neurons[neuron]
         factors = (self.d_out(ex, neuron), self.reference(ex.d_out[neuron]))
-        return self.chain(
-            ex, sp.Derivative(E_TOTAL, n.net), factors, derivative_key(E_TOTAL, n.net)
-        )
+        return self.chain(ex, derivative(E_TOTAL, n.net), factors, derivative_key(E_TOTAL, n.net))
 
     def softmax_delta(self, ex: _Example, neuron: str) -> Sum:
         """δ_k = Σ_j ∂out_j/∂net_k × ∂E_total/∂out_j over the softmax layer."""
@@ -320,7 +346,7 @@ class _Engine:
             terms.append(
                 self.chain(
                     ex,
-                    sp.Derivative(E_TOTAL, net),
+                    derivative(E_TOTAL, net),
                     factors,
                     f"{derivative_key(E_TOTAL, net)} via {j}",
                     j,
@@ -328,10 +354,10 @@ class _Engine:
             )
         key = derivative_key(E_TOTAL, net)
         simplified = tuple(
-            self.term(ex, sp.Derivative(E_TOTAL, net), form, f"{key} simplified {i + 1}", neuron)
+            self.term(ex, derivative(E_TOTAL, net), form, f"{key} simplified {i + 1}", neuron)
             for i, form in enumerate(self.calculus.softmax_delta(neuron))
         )
-        return self.total(ex, sp.Derivative(E_TOTAL, net), tuple(terms), key, simplified)
+        return self.total(ex, derivative(E_TOTAL, net), tuple(terms), key, simplified)
 
     # shake checks -----------------------------------------------------------------------
 
@@ -358,7 +384,7 @@ class _Engine:
             symbol = self.network.params[name]
             derivation = self.total(
                 None,
-                sp.Derivative(E_TOTAL, symbol),
+                derivative(E_TOTAL, symbol),
                 tuple(per_example),
                 derivative_key(E_TOTAL, symbol),
             )
@@ -468,7 +494,7 @@ class _Engine:
                 chains.append(
                     self.total(
                         ex,
-                        sp.Derivative(E_TOTAL, symbol),
+                        derivative(E_TOTAL, symbol),
                         tuple(terms),
                         derivative_key(E_TOTAL, symbol),
                     )

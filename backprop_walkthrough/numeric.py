@@ -78,7 +78,13 @@ Fixed = Mapping[tuple[int, str], float]  # (example, "out_h1" or "net_h1") → p
 
 
 class NumericNetwork:
-    """E_total of a scenario for any parameter values, on floats."""
+    """E_total of a scenario for any parameter values, on floats.
+
+    A shake changes one parameter (or one out/net of one example), so only what lies
+    downstream of it is recomputed: the rest comes from a cached forward pass with the
+    scenario's own values. That keeps a shake of a wide layer's weight from costing a whole
+    forward pass, and the shakes of a network close to linear in its size.
+    """
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -97,21 +103,45 @@ class NumericNetwork:
             )
             for layer in scenario.layers[1:]
         ]
+        self.layer_of = {n: i for i, (_, _, ns) in enumerate(self.layers) for n, _, _ in ns}
+        self.feeds: dict[str, set[str]] = {}  # parameter → the neurons whose net it enters
+        for w in scenario.weights:
+            self.feeds[w.name] = {w.target}
+        for b in scenario.biases:
+            self.feeds[b.name] = set(b.targets)
         self.outputs = scenario.layers[-1].neurons
+        self._baseline: dict[int, tuple[dict[str, float], float]] = {}
 
     def forward(
-        self, example: int, params: Sequence[float], fixed: Fixed | None = None
+        self,
+        example: int,
+        params: Sequence[float],
+        fixed: Fixed | None = None,
+        changed: set[str] | None = None,
     ) -> dict[str, float]:
-        """Every ``net_*``/``out_*`` of one example (inputs under their own names)."""
+        """Every ``net_*``/``out_*`` of one example (inputs under their own names).
+
+        With ``changed``, start from the cached pass and recompute only those neurons and
+        every layer after the first of them.
+        """
         fixed = fixed or {}
-        values: dict[str, float] = dict(self.scenario.examples[example].inputs)
-        for activation, slope, neurons in self.layers:
+        if changed is None:
+            values: dict[str, float] = dict(self.scenario.examples[example].inputs)
+            start = 0
+        else:
+            values = dict(self.baseline(example)[0])
+            start = min(self.layer_of[n] for n in changed)
+        for index in range(start, len(self.layers)):
+            activation, slope, neurons = self.layers[index]
             nets = []
             for name, sources, bias in neurons:
-                net = sum(params[p] * values[s] for s, p in sources)
-                if bias >= 0:
-                    net += params[bias]
-                net = fixed.get((example, f"net_{name}"), net)
+                if changed is not None and index == start and name not in changed:
+                    net = values[f"net_{name}"]
+                else:
+                    net = sum(params[p] * values[s] for s, p in sources)
+                    if bias >= 0:
+                        net += params[bias]
+                    net = fixed.get((example, f"net_{name}"), net)
                 values[f"net_{name}"] = net
                 nets.append(net)
             if activation == "softmax":
@@ -127,25 +157,44 @@ class NumericNetwork:
                 values[f"out_{name}"] = out
         return values
 
-    def error(self, example: int, params: Sequence[float], fixed: Fixed | None = None) -> float:
-        values = self.forward(example, params, fixed)
+    def loss(self, example: int, values: Mapping[str, float]) -> float:
         targets = self.scenario.examples[example].targets
         n = len(self.outputs)
         return sum(
             loss_term(self.scenario.loss, targets[o], values[f"out_{o}"], n) for o in self.outputs
         )
 
+    def baseline(self, example: int) -> tuple[dict[str, float], float]:
+        """The forward pass and error of one example with the scenario's own values."""
+        if example not in self._baseline:
+            values = self.forward(example, self.base)
+            self._baseline[example] = (values, self.loss(example, values))
+        return self._baseline[example]
+
     def total_error(
         self, overrides: Mapping[str, float] | None = None, fixed: Fixed | None = None
     ) -> float:
         """E_total over every example, with some parameters (or outs/nets) replaced."""
         params = list(self.base)
+        changed: set[str] = set()
         for name, value in (overrides or {}).items():
             params[self.index[name]] = value
+            changed |= self.feeds[name]
+        pinned = {e for e, _ in (fixed or {})}
         try:
-            total = sum(self.error(e, params, fixed) for e in range(len(self.scenario.examples)))
+            total = 0.0
+            for e in range(len(self.scenario.examples)):
+                if not changed and e not in pinned:
+                    total += self.baseline(e)[1]
+                    continue
+                here = set(changed) | {key.split("_", 1)[1] for ex, key in (fixed or {}) if ex == e}
+                total += self.loss(e, self.forward(e, params, fixed, here))
         except OverflowError as exc:
             raise NumericalError(f"overflow: {exc}") from None
         if not math.isfinite(total):
             raise NumericalError(f"E_total is {total}")
         return total
+
+    def error(self, example: int, params: Sequence[float], fixed: Fixed | None = None) -> float:
+        """One example's error, computed from scratch (no cache)."""
+        return self.loss(example, self.forward(example, params, fixed))

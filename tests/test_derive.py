@@ -288,3 +288,32 @@ def test_notes_updates_the_biases():
     w = derive(load_scenario("notes"))
     assert w.updated["b2"] == pytest.approx(0.6 - 0.5 * w.gradients["b2"], rel=1e-15)
     assert w.E_total_after < w.E_total
+
+
+@pytest.mark.parametrize("name", SMALL)
+def test_net_derivatives_by_the_sum_rule_equal_sympys_diff(name):
+    from backprop_walkthrough.derivation import Calculus
+
+    network = build_network(load_scenario(name))
+    calculus = Calculus(network)
+    for neuron in network.neurons.values():
+        for symbol in neuron.net_expr.free_symbols:
+            assert calculus.d_net(neuron.name, symbol) == sp.diff(neuron.net_expr, symbol)
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_downstream_shakes_equal_whole_forward_passes(name):
+    scenario = load_scenario(name)
+    numeric = NumericNetwork(scenario)
+    for p in list(scenario.parameters)[:40]:
+        params = list(numeric.base)
+        params[numeric.index[p.name]] += 1e-3
+        whole = sum(numeric.error(e, params) for e in range(len(scenario.examples)))
+        assert numeric.total_error({p.name: params[numeric.index[p.name]]}) == pytest.approx(
+            whole, rel=1e-15, abs=1e-15
+        )
+    neuron = scenario.layers[1].neurons[0]
+    value = numeric.baseline(0)[0][f"out_{neuron}"] + 1e-3
+    fixed = {(0, f"out_{neuron}"): value}
+    whole = sum(numeric.error(e, numeric.base, fixed) for e in range(len(scenario.examples)))
+    assert numeric.total_error(fixed=fixed) == pytest.approx(whole, rel=1e-15, abs=1e-15)

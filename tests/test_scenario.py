@@ -291,3 +291,228 @@ def test_unknown_builtin_name_suggests_the_closest():
 def test_from_dict_validates_like_a_file():
     with pytest.raises(ScenarioError, match="missing required key 'layers'"):
         Scenario.from_dict({"weights": {}}, source="<dict>")
+
+
+# --- issue 3: sizes, activations, losses, batches, init ----------------------------------------
+
+SMALL = """
+layers:
+  - {size: 2}
+  - {size: 2, activation: tanh}
+  - {size: 2, activation: sigmoid}
+init: {seed: 3, uniform: [-1, 1]}
+inputs: {i1: 1, i2: 0}
+targets: {o1: 0, o2: 1}
+learning_rate: 0.5
+"""
+
+
+def _small(old: str, new: str) -> str:
+    assert old in SMALL, old
+    return SMALL.replace(old, new, 1)
+
+
+BAD_NETWORKS = [
+    (
+        "softmax-hidden",
+        _small("{size: 2, activation: tanh}", "{size: 2, activation: softmax}"),
+        "softmax belongs on the output layer only",
+        "layers.1.activation",
+    ),
+    (
+        "softmax-single",
+        _small("{size: 2, activation: sigmoid}", "{size: 1, activation: softmax}").replace(
+            "targets: {o1: 0, o2: 1}", "targets: {o1: 1}"
+        ),
+        "softmax needs at least two neurons",
+        "layers.2.activation",
+    ),
+    (
+        "slope-without-leaky",
+        _small("activation: tanh}", "activation: tanh, slope: 0.1}"),
+        "only leaky_relu has a slope",
+        "layers.1.slope",
+    ),
+    (
+        "slope-too-big",
+        _small("activation: tanh}", "activation: leaky_relu, slope: 1.5}"),
+        "must be at least 0 and below 1",
+        "layers.1.slope",
+    ),
+    (
+        "size-and-neurons",
+        _small("{size: 2}", "{size: 2, neurons: [a, b]}"),
+        "give either 'neurons' or 'size'",
+        "layers.0.size",
+    ),
+    ("size-zero", _small("{size: 2}", "{size: 0}"), "must be between 1", "layers.0.size"),
+    (
+        "ce-needs-softmax",
+        SMALL + "loss: cross_entropy\n",
+        "cross_entropy needs a softmax output layer",
+        "loss",
+    ),
+    (
+        "bce-needs-squashing",
+        _small("activation: sigmoid}", "activation: linear}") + "loss: binary_cross_entropy\n",
+        "needs outputs between 0 and 1",
+        "loss",
+    ),
+    (
+        "ce-targets-sum",
+        _small("activation: sigmoid}", "activation: softmax}").replace(
+            "{o1: 0, o2: 1}", "{o1: 0.5, o2: 0.7}"
+        )
+        + "loss: cross_entropy\n",
+        "sum to 1",
+        "targets",
+    ),
+    (
+        "bce-target-range",
+        SMALL.replace("{o1: 0, o2: 1}", "{o1: 0, o2: 2}") + "loss: binary_cross_entropy\n",
+        "lies in [0, 1]",
+        "targets.o2",
+    ),
+    (
+        "init-two-methods",
+        _small("uniform: [-1, 1]", "uniform: [-1, 1], normal: [0, 1]"),
+        "give exactly one of",
+        "init",
+    ),
+    (
+        "init-no-seed",
+        _small("{seed: 3, uniform: [-1, 1]}", "{uniform: [-1, 1]}"),
+        "missing required key 'seed'",
+        "init",
+    ),
+    (
+        "init-bad-range",
+        _small("uniform: [-1, 1]", "uniform: [1, -1]"),
+        "low end must be below",
+        "init.uniform",
+    ),
+    (
+        "init-bad-std",
+        _small("uniform: [-1, 1]", "normal: [0, 0]"),
+        "standard deviation",
+        "init.normal",
+    ),
+    (
+        "init-bad-xavier",
+        _small("uniform: [-1, 1]", "xavier: gaussian"),
+        "unknown kind",
+        "init.xavier",
+    ),
+    (
+        "no-weights-no-init",
+        _small("init: {seed: 3, uniform: [-1, 1]}\n", ""),
+        "missing required key 'weights' (or 'init'",
+        "",
+    ),
+    (
+        "examples-and-inputs",
+        SMALL + "examples: [{inputs: {i1: 1, i2: 0}, targets: {o1: 0, o2: 1}}]\n",
+        "give either 'examples' or inputs and targets",
+        "inputs",
+    ),
+    (
+        "example-missing-target",
+        SMALL.replace(
+            "inputs: {i1: 1, i2: 0}\ntargets: {o1: 0, o2: 1}\n",
+            "examples: [{inputs: {i1: 1, i2: 0}, targets: {o1: 0}}]\n",
+        ),
+        "missing a value for output neuron 'o2'",
+        "examples.0.targets",
+    ),
+    (
+        "empty-examples",
+        SMALL.replace("inputs: {i1: 1, i2: 0}\ntargets: {o1: 0, o2: 1}\n", "examples: []\n"),
+        "non-empty list of examples",
+        "examples",
+    ),
+    (
+        "too-many-weights",
+        _small(
+            "{size: 2, activation: tanh}",
+            "{size: 200, activation: tanh}\n  - {size: 200, activation: tanh}",
+        ),
+        "weights; at most",
+        "layers",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "field"), [b[1:] for b in BAD_NETWORKS], ids=[b[0] for b in BAD_NETWORKS]
+)
+def test_bad_networks_fail_with_one_clear_line(text, fragment, field):
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "net.yaml")
+    assert fragment in str(info.value)
+    assert info.value.field == field
+    assert "\n" not in str(info.value)
+
+
+def test_size_layers_are_named_by_the_documented_scheme():
+    one = parse_scenario(SMALL)
+    assert [layer.neurons for layer in one.layers] == [("i1", "i2"), ("h1", "h2"), ("o1", "o2")]
+    deeper = parse_scenario(
+        SMALL.replace("  - {size: 2, activation: tanh}\n", "  - {size: 2, activation: tanh}\n" * 2)
+    )
+    assert deeper.layers[1].neurons == ("h1n1", "h1n2") and deeper.layers[2].neurons == (
+        "h2n1",
+        "h2n2",
+    )
+    prefixed = parse_scenario(
+        _small("{size: 2, activation: tanh}", "{size: 2, prefix: g, activation: tanh}")
+    )
+    assert prefixed.layers[1].neurons == ("g1", "g2")
+
+
+def test_init_draws_in_the_documented_order_with_pythons_generator():
+    import random
+
+    scenario = parse_scenario(SMALL)
+    rng = random.Random(3)
+    # connections layer by layer, target by target, source by source; then one bias per neuron
+    expected = [
+        ("w1", "i1", "h1"),
+        ("w2", "i2", "h1"),
+        ("w3", "i1", "h2"),
+        ("w4", "i2", "h2"),
+        ("w5", "h1", "o1"),
+        ("w6", "h2", "o1"),
+        ("w7", "h1", "o2"),
+        ("w8", "h2", "o2"),
+    ]
+    for weight, (name, source, target) in zip(scenario.weights, expected, strict=True):
+        assert (weight.name, weight.source, weight.target) == (name, source, target)
+        assert weight.value == rng.uniform(-1, 1)
+    assert [b.name for b in scenario.biases] == ["bh1", "bh2", "bo1", "bo2"]
+    assert [b.value for b in scenario.biases] == [rng.uniform(-1, 1) for _ in range(4)]
+    assert scenario.init == "unlisted parameters drawn uniform on [-1, 1], seed 3"
+
+
+def test_listed_parameters_win_without_shifting_the_others():
+    base = parse_scenario(SMALL)
+    listed = parse_scenario(
+        SMALL + "weights:\n  w3: {from: i1, to: h2, value: 0.5}\n"
+        "biases:\n  special: {to: [o1, o2], value: 0.25}\n"
+    )
+    values = {w.name: w.value for w in listed.weights}
+    assert values["w3"] == 0.5
+    assert all(values[w.name] == w.value for w in base.weights if w.name != "w3")
+    assert [b.name for b in listed.biases] == ["special", "bh1", "bh2"]
+    assert [b.value for b in listed.biases][1:] == [b.value for b in base.biases][:2]
+
+
+def test_xavier_limits_and_zero_biases():
+    scenario = parse_scenario(_small("uniform: [-1, 1]", "xavier: uniform"))
+    limit = (6 / (2 + 2)) ** 0.5
+    assert all(abs(w.value) <= limit for w in scenario.weights)
+    assert all(b.value == 0 for b in scenario.biases)
+
+
+def test_a_listed_weight_cannot_take_a_generated_name_of_another_connection():
+    with pytest.raises(ScenarioError, match="w3 is the generated name of i1 → h2"):
+        parse_scenario(SMALL + "weights:\n  w3: {from: i2, to: h1, value: 0.5}\n")
