@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from functools import lru_cache
 
 import sympy as sp
 
+from .calculus import Calculus, derivative, derivative_key
 from .evaluate import evaluate, forward, parameter_values
 from .functions import ACTIVATION_DEFINITIONS, LOSS_DESCRIPTIONS
 from .network import E_TOTAL, Network, build_network
@@ -49,124 +49,6 @@ from .walkthrough import (
 )
 
 E_TOTAL_AFTER = sp.Symbol("E_total⁺")  # ⁺: after the update, as w5⁺
-
-
-@lru_cache(maxsize=1 << 16)
-def derivative(of: sp.Symbol, wrt: sp.Symbol) -> sp.Derivative:
-    """The unevaluated ∂of/∂wrt used as a label. Building one costs SymPy ~0.1 ms of checks,
-    and a wide network labels the same few thousand derivatives many times over."""
-    return sp.Derivative(of, wrt)
-
-
-def derivative_key(of: sp.Symbol, wrt: sp.Symbol) -> str:
-    return f"d{of}/d{wrt}"
-
-
-def textbook_form(derivative: sp.Expr, residual: sp.Expr) -> sp.Expr:
-    """Write a loss derivative as a multiple of the residual (target − out) when it is one.
-
-    SymPy simplifies d/dout ½(target − out)² to ``out − target``; the textbook keeps the residual
-    and writes −(target − out). Same expression, the form learners recognise.
-    """
-    ratio = sp.cancel(derivative / residual)
-    if ratio.free_symbols:
-        return derivative
-    if ratio == 1:
-        return residual
-    return sp.Mul(ratio, residual, evaluate=False)
-
-
-class Calculus:
-    """Every symbolic derivative the walkthrough shows, taken once with ``sympy.diff``."""
-
-    def __init__(self, network: Network) -> None:
-        self.network = network
-        self._cache: dict[tuple, sp.Expr | None] = {}
-
-    def _once(self, key: tuple, make) -> sp.Expr:  # noqa: ANN001 - a small closure
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
-
-    def d_net(self, neuron: str, wrt: sp.Symbol) -> sp.Expr:
-        """∂net_n/∂wrt, from net_n = Σ w·out + b·1.
-
-        By the sum rule only the summands that contain ``wrt`` contribute, so SymPy
-        differentiates those alone: the same result as ``sp.diff(net_expr, wrt)`` (a test checks
-        it), without walking all the terms of a wide layer for every weight — that would make
-        the engine grow with the square of the layer width.
-        """
-
-        def make() -> sp.Expr:
-            summands = self._summands(neuron)
-            return sp.Add(*(sp.diff(s, wrt) for s in summands.get(wrt, ())))
-
-        return self._once(("net", neuron, wrt), make)
-
-    def _summands(self, neuron: str) -> dict[sp.Symbol, list[sp.Expr]]:
-        """The summands of net_n, indexed by every symbol each one contains."""
-        key = ("summands", neuron)
-        if key not in self._cache:
-            net_expr = self.network.neurons[neuron].net_expr
-            index: dict[sp.Symbol, list[sp.Expr]] = {}
-            for summand in sp.Add.make_args(net_expr):
-                for symbol in summand.free_symbols:
-                    index.setdefault(symbol, []).append(summand)
-            self._cache[key] = index  # type: ignore[assignment]
-        return self._cache[key]  # type: ignore[return-value]
-
-    def d_out(self, neuron: str, wrt_neuron: str) -> sp.Expr:
-        """∂out_n/∂net_m, written in terms of the outputs (σ' = out·(1 − out))."""
-        network = self.network
-        n, m = network.neurons[neuron], network.neurons[wrt_neuron]
-
-        def make() -> sp.Expr:
-            derived = sp.diff(n.out_expr, m.net)
-            layer = network.layers[n.layer]
-            # Replace each activation(net) by the out it names: the textbook form.
-            if n.out_expr.is_Symbol:  # a linear neuron: out = net
-                return derived
-            names = {network.neurons[k].out_expr: network.neurons[k].out for k in layer}
-            return derived.xreplace(names)
-
-        return self._once(("out", neuron, wrt_neuron), make)
-
-    def d_error(self, output: str, of: sp.Symbol) -> sp.Expr:
-        """∂E/∂out_o for an output neuron, E being E_total or E_o (the same derivative)."""
-        network = self.network
-        out = network.outs[output]
-
-        def make() -> sp.Expr:
-            expr = network.total_in_outputs() if of == E_TOTAL else network.error_exprs[output]
-            return textbook_form(sp.diff(expr, out), network.residuals[output])
-
-        return self._once(("error", output, of), make)
-
-    def softmax_delta(self, neuron: str) -> tuple[sp.Expr, ...]:
-        """δ_k = Σ_j ∂out_j/∂net_k · ∂E_total/∂out_j, in the simpler forms SymPy finds.
-
-        SymPy expands the sum and collects it in out_k. With the cross-entropy that leaves
-        out_k·(target_1 + … + target_K) − target_k, and since the targets sum to 1 (the scenario
-        checks it), out_k − target_k. Returns those forms, or () when nothing simplifies.
-        """
-        network = self.network
-
-        def make() -> tuple[sp.Expr, ...]:
-            layer = network.layers[-1]
-            out = network.neurons[neuron].out
-            total = sp.Add(*(self.d_out(j, neuron) * self.d_error(j, E_TOTAL) for j in layer))
-            collected = sp.collect(sp.expand(total), out)
-            if collected == total:
-                return ()
-            forms = [collected]
-            if network.scenario.loss == "cross_entropy":
-                targets = sp.Add(*(network.targets[j] for j in layer))
-                final = collected.subs(targets, 1)
-                if final != collected:
-                    forms.append(final)
-            return tuple(forms)
-
-        return self._once(("softmax", neuron), make)
 
 
 class _Example:

@@ -15,7 +15,7 @@ import time
 
 from sympy.core.cache import clear_cache
 
-from backprop_walkthrough import Scenario, derivation, derive
+from backprop_walkthrough import Scenario, calculus, derive
 from backprop_walkthrough.render import json as json_renderer
 from backprop_walkthrough.render.json import render_json
 
@@ -42,7 +42,7 @@ def network(hidden: int) -> Scenario:
 def clear_caches() -> None:
     """Every run starts cold, as a user's process does: SymPy's cache and ours emptied."""
     clear_cache()
-    derivation.derivative.cache_clear()
+    calculus.derivative.cache_clear()
     json_renderer._symbolic.cache_clear()
     json_renderer._latex.cache_clear()
 

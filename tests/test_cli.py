@@ -227,3 +227,36 @@ def test_an_internal_error_is_one_line_and_exit_1(runner, monkeypatch):
     assert "--debug" in lines[0]
     debug = runner.invoke(cli, ["--debug"])
     assert "Traceback" in debug.stderr and debug.exit_code == 1
+
+
+def test_big_text_walkthroughs_are_refused_with_the_way_out(runner):
+    result = runner.invoke(cli, ["wide", "--max-parameters", "100"])
+    assert result.exit_code == 2
+    assert "420 parameters are too many" in result.stderr
+    assert "--format json" in result.stderr and "--max-parameters" in result.stderr
+    json_result = runner.invoke(cli, ["wide", "--max-parameters", "100", "--format", "json"])
+    assert json_result.exit_code == 0
+
+
+def test_full_shows_every_neuron(runner):
+    compact = runner.invoke(cli, ["wide"], env={"COLUMNS": "100"}).output
+    full = runner.invoke(cli, ["wide", "--full"], env={"COLUMNS": "100"}).output
+    assert "The other neurons" in compact and "The other neurons" not in full
+
+
+def test_batch_json_has_lists_per_example(runner):
+    doc = json.loads(runner.invoke(cli, ["xor", "--format", "json"]).stdout)
+    assert doc["examples"] == 4
+    assert isinstance(doc["forward"], list) and len(doc["forward"]) == 4
+    assert set(doc["forward"][0]) == {"net_h1", "out_h1", "net_h2", "out_h2", "net_y", "out_y"}
+    assert isinstance(doc["errors"], list) and set(doc["errors"][0]) == {"E_y", "E_total"}
+    assert doc["E_total"] == pytest.approx(sum(e["E_total"] for e in doc["errors"]))
+    assert [t["example"] for t in doc["steps"]["w5"]["terms"]] == [1, 2, 3, 4]
+    assert set(doc["gradients"]) == {f"w{i}" for i in range(1, 7)} | {"b1", "b2", "b3"}
+
+
+@pytest.mark.parametrize("name", ["tanh_sigmoid", "deep_relu", "softmax", "xor", "wide"])
+def test_every_builtin_runs_in_every_mode(runner, name):
+    for args in ([], ["--format", "json"], ["--hidden-uses-updated-weights"], ["--digits", "3"]):
+        result = runner.invoke(cli, [name, *args])
+        assert result.exit_code == 0, (args, result.output)

@@ -292,7 +292,7 @@ def test_notes_updates_the_biases():
 
 @pytest.mark.parametrize("name", SMALL)
 def test_net_derivatives_by_the_sum_rule_equal_sympys_diff(name):
-    from backprop_walkthrough.derivation import Calculus
+    from backprop_walkthrough.calculus import Calculus
 
     network = build_network(load_scenario(name))
     calculus = Calculus(network)
