@@ -29,7 +29,7 @@ import sympy as sp
 
 from .calculus import Calculus, derivative, derivative_key
 from .evaluate import evaluate, forward, parameter_values
-from .functions import ACTIVATION_DEFINITIONS, LOSS_DESCRIPTIONS
+from .functions import LOSS_DESCRIPTIONS, activation_definition
 from .network import E_TOTAL, Network, build_network
 from .numeric import NumericalError, NumericNetwork
 from .scenario import Scenario, ScenarioError, did_you_mean
@@ -542,7 +542,7 @@ def _activations_used(scenario: Scenario) -> tuple[tuple[str, sp.Expr, sp.Expr],
     names = dict.fromkeys(layer.activation for layer in scenario.layers[1:] if layer.activation)
     definitions = []
     for name in names:
-        function, formula = ACTIVATION_DEFINITIONS[name]
+        function, formula = activation_definition(name)
         if name == "leaky_relu":
             slopes = {layer.slope for layer in scenario.layers if layer.activation == name}
             if len(slopes) == 1:
@@ -556,6 +556,8 @@ def _compare(
 ) -> list[Comparison]:
     comparisons = []
     for figure in scenario.published:
+        if figure.key.startswith("train "):
+            continue  # a figure after a training run: the train command compares those
         if figure.key not in figures:
             raise ScenarioError(
                 scenario.source,

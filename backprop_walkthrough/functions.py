@@ -105,25 +105,31 @@ def activation_expression(
     raise ValueError(f"unknown activation {name!r}")
 
 
-_x = sp.Symbol("x")
-_xk, _xj, _j, _K = sp.symbols("x_k x_j j K")
+def activation_definition(name: str) -> tuple[sp.Expr, sp.Expr]:
+    """(name(x), its formula), shown once at the top of the walkthrough.
 
-#: What each activation is, shown once at the top of the walkthrough: (name(x), formula).
-ACTIVATION_DEFINITIONS: dict[str, tuple[sp.Expr, sp.Expr]] = {
-    "sigmoid": (sigmoid(_x), 1 / (1 + sp.exp(-_x))),
-    "tanh": (
-        sp.Function("tanh")(_x),
-        sp.Mul(
-            sp.Add(sp.exp(_x), -sp.exp(-_x), evaluate=False),
-            sp.Pow(sp.Add(sp.exp(_x), sp.exp(-_x), evaluate=False), -1, evaluate=False),
-            evaluate=False,
-        ),
-    ),
-    "relu": (relu(_x), sp.Max(0, _x)),
-    "leaky_relu": (sp.Function("leaky_relu")(_x), sp.Max(sp.Symbol("alpha") * _x, _x)),
-    "linear": (sp.Function("linear")(_x), _x),
-    "softmax": (sp.Function("softmax")(_xk), sp.exp(_xk) / sp.Sum(sp.exp(_xj), (_j, 1, _K))),
-}
+    Built on demand: each definition costs SymPy a few milliseconds to construct, and a
+    scenario shows one or two of the six.
+    """
+    x = sp.Symbol("x")
+    if name == "sigmoid":
+        return sigmoid(x), 1 / (1 + sp.exp(-x))
+    if name == "tanh":
+        numerator = sp.Add(sp.exp(x), -sp.exp(-x), evaluate=False)
+        denominator = sp.Add(sp.exp(x), sp.exp(-x), evaluate=False)
+        return sp.Function("tanh")(x), sp.Mul(
+            numerator, sp.Pow(denominator, -1, evaluate=False), evaluate=False
+        )
+    if name == "relu":
+        return relu(x), sp.Max(0, x)
+    if name == "leaky_relu":
+        return sp.Function("leaky_relu")(x), sp.Max(sp.Symbol("alpha") * x, x)
+    if name == "linear":
+        return sp.Function("linear")(x), x
+    if name == "softmax":
+        xk, xj, j, k = sp.symbols("x_k x_j j K")
+        return sp.Function("softmax")(xk), sp.exp(xk) / sp.Sum(sp.exp(xj), (j, 1, k))
+    raise ValueError(f"unknown activation {name!r}")
 
 
 def error_expression(loss: str, target: sp.Symbol, out: sp.Symbol, outputs: int) -> sp.Expr:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -141,11 +140,11 @@ class Scenario:
 
 
 def scenarios_dir() -> Path:
-    """Where the built-in scenarios live: inside the installed package, or the source tree."""
-    packaged = resources.files("backprop_walkthrough") / "scenarios"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    """Where the built-in scenarios live: inside the installed package (the wheel puts them
+    there), or at the top of the source tree (an editable install or a checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "scenarios"
+    return packaged if packaged.is_dir() else here.parent / "scenarios"
 
 
 def builtin_names() -> list[str]:

@@ -50,6 +50,7 @@ _TOP_KEYS = (
     "init",
     "published",
 )
+_TRAINING_FIGURE = re.compile(r"train [0-9]+ (E_total|out_[A-Za-z][A-Za-z0-9]*)\Z")
 _LAYER_KEYS = ("neurons", "size", "prefix", "activation", "slope")
 _SQUASHING = ("sigmoid", "softmax")  # outputs strictly between 0 and 1
 
@@ -507,6 +508,11 @@ class Validator:
                 self.keys(item, path, ("value", "why"), ("value",))
                 why = " ".join(self.text(item.get("why", ""), path + ("why",)).split())
                 item, path = item["value"], path + ("value",)
+            if key.startswith("train ") and not _TRAINING_FIGURE.match(key):
+                raise self.fail(
+                    ("published", key),
+                    "a training figure is named 'train STEPS E_total' or 'train STEPS out_NEURON'",
+                )
             number = self.number(item, path)
             exponent = Decimal(repr(number)).as_tuple().exponent
             decimals = max(0, -exponent) if isinstance(exponent, int) else 0

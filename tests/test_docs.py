@@ -57,3 +57,12 @@ def test_ruff_is_clean():
             timeout=120,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
+    for name in cli.commands:
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "Examples:" in result.output, name
+        assert f"backprop-walkthrough {name}" in README or f"`{name}`" in README, name
+    for secondary in ("--linear-scale",):
+        assert f"`{secondary}`" in README

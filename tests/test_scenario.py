@@ -41,7 +41,7 @@ def _replace(old: str, new: str) -> str:
 
 BAD = [
     # (id, text, message fragment, field, line)
-    ("not-yaml", "layers: [unclosed", "not valid YAML", "", 1),
+    ("not-yaml", "layers: [unclosed\nname: x\n", "not valid YAML", "", None),
     ("empty", "", "the file is empty", "", None),
     ("a-list", "- 1\n- 2\n", "expected a mapping of scenario keys", "", None),
     (

@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..training import TrainingRun
 from ..walkthrough import Chain, Gradient, Sum, Term, Walkthrough
 from .printing import to_text
 
@@ -111,3 +112,25 @@ def to_document(w: Walkthrough) -> dict[str, Any]:
 
 def render_json(w: Walkthrough) -> str:
     return json.dumps(to_document(w), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def training_document(run: TrainingRun) -> dict[str, Any]:
+    """A training run as plain JSON-ready data."""
+    batch = run.scenario.is_batch
+    return {
+        "scenario": run.scenario.name,
+        "steps_requested": run.steps_requested,
+        "steps_run": run.steps_run,
+        "stopped_early": run.stopped_early,
+        "learning_rate": run.learning_rate,
+        "hidden_uses_updated_weights": run.hidden_uses_updated_weights,
+        "E_total": run.E_total,
+        "outputs": [dict(o) for o in run.outputs] if batch else dict(run.outputs[0]),
+        "parameters": dict(run.parameters),
+        "history": [[step, error] for step, error in run.history],
+        "compile_seconds": run.compile_seconds,
+    }
+
+
+def render_training_json(run: TrainingRun) -> str:
+    return json.dumps(training_document(run), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -20,15 +20,16 @@ _TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", "−"))
 def format_value(value: float, digits: int | None) -> str:
     """A computed value: ``digits`` decimals, or full precision when ``digits`` is None.
 
-    Values too small to keep three significant digits at that many decimals switch to
-    scientific notation, so a tiny gradient never prints as 0.000000000.
+    Values too small to keep three significant digits at that many decimals, and values of
+    1e10 and more, switch to scientific notation: a tiny gradient never prints as 0.000000000
+    and a diverging run never prints a hundred digits.
     """
     value += 0.0  # no "-0.000000000": a negative zero prints as zero
     if digits is None:
         return repr(value)
     if not math.isfinite(value):
         return str(value)
-    if value != 0 and abs(value) < 10.0 ** (2 - digits):
+    if value != 0 and (abs(value) < 10.0 ** (2 - digits) or abs(value) >= 1e10):
         return f"{value:.{max(digits - 3, 2)}e}"
     return f"{value:.{digits}f}"
 

@@ -30,6 +30,7 @@ from ..walkthrough import (
     Update,
     Walkthrough,
 )
+from .aligned import aligned, cell_len
 from .compact import COMPACT_ABOVE, compacted_neurons, split_steps, term_rows
 from .drawing import draw_network
 from .printing import format_operand, format_value, to_text
@@ -89,11 +90,33 @@ class TerminalView:
                     yield from self.step(step)
             return
         shown, summarised = split_steps(section.steps, self.compacted)
-        for step in shown:
-            yield from self.step(step)
+        yield from self.joined(r for step in shown for r in self.step(step))
         if summarised:
             yield Text()
             yield self.summary(summarised)
+
+    def joined(self, renderables: Iterable[RenderableType]) -> Iterator[RenderableType]:
+        """Runs of lines that fit the width as one Text: Rich's cost is per renderable, and a
+        walkthrough is hundreds of short lines. Anything else passes through unchanged."""
+        run: list[Text] = []
+        for renderable in renderables:
+            if isinstance(renderable, Text) and all(
+                cell_len(line) <= self.width for line in renderable.plain.split("\n")
+            ):
+                run.append(renderable)
+                continue
+            if run:
+                yield self.unwrapped(run)
+                run = []
+            yield renderable
+        if run:
+            yield self.unwrapped(run)
+
+    @staticmethod
+    def unwrapped(lines: list[Text]) -> Text:
+        text = Text("\n").join(lines)
+        text.no_wrap = True  # every line is known to fit: skip Rich's word wrapping
+        return text
 
     # dispatch on the step type -----------------------------------------------------------
 
@@ -265,46 +288,48 @@ class TerminalView:
 
     # formulas: label = symbolic = substituted = value ------------------------------------
 
-    def definition(self, term: Term) -> Table:
+    def definition(self, term: Term) -> Text | Table:
+        label = self.text(term.label)
+        if term.example is not None and term.key.startswith("E_"):
+            label += f" (example {term.example})"  # errors of a batch share one section
+        rows = [
+            [label, "=", self.text(term.expr)],
+            ["", "=", Text(self.text(term.expr, term.substitutions), style=NUMBERS)],
+            ["", "=", Text(self.value(term.value), style=VALUE)],
+        ]
+        text = aligned(rows, styles=[LABEL])
+        if max(cell_len(line) for line in text.plain.splitlines()) <= self.width:
+            return text
+        # Too long for one line (a wide layer's net): a grid wraps it under its own column.
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", style=LABEL)
         grid.add_column()
         grid.add_column()
-        label = self.text(term.label)
-        if term.example is not None and term.key.startswith("E_"):
-            label += f" (example {term.example})"  # errors of a batch share one section
-        grid.add_row(label, "=", self.text(term.expr))
-        grid.add_row("", "=", Text(self.text(term.expr, term.substitutions), style=NUMBERS))
-        grid.add_row("", "=", Text(self.value(term.value), style=VALUE))
+        for row in rows:
+            grid.add_row(*row)
         return grid
 
-    def factor_table(self, factors: Iterable[Term], indent: int = 0) -> Table:
+    def factor_table(self, factors: Iterable[Term], indent: int = 2) -> Text:
         """label = symbolic = substituted = value, one factor a row; stacked when too wide."""
         rows = []
         for f in factors:
             symbolic = Text("(from above)", style=DIM) if f.reference else Text(self.text(f.expr))
             substituted = Text(self.text(f.expr, f.substitutions), style=NUMBERS)
-            rows.append((self.text(f.label), symbolic, substituted, self.value(f.value)))
-        widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
-        one_line = sum(widths) + 3 * 3 + indent
-        table = Table.grid(padding=(0, 1))
-        table.add_column(justify="right", style=LABEL)
-        if one_line <= self.width:
-            for _ in range(3):
-                table.add_column()
-                table.add_column()
-            table.columns[-1].justify = "right"
-            for label, symbolic, substituted, value in rows:
-                table.add_row(label, "=", symbolic, "=", substituted, "=", Text(value, style=VALUE))
-            return table
+            value = Text(self.value(f.value), style=VALUE)
+            rows.append((self.text(f.label), symbolic, substituted, value))
+        widths = [max(cell_len(str(row[i])) for row in rows) for i in range(4)]
+        if sum(widths) + 3 * 3 + indent <= self.width:
+            lines = [
+                [label, "=", symbolic, "=", substituted, "=", value]
+                for label, symbolic, substituted, value in rows
+            ]
+            return aligned(lines, right=(0, 6), indent=indent, styles=[LABEL])
         # Narrow terminal: the substituted form and the value go on a line of their own.
-        for _ in range(2):
-            table.add_column()
-            table.add_column()
+        lines = []
         for label, symbolic, substituted, value in rows:
-            table.add_row(label, "=", symbolic)
-            table.add_row("", "=", substituted, "=", Text(value, style=VALUE))
-        return table
+            lines.append([label, "=", symbolic])
+            lines.append(["", "=", substituted, "=", value])
+        return aligned(lines, right=(0,), indent=indent, styles=[LABEL])
 
     @staticmethod
     def tag(step: Chain | Sum | Term) -> str:
@@ -316,25 +341,28 @@ class TerminalView:
             parts.append(f"example {step.example}")
         return f" ({', '.join(parts)})" if parts else ""
 
+    def line(self, indent: int, *parts: str | tuple[str, str]) -> Text:
+        """One line of a derivation, indented by its nesting in sums."""
+        return Text.assemble(" " * indent, *parts)
+
     def chain_lines(self, chain: Chain, indent: int = 0) -> Iterator[RenderableType]:
         label = self.text(chain.label)
         tag = self.tag(chain)
-        yield Text.assemble(
+        factors = " × ".join(self.text(f.label) for f in chain.factors)
+        yield self.line(indent, (label, LABEL), (tag, LABEL), " = ", factors)
+        yield self.factor_table(chain.factors, indent + 2)
+        values = " × ".join(self.parenthesised(f.value) for f in chain.factors)
+        yield self.line(
+            indent,
             (label, LABEL),
             (tag, LABEL),
             " = ",
-            " × ".join(self.text(f.label) for f in chain.factors),
-        )
-        yield Padding(self.factor_table(chain.factors, indent + 2), (0, 0, 0, 2))
-        yield Text.assemble(
-            (label, LABEL),
-            (tag, LABEL),
-            " = ",
-            (" × ".join(self.parenthesised(f.value) for f in chain.factors), NUMBERS),
+            (values, NUMBERS),
             " = ",
             (self.value(chain.value), VALUE),
         )
-        yield from self.notes_for([chain.key] + [f.key for f in chain.factors if not f.reference])
+        keys = [chain.key] + [f.key for f in chain.factors if not f.reference]
+        yield from self.notes_for(keys, indent)
 
     def derivation(self, step: Chain | Sum, indent: int = 0) -> Iterator[RenderableType]:
         if isinstance(step, Chain):
@@ -342,16 +370,13 @@ class TerminalView:
             return
         label = self.text(step.label)
         tag = self.tag(step)
-        yield Text.assemble(
-            (label, LABEL),
-            (tag, LABEL),
-            " = ",
-            " + ".join(self.text(t.label) + self.tag(t) for t in step.terms),
-        )
+        terms = " + ".join(self.text(t.label) + self.tag(t) for t in step.terms)
+        yield self.line(indent, (label, LABEL), (tag, LABEL), " = ", terms)
         for term in step.terms:
-            yield Padding(Group(*self.derivation(term, indent + 4)), (0, 0, 0, 4))
+            yield from self.derivation(term, indent + 4)
         sums = " + ".join(self.parenthesised(t.value) for t in step.terms)
-        yield Text.assemble(
+        yield self.line(
+            indent,
             (label, LABEL),
             (tag, LABEL),
             " = ",
@@ -360,7 +385,8 @@ class TerminalView:
             (self.value(step.value), VALUE),
         )
         for form in step.simplified:
-            yield Text.assemble(
+            yield self.line(
+                indent,
                 (label, LABEL),
                 (tag, LABEL),
                 " = ",
@@ -369,7 +395,8 @@ class TerminalView:
             )
         if step.simplified:
             last = step.simplified[-1]
-            yield Text.assemble(
+            yield self.line(
+                indent,
                 (label, LABEL),
                 (tag, LABEL),
                 " = ",
@@ -377,44 +404,40 @@ class TerminalView:
                 " = ",
                 (self.value(last.value), VALUE),
             )
-        yield from self.notes_for([step.key])
+        yield from self.notes_for([step.key], indent)
 
     def gradient(self, step: Gradient) -> Iterator[RenderableType]:
         yield from self.derivation(step.derivation)
         if step.shake is not None:
             yield self.shake(step.shake)
 
-    def shake(self, shake: Shake) -> Padding:
+    def shake(self, shake: Shake) -> Text:
         """The central difference, with E_total at full precision so the quotient checks out."""
         p = shake.wrt
         mark = ("✓ agrees", "bold green") if shake.agrees else ("✗ does not agree", "bold red")
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="bold")
-        grid.add_column(justify="right")
-        grid.add_column()
-        grid.add_column()
-        grid.add_row(
-            "shake it", f"E_total({p} + h)", "=", Text(f"{shake.plus:.15f}", style=NUMBERS)
-        )
-        grid.add_row(
-            Text(f"h = {shake.h:g}", style=DIM),
-            f"E_total({p} − h)",
-            "=",
-            Text(f"{shake.minus:.15f}", style=NUMBERS),
-        )
-        grid.add_row("", "(difference) / 2h", "=", Text(self.value(shake.numeric), style=VALUE))
-        grid.add_row(
-            "",
-            "derived",
-            "=",
-            Text.assemble(
-                (self.value(shake.symbolic), VALUE),
-                "  ",
-                mark,
-                (f" (differs by {shake.difference:.1e})".replace("-", "−"), DIM),
-            ),
-        )
-        return Padding(grid, (0, 0, 0, 2))
+        difference = f" (differs by {shake.difference:.1e})".replace("-", "−")
+        rows = [
+            [
+                Text("shake it", style="bold"),
+                f"E_total({p} + h)",
+                "=",
+                Text(f"{shake.plus:.15f}", style=NUMBERS),
+            ],
+            [
+                Text(f"h = {shake.h:g}", style=DIM),
+                f"E_total({p} − h)",
+                "=",
+                Text(f"{shake.minus:.15f}", style=NUMBERS),
+            ],
+            ["", "(difference) / 2h", "=", Text(self.value(shake.numeric), style=VALUE)],
+            [
+                "",
+                "derived",
+                "=",
+                Text.assemble((self.value(shake.symbolic), VALUE), "  ", mark, (difference, DIM)),
+            ],
+        ]
+        return aligned(rows, right=(1,), indent=2)
 
     # notes, updates, comparisons --------------------------------------------------------
 
@@ -423,7 +446,7 @@ class TerminalView:
             Text(text), title="note", title_align="left", border_style="yellow", expand=False
         )
 
-    def notes_for(self, keys: Iterable[str]) -> Iterator[RenderableType]:
+    def notes_for(self, keys: Iterable[str], indent: int = 0) -> Iterator[RenderableType]:
         for key in dict.fromkeys(keys):
             comparison = self.walkthrough.comparison(key)
             if comparison is None or comparison.agrees:
@@ -435,7 +458,7 @@ class TerminalView:
             )
             if comparison.why:
                 text += f" Why: {comparison.why}"
-            yield self.note(text)
+            yield Padding(self.note(text), (0, 0, 0, indent)) if indent else self.note(text)
 
     def updates(self, updates: list[Update]) -> Table:
         table = Table(show_edge=False)

@@ -1,0 +1,234 @@
+"""The fast path: the engine's own derivatives compiled once into a plain-float function.
+
+Training runs thousands of steps, so SymPy must never be called inside the loop. This module
+asks :class:`~.calculus.Calculus` for the same derivatives the walkthrough shows — ∂out/∂net,
+∂E/∂out, ∂net/∂w, the softmax Jacobian — arranges them as the δ recursion (one assignment per
+neuron, so the program grows linearly with the network) and lets ``sympy.lambdify`` turn that
+straight-line program into one Python function.
+
+``lambdify`` prints the expressions to Python source and compiles it. Nothing of the scenario's
+text reaches that source: every argument is renamed to an internal identifier (``_p0``,
+``_x0``, ``_t0``) and intermediate names are ``net_*``/``out_*``/``_d*``, built from validated
+neuron names.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .calculus import Calculus
+from .network import E_TOTAL, Network, build_network
+from .numeric import NumericalError, leaky_relu, relu, safe_log, stable_sigmoid, stable_softmax
+from .scenario import Scenario
+
+
+def _softmax(k: int, *nets: float) -> float:
+    return stable_softmax(nets)[int(k)]
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise NumericalError(f"exp({x!r}) overflows") from None
+
+
+#: What the compiled source calls for each function SymPy prints.
+FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
+    "sigmoid": stable_sigmoid,
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+    "softmax": _softmax,
+    "exp": _exp,
+    "log": safe_log,
+    "tanh": math.tanh,
+}
+
+
+@dataclass(frozen=True)
+class CompiledStep:
+    """One gradient step of the whole scenario, compiled.
+
+    ``gradient(params, rate)`` → (E_total, outputs per example, ∂E_total/∂p per parameter) and
+    ``step(params, rate)`` → (E_total, parameters after one step): the same program, the second
+    without the outputs and gradients that a training loop does not need. E_total is the error
+    of ``params``, before the step.
+    """
+
+    gradient_function: Callable[..., list[float]]
+    step_function: Callable[..., list[float]]
+    parameters: tuple[str, ...]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    examples: int
+    compile_seconds: float
+    assignments: int  # lines of the compiled program
+
+    def gradient(
+        self,
+        params: Sequence[float],
+        rate: float = 0.0,
+    ) -> tuple[float, list[list[float]], list[float]]:
+        result = self.gradient_function(params, rate)
+        n = len(self.outputs)
+        outs = [result[1 + e * n : 1 + (e + 1) * n] for e in range(self.examples)]
+        return result[0], outs, result[1 + self.examples * n :]
+
+    def step(self, params: Sequence[float], rate: float) -> tuple[float, list[float]]:
+        result = self.step_function(params, rate)
+        return result[0], result[1:]
+
+
+def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) -> CompiledStep:
+    """Compile E_total, the outputs, every ∂E_total/∂p and the update into plain Python."""
+    if hidden_uses_updated_weights and scenario.is_batch:
+        raise ValueError("--hidden-uses-updated-weights needs a single-example scenario")
+    start = time.perf_counter()
+    network = build_network(scenario)
+    program, total, outs, gradients, updated, arguments = _program(
+        network, hidden_uses_updated_weights
+    )
+
+    def compile_returning(results: list[sp.Expr]) -> Callable[..., list[float]]:
+        def straight_line(exprs: list[sp.Expr]) -> tuple[list, list[sp.Expr]]:
+            return program, exprs  # our own assignments, in the order of the δ recursion
+
+        return sp.lambdify(
+            arguments,
+            results,
+            modules=[FLOAT_FUNCTIONS, "math"],
+            cse=straight_line,
+            docstring_limit=0,
+        )
+
+    return CompiledStep(
+        gradient_function=compile_returning([total, *outs, *gradients]),
+        step_function=compile_returning([total, *updated]),
+        parameters=tuple(p.name for p in scenario.parameters),
+        inputs=network.layers[0],
+        outputs=network.layers[-1],
+        examples=len(scenario.examples),
+        compile_seconds=time.perf_counter() - start,
+        assignments=len(program),
+    )
+
+
+def _program(network: Network, hidden_uses_updated_weights: bool) -> tuple:
+    """The straight-line program of a whole step: every example's forward and backward pass
+    (the δ recursion), the gradients summed over the examples, and the updated parameters.
+
+    Returns (assignments, E_total, outputs, gradients, updated parameters, lambdify arguments).
+    The scenario's inputs and targets are numbers in the program, not text: SymPy prints each
+    Float as a literal.
+    """
+    scenario = network.scenario
+    calculus = Calculus(network)
+    params = [network.params[p.name] for p in scenario.parameters]
+    arguments_params = [sp.Symbol(f"_p{i}") for i in range(len(params))]
+    eta = sp.Symbol("_eta")
+    counter = iter(range(1 << 30))
+    program: list[tuple[sp.Symbol, sp.Expr]] = []
+
+    def fresh() -> sp.Symbol:
+        return sp.Symbol(f"_d{next(counter)}")
+
+    totals: list[sp.Symbol] = []
+    outs: list[sp.Symbol] = []
+    per_example: list[dict[str, sp.Symbol]] = []
+    for example in scenario.examples:
+        rename: dict[sp.Basic, sp.Basic] = dict(zip(params, arguments_params, strict=True))
+        for name, value in example.inputs.items():
+            rename[network.outs[name]] = sp.Float(value, 17)
+        for name, value in example.targets.items():
+            rename[network.targets[name]] = sp.Float(value, 17)
+
+        def assign(expr: sp.Expr, rename: dict = rename) -> sp.Symbol:
+            symbol = fresh()
+            program.append((symbol, expr.xreplace(rename)))
+            return symbol
+
+        # Forward: every net of a layer before its outs (a softmax reads all of them).
+        for layer in network.layers[1:]:
+            for name in layer:
+                rename[network.neurons[name].net] = assign(network.neurons[name].net_expr)
+            for name in layer:
+                rename[network.neurons[name].out] = assign(network.neurons[name].out_expr)
+        totals.append(assign(network.total_in_outputs()))
+        outs.extend(rename[network.outs[n]] for n in network.layers[-1])
+        per_example.append(
+            _backward(network, calculus, assign, rename, eta, hidden_uses_updated_weights)
+        )
+
+    gradients = []
+    for p in scenario.parameters:
+        symbol = fresh()
+        program.append((symbol, sp.Add(*(g[p.name] for g in per_example))))
+        gradients.append(symbol)
+    total = fresh()
+    program.append((total, sp.Add(*totals)))
+    bias_names = {b.name for b in scenario.biases}
+    updated = [
+        arguments_params[i] - eta * gradients[i]
+        if p.name not in bias_names or scenario.update_biases
+        else arguments_params[i]
+        for i, p in enumerate(scenario.parameters)
+    ]
+    return program, total, outs, gradients, updated, [arguments_params, eta]
+
+
+def _backward(
+    network: Network,
+    calculus: Calculus,
+    assign: Callable[[sp.Expr], sp.Symbol],
+    rename: dict,
+    eta: sp.Symbol,
+    hidden_uses_updated_weights: bool,
+) -> dict[str, sp.Symbol]:
+    """δ_n = ∂E_total/∂net_n once per neuron, from the output back; returns ∂E/∂p by name."""
+    scenario = network.scenario
+    d_out: dict[str, sp.Symbol] = {}
+    delta: dict[str, sp.Symbol] = {}
+    gradient: dict[str, sp.Symbol] = {}
+    updated: dict[sp.Basic, sp.Expr] = {}  # weight → its updated value (the post's order only)
+    last = len(network.layers) - 1
+    for index in range(last, 0, -1):
+        layer = network.layers[index]
+        for name in layer:
+            if index == last:
+                d_out[name] = assign(calculus.d_error(name, E_TOTAL))
+                continue
+            out = network.outs[name]
+            terms = [
+                calculus.d_net(m, out).xreplace(updated) * delta[m]
+                for m in network.layers[index + 1]
+                if calculus.d_net(m, out) != 0
+            ]
+            d_out[name] = assign(sp.Add(*terms))
+        for name in layer:
+            if network.neurons[name].elementwise:
+                delta[name] = assign(calculus.d_out(name, name) * d_out[name])
+            else:
+                forms = calculus.softmax_delta(name)
+                delta[name] = assign(
+                    forms[-1]
+                    if forms
+                    else sp.Add(*(calculus.d_out(j, name) * d_out[j] for j in layer))
+                )
+        for w in scenario.weights:
+            if w.target in layer:
+                symbol = network.params[w.name]
+                gradient[w.name] = assign(calculus.d_net(w.target, symbol) * delta[w.target])
+                if hidden_uses_updated_weights:
+                    # xreplace maps the weight to its argument; the update is in terms of it.
+                    updated[symbol] = symbol - eta * gradient[w.name]
+    for b in scenario.biases:
+        symbol = network.params[b.name]
+        gradient[b.name] = assign(
+            sp.Add(*(calculus.d_net(n, symbol) * delta[n] for n in b.targets))
+        )
+    return gradient

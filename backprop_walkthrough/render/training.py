@@ -1,0 +1,153 @@
+"""A training run in the terminal: checkpoints, the error curve, outputs and parameters.
+
+The curve is drawn by plotext (a maintained terminal plotting library); Rich takes its output
+through ``Text.from_ansi``, so that the colours disappear by themselves when piped.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..training import TrainingRun
+from .printing import format_operand, format_value
+
+LABEL = "bold cyan"
+VALUE = "bold green"
+MAX_PARAMETER_ROWS = 40
+
+
+def error_curve(run: TrainingRun, width: int, log_scale: bool = True) -> str:
+    """E_total against the step as text, with ANSI colours (Rich strips them when piped)."""
+    import plotext as plt  # imported here: only the train command draws
+
+    steps = [s for s, _ in run.history]
+    errors = [e for _, e in run.history]
+    plt.clear_figure()
+    plt.plot(steps, errors, marker="braille")
+    if log_scale and min(errors) > 0:
+        plt.yscale("log")
+    plt.plotsize(max(40, min(width, 100)), 16)
+    plt.title("E_total" + (" (log scale)" if log_scale and min(errors) > 0 else ""))
+    plt.xlabel("step")
+    plt.theme("clear")
+    return plt.build()
+
+
+class TrainingView:
+    def __init__(
+        self,
+        run: TrainingRun,
+        digits: int = 9,
+        log_scale: bool = True,
+        comparisons: list[tuple[str, float, int, float, str]] | None = None,
+    ) -> None:
+        self.run = run
+        self.digits = digits
+        self.log_scale = log_scale
+        self.comparisons = comparisons or []
+
+    def value(self, value: float) -> str:
+        return format_value(value, self.digits).replace("-", "−")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        run = self.run
+        s = run.scenario
+        title = Text(f"Training — {s.name}", style="bold")
+        title.append(
+            f"\n{run.steps_run:,} steps of gradient descent, η = "
+            f"{format_operand(run.learning_rate, 9)}",
+            style="italic",
+        )
+        if s.is_batch:
+            title.append(
+                f", all {len(s.examples)} examples per step (E_total summed)", style="italic"
+            )
+        yield Panel(title, expand=False)
+        if run.stopped_early:
+            yield Text(
+                f"Stopped after {run.steps_run:,} of {run.steps_requested:,} steps: "
+                "E_total fell below --stop-below.",
+                style="yellow",
+            )
+        if run.hidden_uses_updated_weights:
+            yield Text(
+                "Hidden-layer gradients use the already-updated output weights "
+                "(--hidden-uses-updated-weights), as the classic post's early code did.",
+                style="yellow",
+            )
+        yield from self.section("E_total at the checkpoints", self.checkpoints())
+        yield Text.from_ansi(error_curve(run, options.max_width, self.log_scale))
+        yield from self.section("Outputs after training", self.outputs())
+        yield from self.section("Parameters after training", self.parameters())
+        if self.comparisons:
+            yield from self.section("Checked against the published figures", self.published())
+        yield Text(
+            f"(the fast path compiled in {run.compile_seconds * 1000:.0f} ms; "
+            "SymPy is not called during the steps)",
+            style="dim",
+        )
+
+    def section(self, title: str, body: RenderableType) -> RenderResult:
+        yield Text()
+        yield Rule(Text(title, style="bold magenta"), align="left")
+        yield body
+
+    def checkpoints(self) -> Table:
+        table = Table(show_edge=False)
+        table.add_column("step", justify="right", style=LABEL)
+        table.add_column("E_total", justify="right", style=VALUE)
+        for step, error in self.run.history:
+            table.add_row(f"{step:,}", self.value(error))
+        return table
+
+    def outputs(self) -> Table:
+        run = self.run
+        table = Table(show_edge=False)
+        if run.scenario.is_batch:
+            table.add_column("example", justify="right")
+        table.add_column("output", style=LABEL)
+        table.add_column("target", justify="right")
+        table.add_column("out", justify="right", style=VALUE)
+        for index, (example, outs) in enumerate(
+            zip(run.scenario.examples, run.outputs, strict=True), start=1
+        ):
+            for neuron, out in outs.items():
+                row = [str(index)] if run.scenario.is_batch else []
+                table.add_row(
+                    *row, neuron, format_operand(example.targets[neuron], 9), self.value(out)
+                )
+        return table
+
+    def parameters(self) -> Table | Text:
+        run = self.run
+        table = Table(show_edge=False)
+        table.add_column("parameter", style=LABEL)
+        table.add_column("before", justify="right")
+        table.add_column("after", justify="right", style=VALUE)
+        shown = list(run.scenario.parameters)[:MAX_PARAMETER_ROWS]
+        for p in shown:
+            table.add_row(p.name, self.value(p.value), self.value(run.parameters[p.name]))
+        hidden = len(run.scenario.parameters) - len(shown)
+        if hidden:
+            table.add_row("…", f"{hidden} more", "--format json has them all")
+        return table
+
+    def published(self) -> Group:
+        table = Table(show_edge=False)
+        table.add_column("figure", style=LABEL)
+        table.add_column("published", justify="right")
+        table.add_column("computed", justify="right", style=VALUE)
+        table.add_column("")
+        notes: dict[str, list[str]] = {}  # why → the figures it explains
+        for key, published, decimals, computed, why in self.comparisons:
+            agrees = round(computed, decimals) == round(published, decimals)
+            mark = Text("✓ agrees", style="green") if agrees else Text("✗ differs", style="red")
+            table.add_row(key, f"{published:.{decimals}f}", f"{computed:.{decimals}f}", mark)
+            if not agrees and why:
+                notes.setdefault(why, []).append(key)
+        lines = [Text(f"{', '.join(keys)}: {why}", style="yellow") for why, keys in notes.items()]
+        return Group(table, *lines)

@@ -1,0 +1,129 @@
+"""Training runs: many gradient steps on the compiled fast path, plain floats only.
+
+One step uses every example of the scenario (full-batch gradient descent, E_total summed over
+the examples) and moves every weight — and the biases when ``update_biases`` is true — by
+−η·∂E_total/∂p. ``history`` holds (number of steps taken, E_total with the parameters after
+those steps) at every checkpoint, starting with (0, the scenario's own E_total).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .fastpath import compile_step
+from .numeric import NumericalError
+from .scenario import Scenario
+
+
+class TrainingDiverged(ArithmeticError):
+    """E_total or a gradient stopped being a finite number."""
+
+    def __init__(self, step: int, reason: str) -> None:
+        super().__init__(f"training diverged at step {step:,}: {reason}")
+        self.step = step
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    scenario: Scenario
+    steps_requested: int
+    steps_run: int
+    learning_rate: float
+    history: tuple[tuple[int, float], ...]  # (steps taken, E_total) at the checkpoints
+    E_total: float  # noqa: N815 - after the last step
+    outputs: tuple[Mapping[str, float], ...]  # per example, after the last step
+    parameters: Mapping[str, float]  # after the last step
+    stopped_early: bool
+    compile_seconds: float
+    hidden_uses_updated_weights: bool = False
+
+
+def default_every(steps: int) -> int:
+    """Ten checkpoints or so, at round numbers: 10,000 steps → every 1,000."""
+    if steps <= 10:
+        return 1
+    magnitude = 10 ** int(math.log10(steps / 10))
+    return max(1, (steps // 10) // magnitude * magnitude)
+
+
+def train(
+    scenario: Scenario,
+    steps: int,
+    *,
+    learning_rate: float | None = None,
+    stop_below: float | None = None,
+    every: int | None = None,
+    hidden_uses_updated_weights: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> TrainingRun:
+    """Run up to ``steps`` gradient steps; ``progress(steps_done)`` is called now and then."""
+    if steps < 0:
+        raise ValueError("steps must be at least 0")
+    compiled = compile_step(scenario, hidden_uses_updated_weights)
+    rate = scenario.learning_rate if learning_rate is None else learning_rate
+    every = every or default_every(steps)
+    history: list[tuple[int, float]] = []
+
+    params = [p.value for p in scenario.parameters]
+    step_function = compiled.step_function  # the loop: one call per step, floats only
+    step, stopped_early = 0, False
+    try:
+        result = step_function(params, rate)
+        while True:
+            total = result[0]
+            if not math.isfinite(total):
+                raise TrainingDiverged(step, f"E_total became {total}")
+            if step % every == 0:
+                history.append((step, total))
+            if stop_below is not None and total < stop_below:
+                stopped_early = step < steps
+                break
+            if step == steps:
+                break
+            params = result[1:]
+            step += 1
+            result = step_function(params, rate)
+            if progress is not None and step % 1000 == 0:
+                progress(step)
+    except OverflowError:
+        raise TrainingDiverged(step, "a value overflowed floating point (past 1.8e308)") from None
+    except ZeroDivisionError:
+        raise TrainingDiverged(step, "a division by zero") from None
+    except NumericalError as exc:
+        raise TrainingDiverged(step, str(exc)) from None
+    if history[-1][0] != step:
+        history.append((step, total))
+    if progress is not None:
+        progress(step)
+    _, outputs, _ = compiled.gradient(params, rate)
+    return TrainingRun(
+        scenario=scenario,
+        steps_requested=steps,
+        steps_run=step,
+        learning_rate=rate,
+        history=tuple(history),
+        E_total=total,
+        outputs=tuple(dict(zip(compiled.outputs, outs, strict=True)) for outs in outputs),
+        parameters=dict(zip(compiled.parameters, params, strict=True)),
+        stopped_early=stopped_early,
+        compile_seconds=compiled.compile_seconds,
+        hidden_uses_updated_weights=hidden_uses_updated_weights,
+    )
+
+
+def published_comparisons(run: TrainingRun) -> list[tuple[str, float, int, float, str]]:
+    """The scenario's published figures for this many steps: ``train 10000 E_total`` and
+    ``train 10000 out_o1`` (single-example scenarios), as (key, published, decimals, computed,
+    why)."""
+    if run.scenario.is_batch:
+        return []
+    prefix = f"train {run.steps_run} "
+    figures = {"E_total": run.E_total, **{f"out_{n}": v for n, v in run.outputs[0].items()}}
+    rows = []
+    for figure in run.scenario.published:
+        name = figure.key.removeprefix(prefix)
+        if figure.key.startswith(prefix) and name in figures:
+            rows.append((figure.key, figure.value, figure.decimals, figures[name], figure.why))
+    return rows
