@@ -94,10 +94,18 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: the walkthrough; json: every number at full precision.",
+    type=click.Choice(["text", "json", "markdown", "latex", "html"]),
+    default=None,
+    help="text (default; the terminal walkthrough), json (every number at full precision), "
+    "markdown, latex (a standalone .tex) or html (one self-contained page).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to FILE (atomically) instead of the terminal; the format follows its suffix "
+    "(.txt .json .md .tex .html) unless --format says otherwise.",
 )
 @click.option(
     "--digits",
@@ -133,15 +141,23 @@ def cli() -> None:
     show_default=True,
     help="Refuse a text walkthrough of a bigger network (JSON has no such limit).",
 )
+@click.option(
+    "--step",
+    is_flag=True,
+    help="On a terminal, pause after each section (Enter continues, q quits); "
+    "ignored when the output is not a terminal.",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 def run(
     scenario: str,
-    output_format: str,
+    output_format: str | None,
+    output: str | None,
     digits: int,
     h: float,
     hidden_uses_updated_weights: bool,
     full: bool,
     max_parameters: int,
+    step: bool,
     debug: bool,
 ) -> None:
     """Work through one step of backpropagation for SCENARIO (default: mazur).
@@ -158,11 +174,14 @@ def run(
       backprop-walkthrough run mazur --hidden-uses-updated-weights
       backprop-walkthrough run wide --full
       backprop-walkthrough run my-net.yaml --format json > walkthrough.json
+      backprop-walkthrough run mazur --output notes.tex
     """
     with user_errors(debug):
         from .derivation import derive
+        from .output import format_for, render_document, write_atomically
         from .scenario import ScenarioError, load_scenario
 
+        output_format = format_for(output, output_format)
         loaded = load_scenario(scenario)
         count = len(loaded.parameters)
         if output_format == "text" and count > max_parameters:
@@ -172,18 +191,43 @@ def run(
                 f"{max_parameters:,}); use --format json, or raise --max-parameters",
             )
         walkthrough = derive(loaded, h=h, hidden_uses_updated_weights=hidden_uses_updated_weights)
-        if output_format == "json":
-            from .render.json import render_json
-
-            sys.stdout.write(render_json(walkthrough))
+        if output is not None:
+            write_atomically(output, render_document(walkthrough, output_format, digits, full))
+            return
+        if output_format != "text":
+            sys.stdout.write(render_document(walkthrough, output_format, digits, full))
             sys.stdout.flush()
             return
         from rich.console import Console
 
         from .render.terminal import render_terminal
 
-        render_terminal(walkthrough, Console(highlight=False), digits, full)
+        console = Console(highlight=False)
+        if step and console.is_terminal and sys.stdin.isatty():
+            show_step_by_step(walkthrough, console, digits, full)
+        else:
+            render_terminal(walkthrough, console, digits, full)
         sys.stdout.flush()
+
+
+def show_step_by_step(walkthrough, console, digits: int, full: bool) -> None:  # noqa: ANN001
+    """One section at a time: Enter shows the next, q (or end of input) stops."""
+    from .render.terminal import TerminalView
+
+    view = TerminalView(walkthrough, digits, full)
+    view.width = console.width
+    console.print(view.title())
+    sections = walkthrough.sections
+    for index, section in enumerate(sections):
+        for renderable in view.section(section):
+            console.print(renderable)
+        if index + 1 < len(sections):
+            try:
+                answer = input(f"— {index + 1}/{len(sections)} — Enter: next section, q: quit ")
+            except EOFError:
+                return
+            if answer.strip().lower().startswith("q"):
+                return
 
 
 class LazyProgress:
@@ -356,3 +400,7 @@ def main() -> None:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# The other commands register themselves on `cli` (click only: --help stays light).
+from . import commands  # noqa: E402, F401

@@ -29,9 +29,6 @@ class sigmoid(sp.Function):
     def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
         return 1 / (1 + sp.exp(-x))
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\sigma\left({printer._print(self.args[0])}\right)"
-
 
 def _step(x: sp.Expr, below: sp.Expr) -> sp.Expr:
     """1 for x > 0, else ``below``: the derivative of (leaky) ReLU, 0 taken at x = 0."""
@@ -79,11 +76,6 @@ class softmax(sp.Function):
 
     def _eval_rewrite_as_exp(self, k: sp.Expr, *nets: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.exp(nets[int(k)]) / sp.Add(*(sp.exp(n) for n in nets))
-
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        k, nets = int(self.args[0]), self.args[1:]
-        total = " + ".join(rf"e^{{{printer._print(n)}}}" for n in nets)
-        return rf"\frac{{e^{{{printer._print(nets[k])}}}}}{{{total}}}"
 
 
 def activation_expression(

@@ -216,3 +216,22 @@ def parse_scenario(text: str, source: str = "<string>") -> Scenario:
 def did_you_mean(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def scenario_problems(name_or_path: str | Path) -> list[ScenarioError]:
+    """Every problem of a scenario file (an empty list: it is valid)."""
+    from .validate import all_problems
+
+    try:
+        path = resolve(str(name_or_path))
+        source = str(path)
+        load_scenario(path)
+        return []
+    except ScenarioError as first:
+        try:
+            text = Path(resolve(str(name_or_path))).read_text(encoding="utf-8")
+            tree = parse_yaml(text)
+        except (ScenarioError, OSError, UnicodeDecodeError, YamlTreeError):
+            return [first]  # unreadable, or not YAML: the first problem is the only one
+        problems = all_problems(tree, source)
+        return problems or [first]

@@ -518,3 +518,75 @@ class Validator:
             decimals = max(0, -exponent) if isinstance(exponent, int) else 0
             figures.append(PublishedFigure(key, number, decimals, why, self.tree.line(path)))
         return tuple(figures)
+
+
+def all_problems(tree: Tree, source: str) -> list[ScenarioError]:
+    """Every problem of a document, not only the first (``validate`` reports them all).
+
+    Each part — a top-level key, a layer list, each weight, each bias, the examples — is checked
+    on its own; a part that the others depend on (the layers) stops only what depends on it.
+    When the parts are all fine, the full check runs for what crosses them.
+    """
+    v = Validator(tree, source)
+    problems: list[ScenarioError] = []
+
+    def attempt(check: Any, *args: Any) -> Any:
+        try:
+            return check(*args)
+        except ScenarioError as exc:
+            problems.append(exc)
+            return None
+
+    root = attempt(v.mapping, tree.value, (), "a mapping of scenario keys at the top level")
+    if root is None:
+        return problems
+    for key in root:
+        if key not in _TOP_KEYS:
+            attempt(v.keys, {key: None}, (), _TOP_KEYS)
+    for key in ("layers", "learning_rate"):
+        if key not in root:
+            problems.append(v.fail((), f"missing required key {key!r}"))
+    for key in ("name", "description"):
+        if key in root:
+            attempt(v.text, root[key], (key,))
+    if "learning_rate" in root:
+        rate = attempt(v.number, root["learning_rate"], ("learning_rate",))
+        if rate is not None and not 0 < rate <= MAX_LEARNING_RATE:
+            problems.append(
+                v.fail(
+                    ("learning_rate",),
+                    f"must be above 0 and at most {MAX_LEARNING_RATE:g}, got {rate}",
+                )
+            )
+    if "update_biases" in root and not isinstance(root["update_biases"], bool):
+        problems.append(
+            v.fail(
+                ("update_biases",),
+                f"expected true or false, got {_describe(root['update_biases'])}",
+            )
+        )
+    if "loss" in root:
+        attempt(v.choice, root["loss"], ("loss",), LOSSES, "loss")
+    if "published" in root:
+        attempt(v.published, root["published"])
+    if "init" in root:
+        attempt(v.init, root["init"])
+    layers = attempt(v.layers, root["layers"]) if "layers" in root else None
+    if layers is None:
+        return problems
+    neuron_layer = {n: i for i, layer in enumerate(layers) for n in layer.neurons}
+    before = len(problems)
+    for group, check in (("weights", v.weights), ("biases", v.biases)):
+        data = root.get(group, {})
+        if isinstance(data, dict):
+            for name, item in data.items():
+                attempt(check, {name: item}, neuron_layer)
+        else:
+            attempt(check, data, neuron_layer)
+    attempt(v.examples, root, layers)
+    if len(problems) == before and not problems:
+        attempt(v.scenario)  # what crosses the parts: names, connections, the loss's needs
+    elif len(problems) == before:
+        for group, check in (("weights", v.weights), ("biases", v.biases)):
+            attempt(check, root.get(group, {}), neuron_layer)
+    return problems

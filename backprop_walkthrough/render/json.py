@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..training import TrainingRun
 from ..walkthrough import Chain, Gradient, Sum, Term, Walkthrough
-from .printing import to_text
+from .printing import to_latex, to_text
 
 
 @lru_cache(maxsize=4096)
@@ -24,7 +24,7 @@ def _symbolic(expr: sp.Basic) -> str:
 
 @lru_cache(maxsize=4096)
 def _latex(expr: sp.Basic) -> str:
-    return sp.latex(expr, order="none")
+    return to_latex(expr)
 
 
 def _factor(term: Term) -> dict[str, Any]:

@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.str import StrPrinter
 
 # Typography for the terminal: products with a middle dot, true minus signs, small powers.
@@ -115,3 +117,186 @@ def to_text(
         for old, new in _TEXT_REPLACEMENTS:
             text = text.replace(old, new)
     return text
+
+
+def _operand(value: float, digits: int | None) -> str:
+    return format_operand(value, digits if digits is not None else 15)
+
+
+class LatexFormulaPrinter(LatexPrinter):
+    """SymPy's LaTeX printer in the learner's order, with ∂-fractions and optional numbers."""
+
+    def __init__(
+        self, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
+    ) -> None:
+        super().__init__({"order": "none", "mul_symbol": "dot"})
+        self.substitutions = substitutions or {}
+        self.digits = digits
+
+    def _number(self, expr: sp.Basic) -> str | None:
+        if expr not in self.substitutions:
+            return None
+        text = _operand(self.substitutions[expr], self.digits)
+        return rf"\left({text}\right)" if text.startswith("-") else text
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        number = self._number(expr)
+        if number is not None:
+            return number
+        if "⁺" in expr.name:  # E_total⁺: the value after the update
+            return super()._print_Symbol(sp.Symbol(expr.name.replace("⁺", "")), style) + "^{+}"
+        return super()._print_Symbol(expr, style)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        number = self._number(expr)
+        if number is not None:
+            return number
+        ((variable, _count),) = expr.variable_count
+        return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(variable)}}}"
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return _operand(float(expr), self.digits)
+
+    def _bare(self, expr: sp.Basic) -> str:
+        if expr in self.substitutions:
+            return _operand(self.substitutions[expr], self.digits)
+        return self._print(expr)
+
+    def _print_sigmoid(self, expr: sp.Function) -> str:
+        return rf"\sigma\left({self._bare(expr.args[0])}\right)"
+
+    def _print_softmax(self, expr: sp.Function) -> str:
+        k, nets = int(expr.args[0]), expr.args[1:]
+        total = " + ".join(rf"e^{{{self._bare(n)}}}" for n in nets)
+        return rf"\frac{{e^{{{self._bare(nets[k])}}}}}{{{total}}}"
+
+
+def to_latex(
+    expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
+) -> str:
+    """LaTeX for ``expr``; with ``substitutions``, its numbers put in."""
+    if substitutions and expr in substitutions:
+        return _operand(substitutions[expr], digits)
+    return LatexFormulaPrinter(substitutions, digits).doprint(expr)
+
+
+class MathMLFormulaPrinter(MathMLPresentationPrinter):
+    """SymPy's MathML (presentation) printer with the same conventions as the LaTeX one."""
+
+    def __init__(
+        self, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
+    ) -> None:
+        super().__init__({"order": "none"})
+        self.substitutions = substitutions or {}
+        self.digits = digits
+
+    def _element(self, tag: str, text: str):  # noqa: ANN202 - a minidom element
+        element = self.dom.createElement(tag)
+        element.appendChild(self.dom.createTextNode(text))
+        return element
+
+    def _row(self, *children):  # noqa: ANN001, ANN202
+        row = self.dom.createElement("mrow")
+        for child in children:
+            row.appendChild(child)
+        return row
+
+    def _number(self, expr: sp.Basic):  # noqa: ANN202
+        if expr not in self.substitutions:
+            return None
+        text = _operand(self.substitutions[expr], self.digits).replace("-", "−")
+        number = self._element("mn", text)
+        if text.startswith("−"):
+            return self._row(self._element("mo", "("), number, self._element("mo", ")"))
+        return number
+
+    def _print_Symbol(self, sym: sp.Symbol, style: str = "plain"):  # noqa: ANN202
+        number = self._number(sym)
+        if number is not None:
+            return number
+        if "⁺" in sym.name:
+            return self._row(
+                super()._print_Symbol(sp.Symbol(sym.name.replace("⁺", "")), style),
+                self._element("mo", "⁺"),
+            )
+        return super()._print_Symbol(sym, style)
+
+    def _print_Derivative(self, expr: sp.Derivative):  # noqa: ANN202
+        number = self._number(expr)
+        if number is not None:
+            return number
+        ((variable, _count),) = expr.variable_count
+        fraction = self.dom.createElement("mfrac")
+        fraction.appendChild(self._row(self._element("mo", "∂"), self._print(expr.expr)))
+        fraction.appendChild(self._row(self._element("mo", "∂"), self._print(variable)))
+        return fraction
+
+    def _print_Float(self, expr: sp.Float):  # noqa: ANN202
+        return self._element("mn", _operand(float(expr), self.digits))
+
+    def _print_Mul(self, expr: sp.Mul):  # noqa: ANN202
+        args = expr.args
+        # −(target − out): SymPy's MathML printer drops the parentheses of a negated sum.
+        if len(args) == 2 and args[0] == -1 and args[1].is_Add:
+            return self._row(
+                self._element("mo", "−"),
+                self._element("mo", "("),
+                self._print(args[1]),
+                self._element("mo", ")"),
+            )
+        fractional = any(
+            (a.is_Rational and not a.is_Integer) or (a.is_Pow and a.exp.is_negative) for a in args
+        )
+        if fractional or args[0] == -1:
+            return super()._print_Mul(expr)
+        # w1·i1 in the order built, with a visible dot: with numbers put in, SymPy's invisible
+        # product would run 0.15 and 0.05 together as 0.150.05.
+        row = self._row()
+        for i, arg in enumerate(args):
+            if i:
+                row.appendChild(self._element("mo", "·"))
+            if arg.is_Add:
+                row.appendChild(
+                    self._row(self._element("mo", "("), self._print(arg), self._element("mo", ")"))
+                )
+            else:
+                row.appendChild(self._print(arg))
+        return row
+
+    def _print_sigmoid(self, expr: sp.Function):  # noqa: ANN202
+        return self._row(
+            self._element("mi", "σ"),
+            self._element("mo", "("),
+            self._print(expr.args[0]),
+            self._element("mo", ")"),
+        )
+
+    def _print_softmax(self, expr: sp.Function):  # noqa: ANN202
+        k, nets = int(expr.args[0]), expr.args[1:]
+        fraction = self.dom.createElement("mfrac")
+        fraction.appendChild(self._print(sp.exp(nets[k], evaluate=False)))
+        fraction.appendChild(
+            self._print(sp.Add(*(sp.exp(n, evaluate=False) for n in nets), evaluate=False))
+        )
+        return fraction
+
+    def _print_Piecewise(self, expr: sp.Piecewise):  # noqa: ANN202
+        (value, condition), (otherwise, _) = expr.args
+        return self._row(
+            self._element("mo", "("),
+            self._print(value),
+            self._element("mtext", " if "),
+            self._print(condition),
+            self._element("mtext", " else "),
+            self._print(otherwise),
+            self._element("mo", ")"),
+        )
+
+
+def to_mathml(
+    expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
+) -> str:
+    """Presentation MathML (the inside of a <math> element) for ``expr``."""
+    if substitutions and expr in substitutions:
+        return f"<mn>{_operand(substitutions[expr], digits).replace('-', '−')}</mn>"
+    return MathMLFormulaPrinter(substitutions, digits).doprint(expr)

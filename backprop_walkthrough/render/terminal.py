@@ -51,13 +51,17 @@ class TerminalView:
         self.compacted = compacted_neurons(walkthrough.scenario, full)
         self.width = 100  # set from the console at render time
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        self.width = options.max_width
+    def title(self) -> Panel:
         w = self.walkthrough
         title = Text(f"Backpropagation, step by step — {w.scenario.name}", style="bold")
         if w.scenario.description:
             title.append(f"\n{w.scenario.description}", style="italic")
-        yield Panel(title, expand=False)
+        return Panel(title, expand=False)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self.width = options.max_width
+        w = self.walkthrough
+        yield self.title()
         for section in w.sections:
             yield from self.section(section)
 

@@ -1,0 +1,75 @@
+"""One parameter's derivation and everything it rests on, cut out of the full walkthrough.
+
+``explain(w, "w1")`` keeps: the forward values the chain substitutes, every earlier derivative
+it uses by name (∂E_total/∂out_h1 and, recursively, what that one uses), the parameter's own
+chain with its shake check, and its update — in the order of the full walkthrough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .scenario import ScenarioError, did_you_mean
+from .walkthrough import Chain, Gradient, Sum, Term, Update, Walkthrough
+
+
+def _symbols_and_references(step: Chain | Sum) -> tuple[set[str], set[tuple[str, int | None]]]:
+    symbols: set[str] = set()
+    references: set[tuple[str, int | None]] = set()
+    if isinstance(step, Sum):
+        for term in step.terms:
+            more, refs = _symbols_and_references(term)
+            symbols |= more
+            references |= refs
+        return symbols, references
+    for factor in step.factors:
+        if factor.reference:
+            references.add((factor.key, factor.example))
+        else:
+            symbols |= {str(s) for s in factor.substitutions}
+    return symbols, references
+
+
+def explain(w: Walkthrough, parameter: str) -> Walkthrough:
+    """A walkthrough of ``parameter`` alone (raises ScenarioError naming the valid ones)."""
+    names = [p.name for p in w.scenario.parameters]
+    if parameter not in names:
+        raise ScenarioError(
+            w.scenario.source,
+            f"no parameter {parameter!r}{did_you_mean(parameter, names)} "
+            f"(parameters: {', '.join(names)})",
+        )
+    gradients = [s for sec in w.sections for s in sec.steps if isinstance(s, Gradient)]
+    by_key = {(g.derivation.key, g.example): g for g in gradients if g.wrt != g.derivation.key}
+    target = next(g for g in gradients if g.wrt == parameter and g.example is None)
+    keep: list[Gradient] = [target]
+    symbols, pending = _symbols_and_references(target.derivation)
+    seen: set[tuple[str, int | None]] = set()
+    while pending:
+        key = pending.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        found = by_key.get(key)
+        if found is None:
+            continue
+        keep.append(found)
+        more, refs = _symbols_and_references(found.derivation)
+        symbols |= more
+        pending |= refs
+    kept = {id(g) for g in keep}
+    sections = []
+    for section in w.sections:
+        if section.kind in ("forward", "error"):
+            steps = tuple(s for s in section.steps if isinstance(s, Term) and s.key in symbols)
+        elif section.kind in ("gradients", "biases"):
+            steps = tuple(s for s in section.steps if id(s) in kept)
+        elif section.kind == "update":
+            steps = tuple(
+                s for s in section.steps if isinstance(s, Update) and s.parameter == parameter
+            )
+        else:
+            continue
+        if steps:
+            sections.append(replace(section, steps=steps))
+    return replace(w, sections=tuple(sections), comparisons=())

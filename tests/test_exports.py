@@ -1,0 +1,288 @@
+"""Markdown, LaTeX and HTML: pinned by snapshots, compiled by pdflatex, laid out by a browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from backprop_walkthrough import derive, load_scenario
+from backprop_walkthrough.cli import cli
+from backprop_walkthrough.output import render_document
+
+from .conftest import TextSnapshot
+
+
+class MarkdownSnapshot(TextSnapshot):
+    file_extension = "md"
+    _file_extension = "md"
+
+
+class LatexSnapshot(TextSnapshot):
+    file_extension = "tex"
+    _file_extension = "tex"
+
+
+class HtmlSnapshot(TextSnapshot):
+    file_extension = "html"
+    _file_extension = "html"
+
+
+class DotSnapshot(TextSnapshot):
+    file_extension = "dot"
+    _file_extension = "dot"
+
+
+EXTENSIONS = {"markdown": MarkdownSnapshot, "latex": LatexSnapshot, "html": HtmlSnapshot}
+
+
+@pytest.fixture(scope="module")
+def classic():
+    return derive(load_scenario("mazur"))
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "latex", "html"])
+def test_classic_export(classic, output_format, snapshot):
+    document = render_document(classic, output_format)
+    assert document == snapshot.use_extension(EXTENSIONS[output_format])
+
+
+@pytest.mark.parametrize("name", ["xor", "softmax", "deep_relu", "wide"])
+@pytest.mark.parametrize("output_format", ["markdown", "latex", "html"])
+def test_every_scenario_exports(name, output_format):
+    document = render_document(derive(load_scenario(name)), output_format)
+    assert "E_{total}" in document or "<msub><mi>E</mi><mi>total</mi></msub>" in document
+
+
+def test_markdown_has_the_formulas_and_tables(classic):
+    md = render_document(classic, "markdown")
+    assert "$$\n\\begin{aligned}" in md
+    assert r"\frac{\partial E_{total}}{\partial w_{5}} &=" in md
+    assert "| w5⁺ | 0.4 − 0.5·0.082167041 | 0.358916480 |" in md
+    assert "> **Note.** The published source prints -0.019049119" in md
+
+
+def test_output_infers_the_format_and_writes_atomically(runner, tmp_path):
+    for suffix, marker in (
+        (".md", "# Backpropagation"),
+        (".tex", "\\documentclass"),
+        (".html", "<!DOCTYPE html>"),
+        (".json", '"scenario"'),
+        (".txt", "Forward pass"),
+    ):
+        target = tmp_path / f"walkthrough{suffix}"
+        result = runner.invoke(cli, ["--output", str(target)])
+        assert result.exit_code == 0, result.output
+        assert target.read_text().lstrip().startswith(marker) or marker in target.read_text()
+    assert json.loads((tmp_path / "walkthrough.json").read_text())["scenario"] == "mazur"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_output_errors_leave_nothing_behind(runner, tmp_path):
+    unknown = runner.invoke(cli, ["--output", str(tmp_path / "x.doc")])
+    assert unknown.exit_code == 2 and "cannot tell the format" in unknown.stderr
+    missing = runner.invoke(cli, ["--output", str(tmp_path / "no" / "x.md")])
+    assert missing.exit_code == 2 and "cannot write" in missing.stderr
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = runner.invoke(cli, ["--output", str(locked / "x.md")])
+        if result.exit_code == 0:  # root ignores permissions; nothing to check then
+            return
+        assert result.exit_code == 2 and list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+# --- real tools ---------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("name", ["mazur", "softmax", "xor"])
+def test_latex_compiles_with_pdflatex(name, tmp_path):
+    source = tmp_path / "walkthrough.tex"
+    source.write_text(render_document(derive(load_scenario(name)), "latex"))
+    result = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", source.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (tmp_path / "walkthrough.pdf").stat().st_size > 10_000
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Test-only: measure the laid-out formulas and write the sizes into the DOM for --dump-dom.
+MEASURE = """<script>
+addEventListener('load', () => {
+  const size = (e) => { const r = e.getBoundingClientRect(); return [r.width, r.height]; };
+  const blocks = [...document.querySelectorAll('math[display="block"]')];
+  const math = blocks.reduce((a, b) => size(b)[1] > size(a)[1] ? b : a);
+  const frac = document.querySelector('mfrac');
+  const mn = document.querySelector('mn');
+  const out = document.createElement('pre');
+  out.id = 'measured';
+  out.textContent = JSON.stringify({math: size(math), frac: size(frac), mn: size(mn),
+    display: getComputedStyle(math).display, count: document.querySelectorAll('math').length});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_html_renders_in_a_real_browser(classic, tmp_path):
+    page = tmp_path / "walkthrough.html"
+    html = render_document(classic, "html")
+    page.write_text(html)
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1000,1400",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert shot.stat().st_size > 20_000  # a real picture, not an empty page
+    measured_page = tmp_path / "measured.html"
+    measured_page.write_text(html.replace("</body>", MEASURE + "</body>"))
+    dom = subprocess.run(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile2'}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            measured_page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom)
+    assert found, dom[-500:]
+    sizes = json.loads(found.group(1).replace("&quot;", '"'))
+    assert sizes["count"] > 20  # one per formula block
+    assert sizes["display"] == "block math"  # laid out by the browser's MathML engine
+    assert sizes["math"][0] > 100 and sizes["math"][1] > 60  # a chain: several rows
+    # a fraction stands taller than a plain number: numerator over denominator
+    assert sizes["frac"][1] > 1.4 * sizes["mn"][1]
+
+
+def test_html_needs_no_network_and_no_javascript(classic):
+    html = render_document(classic, "html")
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert "https://" not in html
+    assert html.count("<svg") == 2  # the network before and after the update
+    assert "prefers-color-scheme: dark" in html and "@media print" in html
+
+
+# --- explain, graph, scenarios, validate, --step --------------------------------------------------
+
+
+def test_explain_shows_one_parameter_and_what_it_rests_on(runner):
+    result = runner.invoke(cli, ["explain", "w1"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "∂E_total/∂w1 = ∂net_h1/∂w1 × ∂out_h1/∂net_h1 × ∂E_total/∂out_h1" in out
+    assert "∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1" in out  # what it rests on
+    assert "out_h1 = σ(net_h1)" in out and "w1⁺" in out and "shake it" in out
+    assert "∂E_total/∂w5 =" not in out and "∂E_total/∂out_h2 =" not in out and "w2⁺" not in out
+
+
+def test_explain_a_bad_parameter_lists_the_valid_ones(runner):
+    result = runner.invoke(cli, ["explain", "w11"])
+    assert result.exit_code == 2
+    assert "no parameter 'w11'; did you mean 'w1'?" in result.stderr
+    assert "w1, w2, w3, w4, w5, w6, w7, w8, b1, b2" in result.stderr
+
+
+def test_explain_in_other_formats(runner, tmp_path):
+    target = tmp_path / "b2.md"
+    assert runner.invoke(cli, ["explain", "b2", "notes", "-o", str(target)]).exit_code == 0
+    assert r"\frac{\partial E_{total}}{\partial b_{2}}" in target.read_text()
+
+
+def test_graph_dot(runner, snapshot):
+    result = runner.invoke(cli, ["graph"])
+    assert result.exit_code == 0
+    assert result.stdout == snapshot.use_extension(DotSnapshot)
+    assert result.stdout.startswith("digraph backprop {") and result.stdout.rstrip().endswith("}")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+@pytest.mark.parametrize("name", ["mazur", "softmax", "xor", "deep_relu"])
+def test_graph_parses_as_dot(runner, name, tmp_path):
+    target = tmp_path / "graph.svg"
+    result = runner.invoke(cli, ["graph", name, "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "<svg" in target.read_text()
+
+
+def test_graph_without_dot_says_how_to_install(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = runner.invoke(cli, ["graph", "--output", str(tmp_path / "g.svg")])
+    assert result.exit_code == 2 and "apt install graphviz" in result.stderr
+
+
+def test_scenarios_list_show_new(runner, tmp_path):
+    listed = runner.invoke(cli, ["scenarios"]).output
+    for name in ("mazur", "notes", "tanh_sigmoid", "deep_relu", "softmax", "xor", "wide"):
+        assert re.search(rf"^{name} +\S", listed, re.M), name
+    assert runner.invoke(cli, ["scenarios", "show", "xor"]).output.startswith("# What this shows")
+    target = tmp_path / "mine.yaml"
+    made = runner.invoke(cli, ["scenarios", "new", str(target)])
+    assert made.exit_code == 0 and target.exists()
+    assert runner.invoke(cli, ["validate", str(target)]).exit_code == 0
+    again = runner.invoke(cli, ["scenarios", "new", str(target)])
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert runner.invoke(cli, ["run", str(target)]).exit_code == 0
+
+
+def test_validate_reports_every_problem(runner, tmp_path):
+    from .conftest import SCENARIOS
+
+    text = (SCENARIOS / "mazur.yaml").read_text()
+    for old, new in (
+        ("value: 0.15", "value: abc"),
+        ("from: h1, to: o1", "from: h9, to: o1"),
+        ("learning_rate: 0.5", "learning_rate: -1"),
+        ("loss: half", "loss: halfx"),
+    ):
+        text = text.replace(old, new, 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    result = runner.invoke(cli, ["validate", str(bad), str(SCENARIOS / "notes.yaml")])
+    assert result.exit_code == 2
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 4
+    for fragment in ("weights.w1.value", "weights.w5.from", "learning_rate", "loss"):
+        assert any(fragment in e for e in errors), fragment
+    assert f"ok: {SCENARIOS / 'notes.yaml'}" in result.stdout
+
+
+def test_step_is_ignored_when_not_a_terminal(runner):
+    assert runner.invoke(cli, ["--step"]).output == runner.invoke(cli, []).output
