@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.4.1"
+__version__ = "0.5.0"
 __all__ = ["Scenario", "ScenarioError", "Walkthrough", "__version__", "derive", "load_scenario"]
 
 if TYPE_CHECKING:

@@ -221,3 +221,119 @@ def validate(files: tuple[str, ...]) -> None:
             click.echo(f"error: {problem}", err=True)
     if failed:
         sys.exit(EXIT_USER_ERROR)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@click.option(
+    "--words",
+    default=None,
+    help="Comma-separated words (default: emma, olivia, ava, isabella, sophia: 32 examples).",
+)
+@click.option("--block-size", type=int, default=None, help="Characters of context (default 3).")
+@click.option("--embedding-dim", type=int, default=None, help="Numbers per character (default 3).")
+@click.option("--hidden", type=int, default=None, help="Hidden neurons (default 100).")
+@click.option(
+    "--w1-rows",
+    type=int,
+    default=None,
+    help="Declare the first layer's input size (default: what fits) to see a mismatch explained.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default=None,
+    help="text (default), json (every tensor and example), markdown.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to FILE; the format follows its suffix (.txt .json .md).",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+def shapes(
+    scenario: str | None,
+    words: str | None,
+    block_size: int | None,
+    embedding_dim: int | None,
+    hidden: int | None,
+    w1_rows: int | None,
+    output_format: str | None,
+    output: str | None,
+    debug: bool,
+) -> None:
+    """The shapes of a character-level MLP, forward and backward, step by step.
+
+    Builds the dataset from words as the lecture does (context of BLOCK_SIZE characters →
+    the next one), then follows every tensor: X, C, C[X], the view, W1, b1, h, W2, b2, the
+    logits and the loss, and back again down to dC. SCENARIO is an optional YAML file with
+    `kind: embedding_mlp`; options override it.
+
+    \b
+    Examples:
+      backprop-walkthrough shapes
+      backprop-walkthrough shapes --block-size 4 --embedding-dim 2 --hidden 64
+      backprop-walkthrough shapes --w1-rows 6        # a first layer that does not fit
+      backprop-walkthrough shapes --format json > shapes.json
+    """
+    with user_errors(debug):
+        from dataclasses import replace
+
+        from .output import format_for, write_atomically
+        from .render.shapes import ShapesView, render_shapes_json, render_shapes_markdown
+        from .shapes import ShapesSpec, check_spec, shape_walkthrough, spec_from_document
+
+        spec = ShapesSpec()
+        if scenario is not None:
+            from .scenario import ScenarioError, read_scenario_text
+            from .yamltree import YamlTreeError, parse_yaml
+
+            text, source = read_scenario_text(scenario)
+            try:
+                tree = parse_yaml(text)
+            except YamlTreeError as exc:
+                raise ScenarioError(source, exc.message, line=exc.line) from None
+            spec = spec_from_document(tree.value, source)
+        overrides = {
+            "block_size": block_size,
+            "embedding_dim": embedding_dim,
+            "hidden": hidden,
+            "w1_rows": w1_rows,
+        }
+        if words is not None:
+            overrides["words"] = tuple(w.strip() for w in words.split(",") if w.strip())
+        spec = replace(spec, **{k: v for k, v in overrides.items() if v is not None})
+        check_spec(spec)
+        walkthrough = shape_walkthrough(spec)
+        output_format = format_for(output, output_format)
+        if output_format not in ("text", "json", "markdown"):
+            from .scenario import ScenarioError
+
+            raise ScenarioError(
+                output or "--format", "shapes are written as text, json or markdown"
+            )
+        if output_format == "json":
+            document = render_shapes_json(walkthrough)
+        elif output_format == "markdown":
+            document = render_shapes_markdown(walkthrough)
+        else:
+            document = None
+        if output is not None:
+            if document is None:
+                import io
+
+                from rich.console import Console
+
+                console = Console(file=io.StringIO(), width=100, color_system=None)
+                console.print(ShapesView(walkthrough))
+                document = console.file.getvalue()
+            write_atomically(output, document)
+        elif document is not None:
+            sys.stdout.write(document)
+        else:
+            from rich.console import Console
+
+            Console(highlight=False).print(ShapesView(walkthrough))

@@ -151,6 +151,15 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
 
 
+def network_names() -> list[str]:
+    """The built-in feed-forward scenarios (not the ``kind: embedding_mlp`` shape ones)."""
+    return [
+        n
+        for n in builtin_names()
+        if "\nkind: embedding_mlp" not in (scenarios_dir() / f"{n}.yaml").read_text()
+    ]
+
+
 def describe_builtin(name: str) -> str:
     """The one-line "What this shows:" comment that opens a built-in scenario."""
     for line in (scenarios_dir() / f"{name}.yaml").read_text().splitlines():
@@ -179,6 +188,12 @@ def resolve(name_or_path: str) -> Path:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario from a built-in name or a YAML file."""
+    text, source = read_scenario_text(name_or_path)
+    return parse_scenario(text, source)
+
+
+def read_scenario_text(name_or_path: str | Path) -> tuple[str, str]:
+    """(the file's text, its name for messages), refusing what is not a small UTF-8 file."""
     path = resolve(str(name_or_path))
     source = str(path)
     if not path.exists():
@@ -199,7 +214,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(source, "not UTF-8 text", line=line) from None
-    return parse_scenario(text, source)
+    return text, source
 
 
 def parse_scenario(text: str, source: str = "<string>") -> Scenario:

@@ -36,6 +36,7 @@ FieldPath = tuple[str, ...]
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}\Z")
 _TOP_KEYS = (
+    "kind",
     "name",
     "description",
     "layers",
@@ -156,6 +157,17 @@ class Validator:
 
     def scenario(self) -> Scenario:
         root = self.mapping(self.tree.value, (), "a mapping of scenario keys at the top level")
+        kind = root.get("kind", "feed_forward")
+        if kind == "embedding_mlp":
+            raise self.fail(
+                ("kind",),
+                "an embedding_mlp scenario is a shape walkthrough: "
+                "run `backprop-walkthrough shapes FILE`",
+            )
+        if kind != "feed_forward":
+            raise self.fail(
+                ("kind",), f"unknown kind {kind!r} (known: feed_forward, embedding_mlp)"
+            )
         self.keys(root, (), _TOP_KEYS, ("layers", "learning_rate"))
         init = self.init(root["init"]) if "init" in root else None
         if init is None and "weights" not in root:

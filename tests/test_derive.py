@@ -13,13 +13,13 @@ from backprop_walkthrough.functions import leaky_relu, relu, sigmoid, softmax
 from backprop_walkthrough.network import build_network
 from backprop_walkthrough.numeric import NumericNetwork
 from backprop_walkthrough.render.printing import to_text
-from backprop_walkthrough.scenario import builtin_names
+from backprop_walkthrough.scenario import network_names
 from backprop_walkthrough.walkthrough import Chain, Gradient, Sum, Term
 
 from . import oracle
 from .helpers import document_of
 
-BUILT_IN = builtin_names()
+BUILT_IN = network_names()
 SMALL = [name for name in BUILT_IN if name != "wide"]  # cheap enough to compose in SymPy
 
 

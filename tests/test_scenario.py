@@ -7,8 +7,8 @@ import pytest
 from backprop_walkthrough.scenario import (
     Scenario,
     ScenarioError,
-    builtin_names,
     load_scenario,
+    network_names,
     parse_scenario,
 )
 
@@ -18,8 +18,8 @@ MAZUR = (SCENARIOS / "mazur.yaml").read_text()
 
 
 def test_builtin_scenarios_all_validate():
-    assert {"mazur", "notes"} <= set(builtin_names())
-    for name in builtin_names():
+    assert {"mazur", "notes"} <= set(network_names())
+    for name in network_names():
         scenario = load_scenario(name)
         assert scenario.name == name
         assert scenario.description

@@ -10,7 +10,7 @@ from rich.console import Console
 from backprop_walkthrough import derive, load_scenario
 from backprop_walkthrough.render.json import render_json
 from backprop_walkthrough.render.terminal import render_terminal
-from backprop_walkthrough.scenario import builtin_names
+from backprop_walkthrough.scenario import network_names
 
 
 def plain_text(name: str, width: int = 100, full: bool = False, **options) -> str:
@@ -19,7 +19,7 @@ def plain_text(name: str, width: int = 100, full: bool = False, **options) -> st
     return console.file.getvalue()
 
 
-@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("name", network_names())
 def test_plain_text_walkthrough(name, text_snapshot):
     assert plain_text(name) == text_snapshot
 

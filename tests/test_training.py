@@ -10,7 +10,7 @@ import pytest
 from backprop_walkthrough import Scenario, derive, load_scenario
 from backprop_walkthrough.cli import LazyProgress, cli
 from backprop_walkthrough.fastpath import compile_step
-from backprop_walkthrough.scenario import builtin_names
+from backprop_walkthrough.scenario import network_names
 from backprop_walkthrough.training import TrainingDiverged, default_every, train
 
 
@@ -21,7 +21,7 @@ def _fast_gradients(scenario: Scenario, hidden_uses_updated_weights: bool = Fals
     return dict(zip(compiled.parameters, gradients, strict=True))
 
 
-@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("name", network_names())
 def test_fast_path_equals_the_symbolic_gradients(name):
     scenario = load_scenario(name)
     symbolic = derive(scenario).gradients

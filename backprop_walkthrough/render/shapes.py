@@ -1,0 +1,141 @@
+"""The shape walkthrough in the terminal (Rich), as Markdown and as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..shapes import VOCABULARY, ShapeWalkthrough, Tensor
+
+SHOWN_EXAMPLES = 8
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return "scalar" if not shape else " × ".join(str(s) for s in shape)
+
+
+def _intro(w: ShapeWalkthrough) -> list[str]:
+    s = w.spec
+    return [
+        f"Vocabulary: '.' and a to z, {len(VOCABULARY)} characters, indexed 0 ('.') to 26 ('z').",
+        f"Words: {', '.join(s.words)} — each padded with '.' and cut into (context of "
+        f"{s.block_size} → next character) examples: {len(w.examples)} in all.",
+    ]
+
+
+class ShapesView:
+    def __init__(self, walkthrough: ShapeWalkthrough) -> None:
+        self.w = walkthrough
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        w = self.w
+        s = w.spec
+        yield Panel(
+            Text(
+                f"Shapes, step by step — a character-level MLP\nblock size {s.block_size}"
+                f", embedding dim {s.embedding_dim}, hidden {s.hidden}",
+                style="bold",
+            ),
+            expand=False,
+        )
+        yield Text()
+        yield Rule(Text("The dataset", style="bold magenta"), align="left")
+        for line in _intro(w):
+            yield Text(line)
+        table = Table(show_edge=False)
+        for column in ("example", "context", "→ next", "X row", "Y"):
+            table.add_column(column, justify="right" if column in ("example", "Y") else "left")
+        for i, ((context, nxt), row, y) in enumerate(zip(w.examples, w.X, w.Y, strict=True)):
+            if i >= SHOWN_EXAMPLES:
+                break
+            table.add_row(str(i), Text(context), Text(f"→ {nxt}"), Text(str(list(row))), str(y))
+        yield table
+        if len(w.examples) > SHOWN_EXAMPLES:
+            yield Text(
+                f"… {len(w.examples) - SHOWN_EXAMPLES} more (--format json lists them all)",
+                style="dim",
+            )
+        for title, tensors in (("Forward pass", w.forward), ("Backward pass", w.backward)):
+            yield Text()
+            yield Rule(Text(title, style="bold magenta"), align="left")
+            yield self.tensors(tensors)
+        uses = ", ".join(f"'{c}' {n}×" for c, n in w.row_uses[:8])
+        yield Text(
+            f"Rows of C looked up most often (their gradients add up in dC): {uses}", style="italic"
+        )
+
+    @staticmethod
+    def tensors(tensors: tuple[Tensor, ...]) -> Table:
+        table = Table(show_edge=False, show_lines=False)
+        table.add_column("tensor", style="bold cyan")
+        table.add_column("shape", justify="right", style="bold green")
+        table.add_column("how", style="yellow")
+        table.add_column("why this shape", ratio=1)
+        for t in tensors:
+            # Text, not markup: "X[i]" must not be read as a Rich style tag.
+            table.add_row(t.name, shape_text(t.shape), Text(t.formula), Text(t.why))
+        return table
+
+
+def render_shapes_markdown(w: ShapeWalkthrough) -> str:
+    s = w.spec
+    lines = [
+        "# Shapes, step by step — a character-level MLP",
+        "",
+        f"*block size {s.block_size}, embedding dim {s.embedding_dim}, hidden {s.hidden}*",
+        "",
+        "## The dataset",
+        "",
+        *_intro(w),
+        "",
+        "| example | context | next | X row | Y |",
+        "|---|---|---|---|---|",
+    ]
+    for i, ((context, nxt), row, y) in enumerate(zip(w.examples, w.X, w.Y, strict=True)):
+        lines.append(f"| {i} | `{context}` | `{nxt}` | {list(row)} | {y} |")
+    for title, tensors in (("Forward pass", w.forward), ("Backward pass", w.backward)):
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| tensor | shape | how | why this shape |",
+            "|---|---|---|---|",
+        ]
+        for t in tensors:
+            lines.append(f"| {t.name} | {shape_text(t.shape)} | `{t.formula}` | {t.why} |")
+    return "\n".join(lines) + "\n"
+
+
+def shapes_document(w: ShapeWalkthrough) -> dict[str, Any]:
+    s = w.spec
+    return {
+        "kind": "embedding_mlp",
+        "words": list(s.words),
+        "block_size": s.block_size,
+        "embedding_dim": s.embedding_dim,
+        "hidden": s.hidden,
+        "vocabulary": VOCABULARY,
+        "examples": [
+            {"context": c, "next": n, "x": list(row), "y": y}
+            for (c, n), row, y in zip(w.examples, w.X, w.Y, strict=True)
+        ],
+        "forward": [
+            {"name": t.name, "shape": list(t.shape), "formula": t.formula, "why": t.why}
+            for t in w.forward
+        ],
+        "backward": [
+            {"name": t.name, "shape": list(t.shape), "formula": t.formula, "why": t.why}
+            for t in w.backward
+        ],
+        "row_uses": dict(w.row_uses),
+    }
+
+
+def render_shapes_json(w: ShapeWalkthrough) -> str:
+    return json.dumps(shapes_document(w), indent=2, ensure_ascii=False) + "\n"

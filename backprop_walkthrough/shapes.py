@@ -1,0 +1,329 @@
+"""The embedding-MLP shape walkthrough: a character-level language model, shape by shape.
+
+The lecture's model: a context of ``block_size`` characters → their rows of an embedding table
+C → flattened → a tanh hidden layer → logits over the vocabulary → softmax and cross-entropy.
+This module builds the dataset from words exactly as the lecture does and derives every
+tensor's shape, forward and backward. Matrix products and broadcast additions are built as
+SymPy matrix expressions (``MatrixSymbol``), so the shapes are checked by SymPy's own rules: a
+first layer declared 6 × 100 for a 9-wide input is caught where the product is formed and
+explained, not asserted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .scenario import ScenarioError
+
+VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
+DEFAULT_WORDS = ("emma", "olivia", "ava", "isabella", "sophia")
+_WORD = re.compile(r"[a-z]+\Z")
+
+
+@dataclass(frozen=True)
+class ShapesSpec:
+    words: tuple[str, ...] = DEFAULT_WORDS
+    block_size: int = 3
+    embedding_dim: int = 3
+    hidden: int = 100
+    w1_rows: int | None = None  # the first layer's declared input size (default: what fits)
+    source: str = "<options>"
+
+
+@dataclass(frozen=True)
+class Tensor:
+    name: str
+    shape: tuple[int, ...]
+    formula: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ShapeWalkthrough:
+    spec: ShapesSpec
+    examples: tuple[tuple[str, str], ...]  # (context, next character)
+    X: tuple[tuple[int, ...], ...]  # noqa: N815 - the lecture's name
+    Y: tuple[int, ...]  # noqa: N815
+    row_uses: tuple[tuple[str, int], ...]  # how often each row of C is looked up
+    forward: tuple[Tensor, ...]
+    backward: tuple[Tensor, ...]
+
+
+def check_spec(spec: ShapesSpec) -> None:
+    """Refuse options that cannot make a dataset or a network, in one line each."""
+
+    def fail(field: str, message: str) -> ScenarioError:
+        return ScenarioError(spec.source, message, field)
+
+    if not spec.words:
+        raise fail("words", "the word list is empty; give at least one word")
+    for word in spec.words:
+        bad = sorted({c for c in word if c not in VOCABULARY[1:]})
+        if not word or bad:
+            raise fail(
+                "words",
+                f"{word!r} has characters outside the vocabulary "
+                f"(a to z): {' '.join(repr(c) for c in bad) or 'empty word'}",
+            )
+    for field, value, low, high in (
+        ("block_size", spec.block_size, 1, 16),
+        ("embedding_dim", spec.embedding_dim, 1, 1000),
+        ("hidden", spec.hidden, 1, 100_000),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise fail(field, f"must be a whole number from {low} to {high:,}, got {value!r}")
+    if spec.w1_rows is not None and not 1 <= spec.w1_rows <= 100_000:
+        raise fail("w1", f"the first layer's rows must be from 1 to 100,000, got {spec.w1_rows}")
+
+
+def build_dataset(words: tuple[str, ...], block_size: int) -> list[tuple[str, str]]:
+    """Each word padded with '.' and cut into (context → next character) examples."""
+    examples = []
+    for word in words:
+        context = "." * block_size
+        for char in word + ".":
+            examples.append((context, char))
+            context = context[1:] + char
+    return examples
+
+
+def _product(
+    left: sp.MatrixExpr, right: sp.MatrixExpr, what: str, spec: ShapesSpec, hint: str
+) -> sp.MatrixExpr:
+    """left · right, with SymPy checking the shapes; a mismatch becomes one clear line."""
+    try:
+        return left * right  # SymPy raises ShapeError when the inner sizes differ
+    except sp.ShapeError:
+        (a, b), (c, d) = left.shape, right.shape
+        raise ScenarioError(
+            spec.source,
+            f"{what}: {left} is {a} × {b} but {right} is {c} × {d}; a matrix product needs "
+            f"the inner sizes to match ({b} ≠ {c}). {hint}",
+            "w1",
+        ) from None
+
+
+def _shape(expr: sp.MatrixExpr) -> tuple[int, int]:
+    rows, cols = expr.shape
+    return int(rows), int(cols)
+
+
+def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
+    check_spec(spec)
+    examples = build_dataset(spec.words, spec.block_size)
+    index = {c: i for i, c in enumerate(VOCABULARY)}
+    X = tuple(tuple(index[c] for c in context) for context, _ in examples)  # noqa: N806
+    Y = tuple(index[c] for _, c in examples)  # noqa: N806
+    uses = Counter(c for context, _ in examples for c in context)
+    n, b, e, h, v = len(examples), spec.block_size, spec.embedding_dim, spec.hidden, len(VOCABULARY)
+    w1_rows = spec.w1_rows if spec.w1_rows is not None else b * e
+
+    # The matrices, as SymPy sees them: their shapes are checked whenever they are combined.
+    embcat = sp.MatrixSymbol("embcat", n, b * e)
+    W1 = sp.MatrixSymbol("W1", w1_rows, h)  # noqa: N806
+    b1 = sp.MatrixSymbol("b1", 1, h)
+    W2 = sp.MatrixSymbol("W2", h, v)  # noqa: N806
+    b2 = sp.MatrixSymbol("b2", 1, v)
+    ones = sp.OneMatrix(n, 1)  # broadcasting a row over n rows is the product ones · row
+    hint = (
+        f"W1 must have block_size · embedding_dim = {b} · {e} = {b * e} rows, one per "
+        "number of the flattened context."
+    )
+    hpre = _product(embcat, W1, "the first layer", spec, hint) + ones * b1
+    hidden = sp.MatrixSymbol("h", *hpre.shape)
+    logits = _product(hidden, W2, "the second layer", spec, "") + ones * b2
+    dlogits = sp.MatrixSymbol("dlogits", *logits.shape)
+    dW2 = hidden.T * dlogits  # noqa: N806
+    db2 = sp.OneMatrix(1, n) * dlogits
+    dh = dlogits * W2.T
+    dW1 = embcat.T * dh  # noqa: N806 - dhpre has dh's shape
+    db1 = sp.OneMatrix(1, n) * dh
+    dembcat = dh * W1.T
+    for gradient, value in ((dW2, W2), (db2, b2), (dW1, W1), (db1, b1), (dembcat, embcat)):
+        assert gradient.shape == value.shape  # the calculus, not the input: cannot fail
+
+    ctx = f"{b} character{'s' if b > 1 else ''}"
+    forward = (
+        Tensor(
+            "X",
+            (n, b),
+            "X[i] = the indices of example i's context",
+            f"one row per example ({n}), one column per character of the context ({ctx})",
+        ),
+        Tensor(
+            "Y", (n,), "Y[i] = the index of the character that follows", "one target per example"
+        ),
+        Tensor(
+            "C",
+            (v, e),
+            "the embedding table",
+            f"one row per character of the vocabulary ({v}), {e} numbers each",
+        ),
+        Tensor(
+            "emb",
+            (n, b, e),
+            "emb = C[X]",
+            f"indexing C with X replaces every index in X ({n} × {b}) by its row of C "
+            f"({e} numbers): a new last dimension",
+        ),
+        Tensor(
+            "embcat",
+            _shape(embcat),
+            f"embcat = emb.view({n}, {b * e})",
+            f"the {ctx} of each example side by side: {b} × {e} = {b * e} numbers per row",
+        ),
+        Tensor(
+            "W1",
+            _shape(W1),
+            "the first layer's weights",
+            f"{b * e} inputs (the flattened context) × {h} hidden neurons",
+        ),
+        Tensor(
+            "b1",
+            (h,),
+            "the first layer's biases",
+            f"one per hidden neuron; broadcast: the same {h} numbers added to all {n} rows",
+        ),
+        Tensor(
+            "hpre",
+            _shape(hpre),
+            "hpre = embcat @ W1 + b1",
+            f"({n} × {b * e}) @ ({b * e} × {h}) = {n} × {h}; + b1 on every row",
+        ),
+        Tensor("h", _shape(hidden), "h = tanh(hpre)", "tanh acts on each number: same shape"),
+        Tensor(
+            "W2",
+            _shape(W2),
+            "the second layer's weights",
+            f"{h} hidden neurons × {v} characters of the vocabulary",
+        ),
+        Tensor("b2", (v,), "the second layer's biases", f"one per character, broadcast over {n}"),
+        Tensor(
+            "logits",
+            _shape(logits),
+            "logits = h @ W2 + b2",
+            f"({n} × {h}) @ ({h} × {v}) = {n} × {v}: a score per example and character",
+        ),
+        Tensor(
+            "loss",
+            (),
+            "loss = cross_entropy(logits, Y)",
+            "softmax each row, take −log of the probability of the right character, "
+            "average over the examples: one number",
+        ),
+    )
+    backward = (
+        Tensor(
+            "dlogits",
+            _shape(dlogits),
+            f"dlogits = (softmax(logits) − onehot(Y)) / {n}",
+            "the gradient of a tensor has the shape of the tensor: one number per logit",
+        ),
+        Tensor(
+            "dW2",
+            _shape(dW2),
+            "dW2 = h.T @ dlogits",
+            f"({h} × {n}) @ ({n} × {v}) = {h} × {v}, the shape of W2: each weight sums its "
+            f"contributions over the {n} examples",
+        ),
+        Tensor(
+            "db2",
+            (v,),
+            "db2 = dlogits.sum(0)",
+            f"b2 was broadcast over {n} rows, so its gradient sums those {n} rows",
+        ),
+        Tensor(
+            "dh",
+            _shape(dh),
+            "dh = dlogits @ W2.T",
+            f"({n} × {v}) @ ({v} × {h}) = {n} × {h}, the shape of h",
+        ),
+        Tensor(
+            "dhpre",
+            _shape(dh),
+            "dhpre = (1 − h²) * dh",
+            "tanh's local gradient 1 − h², number by number: same shape",
+        ),
+        Tensor(
+            "dW1",
+            _shape(dW1),
+            "dW1 = embcat.T @ dhpre",
+            f"({b * e} × {n}) @ ({n} × {h}) = {b * e} × {h}, the shape of W1",
+        ),
+        Tensor(
+            "db1",
+            (h,),
+            "db1 = dhpre.sum(0)",
+            f"broadcasting in the forward pass becomes a sum in the backward pass: "
+            f"the {n} rows add up",
+        ),
+        Tensor(
+            "dembcat",
+            _shape(dembcat),
+            "dembcat = dhpre @ W1.T",
+            f"({n} × {h}) @ ({h} × {b * e}) = {n} × {b * e}, the shape of embcat",
+        ),
+        Tensor(
+            "demb",
+            (n, b, e),
+            f"demb = dembcat.view({n}, {b}, {e})",
+            "the view undone: the same numbers in the shape of C[X]",
+        ),
+        Tensor(
+            "dC",
+            (v, e),
+            "dC[X[i, j]] += demb[i, j]  for every i, j",
+            f"the lookup scatters back into C: each of the {n * b} looked-up rows adds its "
+            "gradient to the row it came from, so a row used several times adds up",
+        ),
+    )
+    return ShapeWalkthrough(
+        spec=spec,
+        examples=tuple(examples),
+        X=X,
+        Y=Y,
+        row_uses=tuple(sorted(uses.items(), key=lambda item: (-item[1], item[0]))),
+        forward=forward,
+        backward=backward,
+    )
+
+
+def spec_from_document(data: object, source: str) -> ShapesSpec:
+    """A ``kind: embedding_mlp`` scenario (already parsed) → its spec."""
+    if not isinstance(data, dict):
+        raise ScenarioError(source, "expected a mapping of scenario keys at the top level")
+    allowed = (
+        "kind",
+        "name",
+        "description",
+        "words",
+        "block_size",
+        "embedding_dim",
+        "hidden",
+        "w1",
+    )
+    for key in data:
+        if key not in allowed:
+            raise ScenarioError(source, f"unknown key {key!r} (allowed: {', '.join(allowed)})", key)
+    words = data.get("words", list(DEFAULT_WORDS))
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise ScenarioError(source, "expected a list of words", "words")
+    w1 = data.get("w1")
+    if w1 is not None and not (
+        isinstance(w1, list) and len(w1) == 2 and all(isinstance(x, int) for x in w1)
+    ):
+        raise ScenarioError(source, "expected [rows, columns], e.g. [9, 100]", "w1")
+    spec = ShapesSpec(
+        words=tuple(words),
+        block_size=data.get("block_size", 3),
+        embedding_dim=data.get("embedding_dim", 3),
+        hidden=w1[1] if w1 else data.get("hidden", 100),
+        w1_rows=w1[0] if w1 else None,
+        source=source,
+    )
+    check_spec(spec)
+    return spec

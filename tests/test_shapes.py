@@ -1,0 +1,138 @@
+"""The embedding-MLP shape walkthrough: the lecture's dataset and every tensor's shape."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console
+
+from backprop_walkthrough.cli import cli
+from backprop_walkthrough.render.shapes import ShapesView, render_shapes_markdown
+from backprop_walkthrough.shapes import ShapesSpec, build_dataset, shape_walkthrough
+
+from .conftest import TextSnapshot
+
+
+class MarkdownSnapshot(TextSnapshot):
+    file_extension = "md"
+    _file_extension = "md"
+
+
+def _shapes(w) -> dict:  # noqa: ANN001
+    return {t.name: t.shape for t in w.forward + w.backward}
+
+
+def test_the_lectures_dataset():
+    examples = build_dataset(("emma", "olivia", "ava", "isabella", "sophia"), 3)
+    assert len(examples) == 32
+    assert examples[:5] == [("...", "e"), ("..e", "m"), (".em", "m"), ("emm", "a"), ("mma", ".")]
+
+
+def test_the_lectures_shapes():
+    shapes = _shapes(shape_walkthrough(ShapesSpec()))
+    assert shapes["X"] == (32, 3) and shapes["C"] == (27, 3) and shapes["emb"] == (32, 3, 3)
+    assert shapes["embcat"] == (32, 9) and shapes["W1"] == (9, 100) and shapes["b1"] == (100,)
+    assert shapes["h"] == (32, 100) and shapes["logits"] == (32, 27) and shapes["loss"] == ()
+    # every gradient has the shape of what it is the gradient of
+    for name in ("logits", "W2", "b2", "h", "W1", "b1", "embcat", "emb", "C"):
+        assert shapes[f"d{name}"] == shapes[name], name
+
+
+@given(
+    st.integers(1, 6),
+    st.integers(1, 8),
+    st.integers(1, 300),
+    st.lists(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8), min_size=1, max_size=6),
+)
+def test_shapes_follow_from_the_options(block, dim, hidden, words):
+    w = shape_walkthrough(ShapesSpec(tuple(words), block, dim, hidden))
+    n = sum(len(word) + 1 for word in words)  # every character and the final '.'
+    shapes = _shapes(w)
+    assert shapes["X"] == (n, block) and shapes["emb"] == (n, block, dim)
+    assert shapes["W1"] == (block * dim, hidden) and shapes["dW1"] == (block * dim, hidden)
+    assert shapes["dC"] == (27, dim)
+    assert sum(uses for _, uses in w.row_uses) == n * block  # every lookup adds into dC
+
+
+def test_a_first_layer_that_does_not_fit_is_explained(runner):
+    result = runner.invoke(cli, ["shapes", "--w1-rows", "6"])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in result.output
+    assert "embcat is 32 × 9 but W1 is 6 × 100" in line and "(9 ≠ 6)" in line
+    assert "block_size · embedding_dim = 3 · 3 = 9 rows" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--block-size", "0"], "block_size: must be a whole number from 1"),
+        (["--words", ""], "the word list is empty"),
+        (["--words", "emma,Zoë"], "'Zoë' has characters outside the vocabulary"),
+        (["--hidden", "-3"], "hidden: must be a whole number"),
+        (["--format", "latex"], "Invalid value for '--format'"),
+    ],
+)
+def test_bad_options_are_one_clear_line(runner, args, fragment):
+    result = runner.invoke(cli, ["shapes", *args])
+    assert result.exit_code == 2
+    assert fragment in result.output + result.stderr
+
+
+def test_json_has_every_tensor_and_example(runner):
+    doc = json.loads(runner.invoke(cli, ["shapes", "--format", "json"]).stdout)
+    assert len(doc["examples"]) == 32 and doc["examples"][1] == {
+        "context": "..e",
+        "next": "m",
+        "x": [0, 0, 5],
+        "y": 13,
+    }
+    names = [t["name"] for t in doc["forward"] + doc["backward"]]
+    assert {
+        "X",
+        "Y",
+        "hpre",
+        "C",
+        "emb",
+        "embcat",
+        "W1",
+        "b1",
+        "h",
+        "W2",
+        "b2",
+        "logits",
+        "loss",
+        "dlogits",
+        "dW2",
+        "db2",
+        "dh",
+        "dhpre",
+        "dW1",
+        "db1",
+        "dembcat",
+        "demb",
+        "dC",
+    } == set(names)
+    assert {t["name"]: t["shape"] for t in doc["forward"]}["emb"] == [32, 3, 3]
+
+
+def test_the_builtin_yaml_scenario_equals_the_defaults(runner):
+    from_file = runner.invoke(cli, ["shapes", "names", "--format", "json"]).stdout
+    assert from_file == runner.invoke(cli, ["shapes", "--format", "json"]).stdout
+    refused = runner.invoke(cli, ["run", "names"])
+    assert refused.exit_code == 2 and "run `backprop-walkthrough shapes FILE`" in refused.stderr
+
+
+def test_shapes_text(text_snapshot):
+    console = Console(file=io.StringIO(), width=100, color_system=None, force_terminal=False)
+    console.print(ShapesView(shape_walkthrough(ShapesSpec())))
+    assert console.file.getvalue() == text_snapshot
+
+
+def test_shapes_markdown(snapshot):
+    document = render_shapes_markdown(shape_walkthrough(ShapesSpec()))
+    assert document == snapshot.use_extension(MarkdownSnapshot)
