@@ -6,7 +6,9 @@ caches each result, so a derivative used by many chains (∂out_h1/∂net_h1, sa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import sympy as sp
 
@@ -43,9 +45,9 @@ class Calculus:
 
     def __init__(self, network: Network) -> None:
         self.network = network
-        self._cache: dict[tuple, sp.Expr | None] = {}
+        self._cache: dict[tuple[Any, ...], Any] = {}
 
-    def _once(self, key: tuple, make) -> sp.Expr:  # noqa: ANN001 - a small closure
+    def _once(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
@@ -74,8 +76,8 @@ class Calculus:
             for summand in sp.Add.make_args(net_expr):
                 for symbol in summand.free_symbols:
                     index.setdefault(symbol, []).append(summand)
-            self._cache[key] = index  # type: ignore[assignment]
-        return self._cache[key]  # type: ignore[return-value]
+            self._cache[key] = index
+        return self._cache[key]  # type: ignore[no-any-return]
 
     def d_out(self, neuron: str, wrt_neuron: str) -> sp.Expr:
         """∂out_n/∂net_m, written in terms of the outputs (σ' = out·(1 − out))."""
@@ -128,4 +130,5 @@ class Calculus:
                     forms.append(final)
             return tuple(forms)
 
-        return self._once(("softmax", neuron), make)
+        forms: tuple[sp.Expr, ...] = self._once(("softmax", neuron), make)
+        return forms

@@ -11,10 +11,17 @@ import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:  # type names only: importing Rich and SymPy here would slow down --help
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from .model import Walkthrough
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -210,7 +217,7 @@ def run(
         sys.stdout.flush()
 
 
-def show_step_by_step(walkthrough, console, digits: int, full: bool) -> None:  # noqa: ANN001
+def show_step_by_step(walkthrough: Walkthrough, console: Console, digits: int, full: bool) -> None:
     """One section at a time: Enter shows the next, q (or end of input) stops."""
     from .render.terminal import TerminalView
 
@@ -241,8 +248,8 @@ class LazyProgress:
         self.delay = delay
         self.console = Console(stderr=True)
         self.started = time.perf_counter()
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int) -> None:
         if self.bar is None:
@@ -260,6 +267,7 @@ class LazyProgress:
             )
             self.bar.start()
             self.task = self.bar.add_task("training", total=self.total)
+        assert self.task is not None
         self.bar.update(self.task, completed=done)
 
     def close(self) -> None:

@@ -297,7 +297,7 @@ def shapes(
             except YamlTreeError as exc:
                 raise ScenarioError(source, exc.message, line=exc.line) from None
             spec = spec_from_document(tree.value, source)
-        overrides = {
+        overrides: dict[str, object] = {
             "block_size": block_size,
             "embedding_dim": embedding_dim,
             "hidden": hidden,
@@ -305,7 +305,7 @@ def shapes(
         }
         if words is not None:
             overrides["words"] = tuple(w.strip() for w in words.split(",") if w.strip())
-        spec = replace(spec, **{k: v for k, v in overrides.items() if v is not None})
+        spec = replace(spec, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
         check_spec(spec)
         walkthrough = shape_walkthrough(spec)
         output_format = format_for(output, output_format)
@@ -327,9 +327,9 @@ def shapes(
 
                 from rich.console import Console
 
-                console = Console(file=io.StringIO(), width=100, color_system=None)
-                console.print(ShapesView(walkthrough))
-                document = console.file.getvalue()
+                buffer = io.StringIO()
+                Console(file=buffer, width=100, color_system=None).print(ShapesView(walkthrough))
+                document = buffer.getvalue()
             write_atomically(output, document)
         elif document is not None:
             sys.stdout.write(document)

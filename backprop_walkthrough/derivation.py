@@ -30,10 +30,7 @@ import sympy as sp
 from .calculus import Calculus, derivative, derivative_key
 from .evaluate import evaluate, forward, parameter_values
 from .functions import LOSS_DESCRIPTIONS, activation_definition
-from .network import E_TOTAL, Network, build_network
-from .numeric import NumericalError, NumericNetwork
-from .scenario import Scenario, ScenarioError, did_you_mean
-from .walkthrough import (
+from .model import (
     Chain,
     Comparison,
     Gradient,
@@ -47,6 +44,9 @@ from .walkthrough import (
     Update,
     Walkthrough,
 )
+from .network import E_TOTAL, Network, build_network
+from .numeric import NumericalError, NumericNetwork
+from .scenario import Scenario, ScenarioError, did_you_mean
 
 E_TOTAL_AFTER = sp.Symbol("E_total⁺")  # ⁺: after the update, as w5⁺
 
@@ -195,7 +195,11 @@ class _Engine:
                 continue
             if network.is_output(m) and target.elementwise:
                 error = network.errors[m]
-                factors = (self.d_net(ex, m, out), self.d_out(ex, m), self.d_error(ex, m, error))
+                factors: tuple[Term, ...] = (
+                    self.d_net(ex, m, out),
+                    self.d_out(ex, m),
+                    self.d_error(ex, m, error),
+                )
                 terms.append(
                     self.chain(ex, derivative(error, out), factors, derivative_key(error, out))
                 )

@@ -80,7 +80,7 @@ def evaluate(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float:
             raise NumericalError(f"{expr}: {exc}") from None
         if isinstance(result, complex):
             raise NumericalError(f"{expr} is not real")
-        return result
+        return float(result)
     function = _FUNCTIONS.get(type(expr))
     if function is None:
         raise TypeError(f"cannot evaluate {type(expr).__name__}")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .model import Chain, Gradient, Step, Sum, Term, Update, Walkthrough
 from .scenario import ScenarioError, did_you_mean
-from .walkthrough import Chain, Gradient, Sum, Term, Update, Walkthrough
 
 
 def _symbols_and_references(step: Chain | Sum) -> tuple[set[str], set[tuple[str, int | None]]]:
@@ -59,6 +59,7 @@ def explain(w: Walkthrough, parameter: str) -> Walkthrough:
         pending |= refs
     kept = {id(g) for g in keep}
     sections = []
+    steps: tuple[Step, ...]
     for section in w.sections:
         if section.kind in ("forward", "error"):
             steps = tuple(s for s in section.steps if isinstance(s, Term) and s.key in symbols)

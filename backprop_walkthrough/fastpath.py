@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
@@ -95,16 +96,17 @@ def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) 
     )
 
     def compile_returning(results: list[sp.Expr]) -> Callable[..., list[float]]:
-        def straight_line(exprs: list[sp.Expr]) -> tuple[list, list[sp.Expr]]:
+        def straight_line(exprs: list[sp.Expr]) -> tuple[list[Any], list[sp.Expr]]:
             return program, exprs  # our own assignments, in the order of the δ recursion
 
-        return sp.lambdify(
+        function: Callable[..., list[float]] = sp.lambdify(
             arguments,
             results,
             modules=[FLOAT_FUNCTIONS, "math"],
             cse=straight_line,
             docstring_limit=0,
         )
+        return function
 
     return CompiledStep(
         gradient_function=compile_returning([total, *outs, *gradients]),
@@ -118,7 +120,7 @@ def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) 
     )
 
 
-def _program(network: Network, hidden_uses_updated_weights: bool) -> tuple:
+def _program(network: Network, hidden_uses_updated_weights: bool) -> tuple[Any, ...]:
     """The straight-line program of a whole step: every example's forward and backward pass
     (the δ recursion), the gradients summed over the examples, and the updated parameters.
 
@@ -147,7 +149,7 @@ def _program(network: Network, hidden_uses_updated_weights: bool) -> tuple:
         for name, value in example.targets.items():
             rename[network.targets[name]] = sp.Float(value, 17)
 
-        def assign(expr: sp.Expr, rename: dict = rename) -> sp.Symbol:
+        def assign(expr: sp.Expr, rename: dict[Any, Any] = rename) -> sp.Symbol:
             symbol = fresh()
             program.append((symbol, expr.xreplace(rename)))
             return symbol
@@ -185,7 +187,7 @@ def _backward(
     network: Network,
     calculus: Calculus,
     assign: Callable[[sp.Expr], sp.Symbol],
-    rename: dict,
+    rename: dict[Any, Any],
     eta: sp.Symbol,
     hidden_uses_updated_weights: bool,
 ) -> dict[str, sp.Symbol]:

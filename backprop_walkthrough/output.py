@@ -12,8 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .model import Walkthrough
 from .scenario import ScenarioError
-from .walkthrough import Walkthrough
 
 FORMATS = ("text", "json", "markdown", "latex", "html")
 SUFFIXES = {
@@ -72,9 +72,10 @@ def render_document(
 
     from .render.terminal import render_terminal
 
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
     render_terminal(walkthrough, console, digits, full)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return buffer.getvalue()
 
 
 def write_atomically(path: str, text: str) -> None:

@@ -45,7 +45,7 @@ def default_every(steps: int) -> int:
     if steps <= 10:
         return 1
     magnitude = 10 ** int(math.log10(steps / 10))
-    return max(1, (steps // 10) // magnitude * magnitude)
+    return int(max(1, (steps // 10) // magnitude * magnitude))
 
 
 def train(

@@ -89,13 +89,17 @@ class Validator:
 
     # typed getters --------------------------------------------------------------------
 
-    def mapping(self, value: Any, path: FieldPath, what: str = "a mapping") -> dict:
+    def mapping(self, value: Any, path: FieldPath, what: str = "a mapping") -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(path, f"expected {what}, got {_describe(value)}")
         return value
 
     def keys(
-        self, data: dict, path: FieldPath, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+        self,
+        data: dict[str, Any],
+        path: FieldPath,
+        allowed: tuple[str, ...],
+        required: tuple[str, ...] = (),
     ) -> None:
         for key in data:
             if key not in allowed:
@@ -132,7 +136,7 @@ class Validator:
     def text(self, value: Any, path: FieldPath) -> str:
         if not isinstance(value, str):
             raise self.fail(path, f"expected text, got {_describe(value)}")
-        return value
+        return str(value)
 
     def name(self, value: Any, path: FieldPath, what: str) -> str:
         if not isinstance(value, str) or not _NAME.match(value):
@@ -151,7 +155,7 @@ class Validator:
                 f"unknown {what} {value!r}{did_you_mean(value, choices)}"
                 f" (known: {', '.join(choices)})",
             )
-        return value
+        return str(value)
 
     # the document ----------------------------------------------------------------------
 
@@ -240,7 +244,9 @@ class Validator:
             layers.append(Layer(tuple(neurons), activation, slope))
         return tuple(layers)
 
-    def neuron_names(self, data: dict, path: FieldPath, index: int, count: int) -> list[str]:
+    def neuron_names(
+        self, data: dict[str, Any], path: FieldPath, index: int, count: int
+    ) -> list[str]:
         if "neurons" in data:
             for key in ("size", "prefix"):
                 if key in data:
@@ -259,7 +265,7 @@ class Validator:
         return [f"{prefix}{j}" for j in range(1, size + 1)]
 
     def activation(
-        self, data: dict, path: FieldPath, index: int, count: int, size: int
+        self, data: dict[str, Any], path: FieldPath, index: int, count: int, size: int
     ) -> tuple[str | None, float | None]:
         activation = data.get("activation")
         if index == 0:
@@ -427,7 +433,7 @@ class Validator:
                         f"neuron {neuron!r} has no incoming weight",
                     )
 
-    def examples(self, root: dict, layers: tuple[Layer, ...]) -> tuple[Example, ...]:
+    def examples(self, root: dict[str, Any], layers: tuple[Layer, ...]) -> tuple[Example, ...]:
         inputs, outputs = layers[0].neurons, layers[-1].neurons
         if "examples" in root:
             for key in ("inputs", "targets"):
@@ -519,7 +525,8 @@ class Validator:
             if isinstance(item, dict):
                 self.keys(item, path, ("value", "why"), ("value",))
                 why = " ".join(self.text(item.get("why", ""), path + ("why",)).split())
-                item, path = item["value"], path + ("value",)
+                item = item["value"]
+                path = (*path, "value")  # type: ignore[assignment]
             if key.startswith("train ") and not _TRAINING_FIGURE.match(key):
                 raise self.fail(
                     ("published", key),

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import typing
 
-from backprop_walkthrough import walkthrough
+from backprop_walkthrough import model as walkthrough
 
 
 def test_engine_does_not_import_rich():

@@ -10,11 +10,11 @@ import sympy as sp
 
 from backprop_walkthrough import derive, load_scenario
 from backprop_walkthrough.functions import leaky_relu, relu, sigmoid, softmax
+from backprop_walkthrough.model import Chain, Gradient, Sum, Term
 from backprop_walkthrough.network import build_network
 from backprop_walkthrough.numeric import NumericNetwork
 from backprop_walkthrough.render.printing import to_text
 from backprop_walkthrough.scenario import network_names
-from backprop_walkthrough.walkthrough import Chain, Gradient, Sum, Term
 
 from . import oracle
 from .helpers import document_of

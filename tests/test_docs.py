@@ -66,3 +66,31 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
         assert f"backprop-walkthrough {name}" in README or f"`{name}`" in README, name
     for secondary in ("--linear-scale",):
         assert f"`{secondary}`" in README
+
+
+def test_the_readme_picture_is_what_the_tool_prints():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from readme_picture import PICTURE, picture
+    finally:
+        sys.path.pop(0)
+    assert picture() == PICTURE.read_text(encoding="utf-8"), (
+        "docs/walkthrough.svg is stale: run python scripts/readme_picture.py and check the diff"
+    )
+    assert "docs/walkthrough.svg" in README.split("\n## ")[0]  # the README opens with it
+
+
+def test_version_agrees_with_the_changelog_and_the_cli(runner):
+    from backprop_walkthrough import __version__
+
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    released = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.M)
+    assert released and released[0] == __version__
+    assert runner.invoke(cli, ["--version"]).output.strip().endswith(__version__)
+
+
+def test_mypy_strict_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout[-3000:]

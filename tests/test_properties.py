@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_walkthrough import Scenario, derive
+from backprop_walkthrough.model import Gradient
 from backprop_walkthrough.network import build_network
-from backprop_walkthrough.walkthrough import Gradient
 
 from . import oracle
 from .test_derive import _composed, _shown

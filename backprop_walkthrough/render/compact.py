@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ..model import Gradient, Step, Term
 from ..scenario import Scenario
-from ..walkthrough import Gradient, Step, Term
 
 COMPACT_ABOVE = 4
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import sympy as sp
 
-from ..walkthrough import (
+from ..model import (
     Chain,
     Comparison,
     Gradient,
@@ -59,7 +59,7 @@ class DocumentRenderer:
         raise NotImplementedError
 
     def table(
-        self, header: list[str], rows: list[list[str]], math_columns: set[int] = frozenset()
+        self, header: list[str], rows: list[list[str]], math_columns: frozenset[int] = frozenset()
     ) -> None:
         """``rows`` are plain text, except the cells of ``math_columns``, which are math markup."""
         raise NotImplementedError
@@ -74,7 +74,8 @@ class DocumentRenderer:
     def math(self, expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None) -> str:
         raise NotImplementedError
 
-    def number(self, value: float) -> str:
+    def number(self, value: float, parenthesised: bool = False) -> str:
+        """A value as math markup; negative ones in parentheses inside products and sums."""
         raise NotImplementedError
 
     def operator(self, name: str) -> str:

@@ -8,8 +8,8 @@ shows the first example.
 
 from __future__ import annotations
 
+from ..model import Walkthrough
 from ..network import build_network
-from ..walkthrough import Walkthrough
 from .printing import format_value
 
 ACTIVATION_SYMBOL = {

@@ -9,7 +9,7 @@ from html import escape
 
 import sympy as sp
 
-from ..walkthrough import Overview, Walkthrough
+from ..model import Chain, Overview, Sum, Walkthrough
 from .document import DocumentRenderer, Row
 from .printing import format_value, to_mathml
 from .svg import draw_svg
@@ -69,7 +69,7 @@ class HtmlRenderer(DocumentRenderer):
         self.parts.append(f"<pre>{escape(text)}</pre>\n")
 
     def table(
-        self, header: list[str], rows: list[list[str]], math_columns: set[int] = frozenset()
+        self, header: list[str], rows: list[list[str]], math_columns: frozenset[int] = frozenset()
     ) -> None:
         head = "".join(f"<th>{escape(h)}</th>" for h in header)
         body = "".join(
@@ -114,7 +114,7 @@ class HtmlRenderer(DocumentRenderer):
     def annotation(self, text: str) -> str:
         return f"<mtext>&#160;({escape(text)})</mtext>"
 
-    def derivation_rows(self, step):  # noqa: ANN001, ANN201 - as the base class
+    def derivation_rows(self, step: Chain | Sum) -> list[Row]:
         # The base class joins factor labels with an operator; MathML needs them in one <mrow>.
         return [
             [f"<mrow>{cell}</mrow>" if cell else cell for cell in row]
@@ -135,3 +135,19 @@ class HtmlRenderer(DocumentRenderer):
 
 def render_html(walkthrough: Walkthrough, digits: int = 9) -> str:
     return HtmlRenderer(walkthrough, digits).render()
+
+
+def render_html_fragment(walkthrough: Walkthrough, digits: int = 9) -> str:
+    """The page's content without <html>/<head>, for a notebook cell: styles scoped to it."""
+    page = render_html(walkthrough, digits)
+    body = page[page.index("<main>") + len("<main>") : page.index("</main>")]
+    scoped = (
+        ".bw math[display=block] { margin: 0.6rem 0; } .bw mtd { text-align: left; } "
+        ".bw mtd:first-child { text-align: right; } .bw aside.note { border-left: 4px "
+        "solid #e0a800; padding: 0.3rem 0.6rem; } .bw svg.network { width: 26rem; "
+        "color: inherit; } .bw svg .edge { stroke: currentColor; opacity: 0.6; } "
+        ".bw svg .neuron { fill: none; stroke: #0b57d0; stroke-width: 2; } .bw svg text "
+        "{ fill: currentColor; font: 13px sans-serif; text-anchor: middle; } "
+        ".bw svg .bias { text-anchor: start; }"
+    )
+    return f'<div class="bw"><style>{scoped}</style>{body}</div>'

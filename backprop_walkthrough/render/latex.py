@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import sympy as sp
 
+from ..model import Walkthrough
 from .document import DocumentRenderer, Row
 from .markdown import _aligned
 from .printing import format_value, to_latex
@@ -90,7 +91,7 @@ class LatexRenderer(DocumentRenderer):
         pass  # the box-drawing picture needs Unicode fonts; the tables list every connection
 
     def table(
-        self, header: list[str], rows: list[list[str]], math_columns: set[int] = frozenset()
+        self, header: list[str], rows: list[list[str]], math_columns: frozenset[int] = frozenset()
     ) -> None:
         spec = "l" * len(header)
         lines = [
@@ -132,5 +133,5 @@ class LatexRenderer(DocumentRenderer):
         return rf"\ \text{{({latex_text(text)})}}"
 
 
-def render_latex(walkthrough, digits: int = 9) -> str:  # noqa: ANN001
+def render_latex(walkthrough: Walkthrough, digits: int = 9) -> str:
     return LatexRenderer(walkthrough, digits).render()

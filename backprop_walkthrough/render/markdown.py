@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import sympy as sp
 
+from ..model import Walkthrough
 from .document import DocumentRenderer, Row
 from .printing import format_value, to_latex
 
@@ -30,7 +31,7 @@ class MarkdownRenderer(DocumentRenderer):
         self.parts.append(f"```text\n{text}\n```\n\n")
 
     def table(
-        self, header: list[str], rows: list[list[str]], math_columns: set[int] = frozenset()
+        self, header: list[str], rows: list[list[str]], math_columns: frozenset[int] = frozenset()
     ) -> None:
         lines = [
             "| " + " | ".join(_cell(h) for h in header) + " |",
@@ -74,5 +75,5 @@ def _aligned(row: Row) -> str:
     return " ".join(c for c in cells if c != "")
 
 
-def render_markdown(walkthrough, digits: int = 9) -> str:  # noqa: ANN001
+def render_markdown(walkthrough: Walkthrough, digits: int = 9) -> str:
     return MarkdownRenderer(walkthrough, digits).render()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
@@ -64,7 +65,7 @@ class TextPrinter(StrPrinter):
         """An argument that needs no parentheses of its own: f(−0.5), not f((−0.5))."""
         if expr in self.substitutions:
             return format_operand(self.substitutions[expr], self.digits)
-        return self._print(expr)
+        return str(self._print(expr))
 
     def doprint(self, expr: sp.Basic) -> str:
         return self._bare(expr)
@@ -144,8 +145,8 @@ class LatexFormulaPrinter(LatexPrinter):
         if number is not None:
             return number
         if "⁺" in expr.name:  # E_total⁺: the value after the update
-            return super()._print_Symbol(sp.Symbol(expr.name.replace("⁺", "")), style) + "^{+}"
-        return super()._print_Symbol(expr, style)
+            return str(super()._print_Symbol(sp.Symbol(expr.name.replace("⁺", "")), style)) + "^{+}"
+        return str(super()._print_Symbol(expr, style))
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         number = self._number(expr)
@@ -160,7 +161,7 @@ class LatexFormulaPrinter(LatexPrinter):
     def _bare(self, expr: sp.Basic) -> str:
         if expr in self.substitutions:
             return _operand(self.substitutions[expr], self.digits)
-        return self._print(expr)
+        return str(self._print(expr))
 
     def _print_sigmoid(self, expr: sp.Function) -> str:
         return rf"\sigma\left({self._bare(expr.args[0])}\right)"
@@ -177,7 +178,7 @@ def to_latex(
     """LaTeX for ``expr``; with ``substitutions``, its numbers put in."""
     if substitutions and expr in substitutions:
         return _operand(substitutions[expr], digits)
-    return LatexFormulaPrinter(substitutions, digits).doprint(expr)
+    return str(LatexFormulaPrinter(substitutions, digits).doprint(expr))
 
 
 class MathMLFormulaPrinter(MathMLPresentationPrinter):
@@ -190,18 +191,18 @@ class MathMLFormulaPrinter(MathMLPresentationPrinter):
         self.substitutions = substitutions or {}
         self.digits = digits
 
-    def _element(self, tag: str, text: str):  # noqa: ANN202 - a minidom element
+    def _element(self, tag: str, text: str) -> Any:
         element = self.dom.createElement(tag)
         element.appendChild(self.dom.createTextNode(text))
         return element
 
-    def _row(self, *children):  # noqa: ANN001, ANN202
+    def _row(self, *children: Any) -> Any:
         row = self.dom.createElement("mrow")
         for child in children:
             row.appendChild(child)
         return row
 
-    def _number(self, expr: sp.Basic):  # noqa: ANN202
+    def _number(self, expr: sp.Basic) -> Any:
         if expr not in self.substitutions:
             return None
         text = _operand(self.substitutions[expr], self.digits).replace("-", "−")
@@ -210,7 +211,7 @@ class MathMLFormulaPrinter(MathMLPresentationPrinter):
             return self._row(self._element("mo", "("), number, self._element("mo", ")"))
         return number
 
-    def _print_Symbol(self, sym: sp.Symbol, style: str = "plain"):  # noqa: ANN202
+    def _print_Symbol(self, sym: sp.Symbol, style: str = "plain") -> Any:
         number = self._number(sym)
         if number is not None:
             return number
@@ -221,7 +222,7 @@ class MathMLFormulaPrinter(MathMLPresentationPrinter):
             )
         return super()._print_Symbol(sym, style)
 
-    def _print_Derivative(self, expr: sp.Derivative):  # noqa: ANN202
+    def _print_Derivative(self, expr: sp.Derivative) -> Any:
         number = self._number(expr)
         if number is not None:
             return number
@@ -231,10 +232,10 @@ class MathMLFormulaPrinter(MathMLPresentationPrinter):
         fraction.appendChild(self._row(self._element("mo", "∂"), self._print(variable)))
         return fraction
 
-    def _print_Float(self, expr: sp.Float):  # noqa: ANN202
+    def _print_Float(self, expr: sp.Float) -> Any:
         return self._element("mn", _operand(float(expr), self.digits))
 
-    def _print_Mul(self, expr: sp.Mul):  # noqa: ANN202
+    def _print_Mul(self, expr: sp.Mul) -> Any:
         args = expr.args
         # −(target − out): SymPy's MathML printer drops the parentheses of a negated sum.
         if len(args) == 2 and args[0] == -1 and args[1].is_Add:
@@ -263,7 +264,7 @@ class MathMLFormulaPrinter(MathMLPresentationPrinter):
                 row.appendChild(self._print(arg))
         return row
 
-    def _print_sigmoid(self, expr: sp.Function):  # noqa: ANN202
+    def _print_sigmoid(self, expr: sp.Function) -> Any:
         return self._row(
             self._element("mi", "σ"),
             self._element("mo", "("),
@@ -271,7 +272,7 @@ class MathMLFormulaPrinter(MathMLPresentationPrinter):
             self._element("mo", ")"),
         )
 
-    def _print_softmax(self, expr: sp.Function):  # noqa: ANN202
+    def _print_softmax(self, expr: sp.Function) -> Any:
         k, nets = int(expr.args[0]), expr.args[1:]
         fraction = self.dom.createElement("mfrac")
         fraction.appendChild(self._print(sp.exp(nets[k], evaluate=False)))
@@ -280,7 +281,7 @@ class MathMLFormulaPrinter(MathMLPresentationPrinter):
         )
         return fraction
 
-    def _print_Piecewise(self, expr: sp.Piecewise):  # noqa: ANN202
+    def _print_Piecewise(self, expr: sp.Piecewise) -> Any:
         (value, condition), (otherwise, _) = expr.args
         return self._row(
             self._element("mo", "("),
@@ -299,4 +300,4 @@ def to_mathml(
     """Presentation MathML (the inside of a <math> element) for ``expr``."""
     if substitutions and expr in substitutions:
         return f"<mn>{_operand(substitutions[expr], digits).replace('-', '−')}</mn>"
-    return MathMLFormulaPrinter(substitutions, digits).doprint(expr)
+    return str(MathMLFormulaPrinter(substitutions, digits).doprint(expr))

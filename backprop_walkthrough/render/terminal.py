@@ -6,7 +6,8 @@ or with ``NO_COLOR``, Rich drops the colours and the same content comes out as p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
@@ -15,8 +16,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..scenario import Scenario
-from ..walkthrough import (
+from ..model import (
     Chain,
     Comparison,
     Gradient,
@@ -30,6 +30,7 @@ from ..walkthrough import (
     Update,
     Walkthrough,
 )
+from ..scenario import Bias, Scenario, Weight
 from .aligned import aligned, cell_len
 from .compact import COMPACT_ABOVE, compacted_neurons, split_steps, term_rows
 from .drawing import draw_network
@@ -75,14 +76,14 @@ class TerminalView:
             return
         if section.kind == "update":
             updates = [s for s in section.steps if isinstance(s, Update)]
-            for step in section.steps:
-                if isinstance(step, Note):
-                    yield self.note(step.text)
+            for note in section.steps:
+                if isinstance(note, Note):
+                    yield self.note(note.text)
             if self.compacted:
-                shown = [u for u in updates if u.parameter in self.first_neuron_parameters()]
-                yield self.updates(shown)
+                first = [u for u in updates if u.parameter in self.first_neuron_parameters()]
+                yield self.updates(first)
                 yield Text(
-                    f"… and {len(updates) - len(shown)} more parameters: --full shows "
+                    f"… and {len(updates) - len(first)} more parameters: --full shows "
                     "every update, --format json every value.",
                     style=DIM,
                 )
@@ -94,7 +95,7 @@ class TerminalView:
                     yield from self.step(step)
             return
         shown, summarised = split_steps(section.steps, self.compacted)
-        yield from self.joined(r for step in shown for r in self.step(step))
+        yield from self.joined(r for shown_step in shown for r in self.step(shown_step))
         if summarised:
             yield Text()
             yield self.summary(summarised)
@@ -157,7 +158,7 @@ class TerminalView:
         text = self.value(value)
         return f"({text})" if value < 0 else text
 
-    def text(self, expr, substitutions=None) -> str:  # noqa: ANN001 - sympy objects
+    def text(self, expr: Any, substitutions: Mapping[Any, float] | None = None) -> str:
         return to_text(expr, substitutions, self.digits)
 
     # the network ---------------------------------------------------------------------------
@@ -216,7 +217,7 @@ class TerminalView:
         table.add_column("parameters", style=LABEL)
         table.add_column("connect")
         table.add_column("values", justify="right", style=NUMBERS)
-        groups: dict[str, list] = {}
+        groups: dict[str, list[Weight | Bias]] = {}
         for w in s.weights:
             groups.setdefault(f"{self.layer_of(w.source)} → {self.layer_of(w.target)}", []).append(
                 w
@@ -296,7 +297,7 @@ class TerminalView:
         label = self.text(term.label)
         if term.example is not None and term.key.startswith("E_"):
             label += f" (example {term.example})"  # errors of a batch share one section
-        rows = [
+        rows: list[list[Text | str]] = [
             [label, "=", self.text(term.expr)],
             ["", "=", Text(self.text(term.expr, term.substitutions), style=NUMBERS)],
             ["", "=", Text(self.value(term.value), style=VALUE)],
@@ -315,7 +316,7 @@ class TerminalView:
 
     def factor_table(self, factors: Iterable[Term], indent: int = 2) -> Text:
         """label = symbolic = substituted = value, one factor a row; stacked when too wide."""
-        rows = []
+        rows: list[tuple[str, Text, Text, Text]] = []
         for f in factors:
             symbolic = Text("(from above)", style=DIM) if f.reference else Text(self.text(f.expr))
             substituted = Text(self.text(f.expr, f.substitutions), style=NUMBERS)
@@ -323,7 +324,7 @@ class TerminalView:
             rows.append((self.text(f.label), symbolic, substituted, value))
         widths = [max(cell_len(str(row[i])) for row in rows) for i in range(4)]
         if sum(widths) + 3 * 3 + indent <= self.width:
-            lines = [
+            lines: list[list[Text | str]] = [
                 [label, "=", symbolic, "=", substituted, "=", value]
                 for label, symbolic, substituted, value in rows
             ]
@@ -420,7 +421,7 @@ class TerminalView:
         p = shake.wrt
         mark = ("✓ agrees", "bold green") if shake.agrees else ("✗ does not agree", "bold red")
         difference = f" (differs by {shake.difference:.1e})".replace("-", "−")
-        rows = [
+        rows: list[list[Text | str]] = [
             [
                 Text("shake it", style="bold"),
                 f"E_total({p} + h)",

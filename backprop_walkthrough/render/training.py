@@ -34,7 +34,7 @@ def error_curve(run: TrainingRun, width: int, log_scale: bool = True) -> str:
     plt.title("E_total" + (" (log scale)" if log_scale and min(errors) > 0 else ""))
     plt.xlabel("step")
     plt.theme("clear")
-    return plt.build()
+    return str(plt.build())
 
 
 class TrainingView:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import sympy as sp
 
@@ -177,5 +178,62 @@ class Walkthrough:
     def errors(self) -> Mapping[str, float] | tuple[Mapping[str, float], ...]:
         return self.example_errors if self.scenario.is_batch else self.example_errors[0]
 
+    def __post_init__(self) -> None:
+        # Immutable all the way down: the mappings are read-only views, safe to keep and share.
+        for name in ("gradients", "numeric_gradients", "updated", "figures"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        for name in ("example_forward", "example_errors"):
+            views = tuple(MappingProxyType(dict(m)) for m in getattr(self, name))
+            object.__setattr__(self, name, views)
+
     def comparison(self, key: str) -> Comparison | None:
         return next((c for c in self.comparisons if c.key == key), None)
+
+    # conveniences: each delegates to a renderer or to explain(); the data stays plain ------
+
+    def explain(self, parameter: str) -> Walkthrough:
+        """Only ``parameter``'s derivation and what it rests on."""
+        from .explain import explain
+
+        return explain(self, parameter)
+
+    def to_text(self, width: int = 100, digits: int = 9, full: bool = False) -> str:
+        from .output import render_document
+
+        return render_document(self, "text", digits, full, width)
+
+    def to_json(self) -> str:
+        from .render.json import render_json
+
+        return render_json(self)
+
+    def to_markdown(self, digits: int = 9) -> str:
+        from .render.markdown import render_markdown
+
+        return render_markdown(self, digits)
+
+    def to_latex(self, digits: int = 9) -> str:
+        from .render.latex import render_latex
+
+        return render_latex(self, digits)
+
+    def to_html(self, digits: int = 9) -> str:
+        from .render.html import render_html
+
+        return render_html(self, digits)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the HTML page's content, formulas as MathML."""
+        from .render.html import render_html_fragment
+
+        return render_html_fragment(self)
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter front ends without HTML: Markdown with $$ LaTeX $$ formulas."""
+        return self.to_markdown()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Walkthrough {self.scenario.name}: E_total {self.E_total:.9f}, "
+            f"{len(self.gradients)} gradients>"
+        )
