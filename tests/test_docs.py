@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -94,3 +95,46 @@ def test_mypy_strict_is_clean():
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_concrete_command_in_the_readme_runs(runner, tmp_path, monkeypatch):
+    """Inline `backprop-walkthrough …` commands without placeholders, and the --help of every
+    command the README names, run as written: the documentation cannot drift."""
+    monkeypatch.chdir(tmp_path)
+    commands = set(re.findall(r"`(backprop-walkthrough[^`]*)`", README))
+    concrete = [
+        c
+        for c in commands
+        if not re.search(r"[A-Z]{3,}|\[|\||…|--output|-o ", c) and " train" not in c
+    ]
+    assert len(concrete) >= 4, concrete
+    for command in sorted(concrete):
+        args = command.split()[1:]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (command, result.output[-500:])
+    for name in cli.commands:
+        assert runner.invoke(cli, [name, "--help"]).exit_code == 0
+    trained = runner.invoke(cli, ["train", "--steps", "10000", "--format", "json"])
+    assert json.loads(trained.stdout)["E_total"] < 4e-5  # the README's training figure
+
+
+def test_the_examples_in_every_help_text_run(runner, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    ran = 0
+    for command in cli.commands.values():
+        groups = [command, *getattr(command, "commands", {}).values()]
+        for sub in groups:
+            help_text = sub.help or ""
+            examples = help_text.split("Examples:")[-1] if "Examples:" in help_text else ""
+            for line in examples.splitlines():
+                line = line.split("#")[0].split(">")[0].strip()
+                if not line.startswith("backprop-walkthrough") or "my-" in line or "*" in line:
+                    continue
+                if "--output xor.svg" in line and shutil.which("dot") is None:
+                    continue
+                result = runner.invoke(cli, line.split()[1:])
+                assert result.exit_code == 0 or "--w1-rows" in line, (line, result.output[-300:])
+                ran += 1
+    assert ran >= 15
