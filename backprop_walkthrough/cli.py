@@ -31,6 +31,19 @@ EXIT_INTERRUPTED = 130
 DEFAULT_MAX_PARAMETERS = 2_000
 
 
+# Options that several commands share, declared once (sqlite-utils' habit).
+digits_option = click.option(
+    "--digits",
+    type=click.IntRange(1, 15),
+    default=9,
+    show_default=True,
+    help="Decimals shown in text output (computation always uses full precision).",
+)
+debug_option = click.option(
+    "--debug", is_flag=True, help="Show the traceback of an unexpected error."
+)
+
+
 class DefaultGroup(click.Group):
     """A group that runs ``run`` when the first argument is not a command name."""
 
@@ -114,13 +127,7 @@ def cli() -> None:
     help="Write to FILE (atomically) instead of the terminal; the format follows its suffix "
     "(.txt .json .md .tex .html) unless --format says otherwise.",
 )
-@click.option(
-    "--digits",
-    type=click.IntRange(1, 15),
-    default=9,
-    show_default=True,
-    help="Decimals shown in text output (computation always uses full precision).",
-)
+@digits_option
 @click.option(
     "--h",
     "h",
@@ -154,7 +161,7 @@ def cli() -> None:
     help="On a terminal, pause after each section (Enter continues, q quits); "
     "ignored when the output is not a terminal.",
 )
-@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@debug_option
 def run(
     scenario: str,
     output_format: str | None,
@@ -316,19 +323,13 @@ class LazyProgress:
     show_default=True,
     help="text: tables and a plot; json: every number.",
 )
-@click.option(
-    "--digits",
-    type=click.IntRange(1, 15),
-    default=9,
-    show_default=True,
-    help="Decimals shown in text output.",
-)
+@digits_option
 @click.option(
     "--hidden-uses-updated-weights",
     is_flag=True,
     help="Train in the order of the classic post's early code (see `run --help`).",
 )
-@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@debug_option
 def train(
     scenario: str,
     steps: int,

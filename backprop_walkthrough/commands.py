@@ -12,7 +12,14 @@ from pathlib import Path
 
 import click
 
-from .cli import CONTEXT_SETTINGS, EXIT_USER_ERROR, cli, user_errors
+from .cli import (
+    CONTEXT_SETTINGS,
+    EXIT_USER_ERROR,
+    cli,
+    debug_option,
+    digits_option,
+    user_errors,
+)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -32,10 +39,8 @@ from .cli import CONTEXT_SETTINGS, EXIT_USER_ERROR, cli, user_errors
     default=None,
     help="Write to FILE; the format follows its suffix.",
 )
-@click.option(
-    "--digits", type=click.IntRange(1, 15), default=9, show_default=True, help="Decimals shown."
-)
-@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@digits_option
+@debug_option
 def explain(
     parameter: str,
     scenario: str,
@@ -83,7 +88,7 @@ def explain(
     default=None,
     help="Write to FILE: .dot as text; .svg, .png or .pdf rendered by Graphviz's dot.",
 )
-@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@debug_option
 def graph(scenario: str, output: str | None, debug: bool) -> None:
     """The computation graph of SCENARIO as Graphviz DOT, values and gradients on every node.
 
@@ -161,7 +166,7 @@ def list_scenarios() -> None:
 
 @scenarios.command("show", context_settings=CONTEXT_SETTINGS)
 @click.argument("name")
-@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@debug_option
 def show_scenario(name: str, debug: bool) -> None:
     """Print a built-in scenario's YAML file.
 
@@ -177,7 +182,7 @@ def show_scenario(name: str, debug: bool) -> None:
 
 @scenarios.command("new", context_settings=CONTEXT_SETTINGS)
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@debug_option
 def new_scenario(path: str, debug: bool) -> None:
     """Write a commented template scenario to PATH (never over an existing file).
 
@@ -253,7 +258,7 @@ def validate(files: tuple[str, ...]) -> None:
     default=None,
     help="Write to FILE; the format follows its suffix (.txt .json .md).",
 )
-@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@debug_option
 def shapes(
     scenario: str | None,
     words: str | None,
@@ -288,14 +293,9 @@ def shapes(
 
         spec = ShapesSpec()
         if scenario is not None:
-            from .scenario import ScenarioError, read_scenario_text
-            from .yamltree import YamlTreeError, parse_yaml
+            from .scenario import read_tree
 
-            text, source = read_scenario_text(scenario)
-            try:
-                tree = parse_yaml(text)
-            except YamlTreeError as exc:
-                raise ScenarioError(source, exc.message, line=exc.line) from None
+            tree, source = read_tree(scenario)
             spec = spec_from_document(tree.value, source)
         overrides: dict[str, object] = {
             "block_size": block_size,

@@ -14,26 +14,22 @@ import sympy as sp
 
 from . import functions
 from .network import E_TOTAL, Network
-from .numeric import NumericalError, leaky_relu, relu, safe_log, stable_sigmoid, stable_softmax
-
-
-def _softmax(k: float, *nets: float) -> float:
-    return stable_softmax(nets)[int(k)]
-
-
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise NumericalError(f"exp({x!r}) overflows") from None
-
+from .numeric import (
+    NumericalError,
+    leaky_relu,
+    relu,
+    safe_exp,
+    safe_log,
+    softmax_component,
+    stable_sigmoid,
+)
 
 _FUNCTIONS: dict[type, Callable[..., float]] = {
     functions.sigmoid: stable_sigmoid,
     functions.relu: relu,
     functions.leaky_relu: leaky_relu,
-    functions.softmax: _softmax,
-    sp.exp: _exp,
+    functions.softmax: softmax_component,
+    sp.exp: safe_exp,
     sp.tanh: math.tanh,
     sp.log: safe_log,
 }

@@ -24,28 +24,16 @@ import sympy as sp
 
 from .calculus import Calculus
 from .network import E_TOTAL, Network, build_network
-from .numeric import NumericalError, leaky_relu, relu, safe_log, stable_sigmoid, stable_softmax
+from .numeric import leaky_relu, relu, safe_exp, safe_log, softmax_component, stable_sigmoid
 from .scenario import Scenario
-
-
-def _softmax(k: int, *nets: float) -> float:
-    return stable_softmax(nets)[int(k)]
-
-
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise NumericalError(f"exp({x!r}) overflows") from None
-
 
 #: What the compiled source calls for each function SymPy prints.
 FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
     "sigmoid": stable_sigmoid,
     "relu": relu,
     "leaky_relu": leaky_relu,
-    "softmax": _softmax,
-    "exp": _exp,
+    "softmax": softmax_component,
+    "exp": safe_exp,
     "log": safe_log,
     "tanh": math.tanh,
 }

@@ -44,6 +44,18 @@ def safe_log(x: float) -> float:
     return math.log(x)
 
 
+def safe_exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise NumericalError(f"exp({x!r}) overflows") from None
+
+
+def softmax_component(k: float, *nets: float) -> float:
+    """softmax(k, net_1, …) as SymPy's ``softmax`` function takes it: component k (from 0)."""
+    return stable_softmax(nets)[int(k)]
+
+
 def stable_softmax(nets: Sequence[float]) -> list[float]:
     """exp(net_k) / Σ exp(net_j), computed with the largest net subtracted (no overflow)."""
     top = max(nets)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -120,14 +120,6 @@ class Scenario:
     def targets(self) -> Mapping[str, float]:
         return self.examples[0].targets
 
-    def with_values(self, values: Mapping[str, float]) -> Scenario:
-        """A copy with some weights/biases set to new values."""
-        return replace(
-            self,
-            weights=tuple(replace(w, value=values.get(w.name, w.value)) for w in self.weights),
-            biases=tuple(replace(b, value=values.get(b.name, b.value)) for b in self.biases),
-        )
-
     @classmethod
     def from_dict(cls, data: Any, source: str = "<dict>") -> Scenario:
         """Validate a mapping exactly as a file would be validated."""
@@ -221,11 +213,21 @@ def parse_scenario(text: str, source: str = "<string>") -> Scenario:
     """Validate scenario YAML text; ``source`` names it in error messages."""
     from .validate import Validator
 
+    return Validator(parse_tree(text, source), source).scenario()
+
+
+def parse_tree(text: str, source: str) -> Tree:
+    """YAML text → a :class:`Tree`, or one ScenarioError naming the file and line."""
     try:
-        tree = parse_yaml(text)
+        return parse_yaml(text)
     except YamlTreeError as exc:
         raise ScenarioError(source, exc.message, ".".join(exc.path), exc.line) from None
-    return Validator(tree, source).scenario()
+
+
+def read_tree(name_or_path: str | Path) -> tuple[Tree, str]:
+    """A scenario file's parsed YAML and its name for messages, within the file limits."""
+    text, source = read_scenario_text(name_or_path)
+    return parse_tree(text, source), source
 
 
 def did_you_mean(word: str, choices: Any) -> str:
@@ -234,19 +236,19 @@ def did_you_mean(word: str, choices: Any) -> str:
 
 
 def scenario_problems(name_or_path: str | Path) -> list[ScenarioError]:
-    """Every problem of a scenario file (an empty list: it is valid)."""
-    from .validate import all_problems
+    """Every problem of a scenario file (an empty list: it is valid).
+
+    The file is read once, with the same limits as :func:`load_scenario`; a file that cannot be
+    read or is not YAML has that one problem only.
+    """
+    from .validate import Validator, all_problems
 
     try:
-        path = resolve(str(name_or_path))
-        source = str(path)
-        load_scenario(path)
-        return []
+        tree, source = read_tree(name_or_path)
+    except ScenarioError as unreadable:
+        return [unreadable]
+    try:
+        Validator(tree, source).scenario()
     except ScenarioError as first:
-        try:
-            text = Path(resolve(str(name_or_path))).read_text(encoding="utf-8")
-            tree = parse_yaml(text)
-        except (ScenarioError, OSError, UnicodeDecodeError, YamlTreeError):
-            return [first]  # unreadable, or not YAML: the first problem is the only one
-        problems = all_problems(tree, source)
-        return problems or [first]
+        return all_problems(tree, source) or [first]
+    return []

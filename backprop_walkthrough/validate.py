@@ -194,16 +194,8 @@ class Validator:
         examples = self.examples(root, layers)
         loss = self.choice(root.get("loss", "half_squared_error"), ("loss",), LOSSES, "loss")
         self.check_loss(loss, layers, examples)
-        rate = self.number(root["learning_rate"], ("learning_rate",))
-        if not 0 < rate <= MAX_LEARNING_RATE:
-            raise self.fail(
-                ("learning_rate",), f"must be above 0 and at most {MAX_LEARNING_RATE:g}, got {rate}"
-            )
-        update_biases = root.get("update_biases", False)
-        if not isinstance(update_biases, bool):
-            raise self.fail(
-                ("update_biases",), f"expected true or false, got {_describe(update_biases)}"
-            )
+        rate = self.learning_rate(root["learning_rate"])
+        update_biases = self.flag(root.get("update_biases", False), ("update_biases",))
         return Scenario(
             name=name,
             description=description,
@@ -218,6 +210,19 @@ class Validator:
             source=self.source,
             init=init.describe() if init else "",
         )
+
+    def learning_rate(self, value: Any) -> float:
+        rate = self.number(value, ("learning_rate",))
+        if not 0 < rate <= MAX_LEARNING_RATE:
+            raise self.fail(
+                ("learning_rate",), f"must be above 0 and at most {MAX_LEARNING_RATE:g}, got {rate}"
+            )
+        return rate
+
+    def flag(self, value: Any, path: FieldPath) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, f"expected true or false, got {_describe(value)}")
+        return value
 
     def layers(self, value: Any) -> tuple[Layer, ...]:
         path = ("layers",)
@@ -369,9 +374,7 @@ class Validator:
                 "or xavier: uniform|normal",
             )
         method = methods[0]
-        biases = data.get("biases", True)
-        if not isinstance(biases, bool):
-            raise self.fail(path + ("biases",), f"expected true or false, got {_describe(biases)}")
+        biases = self.flag(data.get("biases", True), (*path, "biases"))
         if method == "xavier":
             kind = self.choice(data["xavier"], path + ("xavier",), ("uniform", "normal"), "kind")
             return InitSpec(seed, f"xavier_{kind}", biases=biases)
@@ -569,21 +572,9 @@ def all_problems(tree: Tree, source: str) -> list[ScenarioError]:
         if key in root:
             attempt(v.text, root[key], (key,))
     if "learning_rate" in root:
-        rate = attempt(v.number, root["learning_rate"], ("learning_rate",))
-        if rate is not None and not 0 < rate <= MAX_LEARNING_RATE:
-            problems.append(
-                v.fail(
-                    ("learning_rate",),
-                    f"must be above 0 and at most {MAX_LEARNING_RATE:g}, got {rate}",
-                )
-            )
-    if "update_biases" in root and not isinstance(root["update_biases"], bool):
-        problems.append(
-            v.fail(
-                ("update_biases",),
-                f"expected true or false, got {_describe(root['update_biases'])}",
-            )
-        )
+        attempt(v.learning_rate, root["learning_rate"])
+    if "update_biases" in root:
+        attempt(v.flag, root["update_biases"], ("update_biases",))
     if "loss" in root:
         attempt(v.choice, root["loss"], ("loss",), LOSSES, "loss")
     if "published" in root:

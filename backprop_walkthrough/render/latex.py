@@ -7,14 +7,9 @@ signs. Running text is escaped, and the few Unicode characters the walkthrough u
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import sympy as sp
-
 from ..model import Walkthrough
-from .document import DocumentRenderer, Row
-from .markdown import _aligned
-from .printing import format_value, to_latex
+from .document import Row
+from .latexmath import LatexMathRenderer, aligned_row
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -66,7 +61,7 @@ def latex_text(text: str) -> str:
     return "".join(out)
 
 
-class LatexRenderer(DocumentRenderer):
+class LatexRenderer(LatexMathRenderer):
     def begin(self, title: str, subtitle: str) -> None:
         self.parts.append(
             "\\documentclass[11pt]{article}\n"
@@ -107,7 +102,7 @@ class LatexRenderer(DocumentRenderer):
         self.parts.append("\\begin{center}\n" + "\n".join(lines) + "\n\\end{center}\n\n")
 
     def equations(self, rows: list[Row]) -> None:
-        body = " \\\\\n".join(_aligned(row) for row in rows)
+        body = " \\\\\n".join(aligned_row(row) for row in rows)
         self.parts.append(f"\\begin{{align*}}\n{body}\n\\end{{align*}}\n\n")
 
     def note(self, text: str) -> None:
@@ -115,19 +110,6 @@ class LatexRenderer(DocumentRenderer):
             f"\\noindent\\fbox{{\\parbox{{0.95\\linewidth}}{{\\textbf{{Note.}} "
             f"{latex_text(text)}}}}}\n\n"
         )
-
-    def math(self, expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None) -> str:
-        return to_latex(expr, substitutions, self.digits)
-
-    def number(self, value: float, parenthesised: bool = False) -> str:
-        text = format_value(value, self.digits)
-        if "e" in text:
-            mantissa, exponent = text.split("e")
-            text = rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-        return rf"\left({text}\right)" if parenthesised and value < 0 else text
-
-    def operator(self, name: str) -> str:
-        return {"equals": "=", "times": r" \times ", "plus": " + "}[name]
 
     def annotation(self, text: str) -> str:
         return rf"\ \text{{({latex_text(text)})}}"

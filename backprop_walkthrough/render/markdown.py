@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import sympy as sp
-
 from ..model import Walkthrough
-from .document import DocumentRenderer, Row
-from .printing import format_value, to_latex
+from .document import Row
+from .latexmath import LatexMathRenderer, aligned_row
 
 
 def _cell(text: str) -> str:
     return text.replace("|", r"\|")
 
 
-class MarkdownRenderer(DocumentRenderer):
+class MarkdownRenderer(LatexMathRenderer):
     def begin(self, title: str, subtitle: str) -> None:
         self.parts.append(f"# {title}\n\n")
         if subtitle:
@@ -43,36 +39,11 @@ class MarkdownRenderer(DocumentRenderer):
         self.parts.append("\n".join(lines) + "\n\n")
 
     def equations(self, rows: list[Row]) -> None:
-        body = " \\\\\n".join(_aligned(row) for row in rows)
+        body = " \\\\\n".join(aligned_row(row) for row in rows)
         self.parts.append(f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$\n\n")
 
     def note(self, text: str) -> None:
         self.parts.append(f"> **Note.** {text}\n\n")
-
-    def math(self, expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None) -> str:
-        return to_latex(expr, substitutions, self.digits)
-
-    def number(self, value: float, parenthesised: bool = False) -> str:
-        text = format_value(value, self.digits)
-        if "e" in text:
-            mantissa, exponent = text.split("e")
-            text = rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-        return rf"\left({text}\right)" if parenthesised and value < 0 else text
-
-    def operator(self, name: str) -> str:
-        return {"equals": "=", "times": r" \times ", "plus": " + "}[name]
-
-    def annotation(self, text: str) -> str:
-        return rf"\ \text{{({text})}}"
-
-
-def _aligned(row: Row) -> str:
-    """label &= a = b = c: align every row on its first equals sign."""
-    cells = list(row)
-    if "=" in cells:
-        first = cells.index("=")
-        cells[first] = "&="
-    return " ".join(c for c in cells if c != "")
 
 
 def render_markdown(walkthrough: Walkthrough, digits: int = 9) -> str:

@@ -45,27 +45,44 @@ def format_operand(value: float, digits: int | None) -> str:
     return text.rstrip("0").rstrip(".")
 
 
-class TextPrinter(StrPrinter):
-    """``sstr`` with ∂ for derivatives, σ for the sigmoid, optional numbers for leaves."""
+class _Substituting:
+    """What the text, LaTeX and MathML printers share: the numbers they put in place of leaves.
+
+    A leaf found in ``substitutions`` prints as its number; everything else as SymPy would.
+    """
+
+    SETTINGS: dict[str, Any] = {"order": "none"}  # the order in which the engine built it
 
     def __init__(
         self, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
     ) -> None:
-        super().__init__({"order": "none"})
+        super().__init__(dict(self.SETTINGS))  # type: ignore[call-arg]
         self.substitutions = substitutions or {}
         self.digits = digits
 
-    def _number(self, expr: sp.Basic) -> str | None:
+    def _format(self, value: float) -> str:
+        return _operand(value, self.digits)
+
+    def _operand_of(self, expr: sp.Basic) -> str | None:
+        """The number put in place of ``expr``, or None when it is not substituted."""
         if expr not in self.substitutions:
             return None
-        text = format_operand(self.substitutions[expr], self.digits)
-        return f"({text})" if text.startswith("-") else text
+        return self._format(self.substitutions[expr])
 
     def _bare(self, expr: sp.Basic) -> str:
         """An argument that needs no parentheses of its own: f(−0.5), not f((−0.5))."""
-        if expr in self.substitutions:
-            return format_operand(self.substitutions[expr], self.digits)
-        return str(self._print(expr))
+        return self._operand_of(expr) or str(self._print(expr))  # type: ignore[attr-defined]
+
+
+class TextPrinter(_Substituting, StrPrinter):
+    """``sstr`` with ∂ for derivatives, σ for the sigmoid, optional numbers for leaves."""
+
+    def _format(self, value: float) -> str:
+        return format_operand(value, self.digits)  # None: full precision, for JSON
+
+    def _number(self, expr: sp.Basic) -> str | None:
+        text = self._operand_of(expr)
+        return f"({text})" if text is not None and text.startswith("-") else text
 
     def doprint(self, expr: sp.Basic) -> str:
         return self._bare(expr)
@@ -124,21 +141,14 @@ def _operand(value: float, digits: int | None) -> str:
     return format_operand(value, digits if digits is not None else 15)
 
 
-class LatexFormulaPrinter(LatexPrinter):
+class LatexFormulaPrinter(_Substituting, LatexPrinter):
     """SymPy's LaTeX printer in the learner's order, with ∂-fractions and optional numbers."""
 
-    def __init__(
-        self, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
-    ) -> None:
-        super().__init__({"order": "none", "mul_symbol": "dot"})
-        self.substitutions = substitutions or {}
-        self.digits = digits
+    SETTINGS = {"order": "none", "mul_symbol": "dot"}
 
     def _number(self, expr: sp.Basic) -> str | None:
-        if expr not in self.substitutions:
-            return None
-        text = _operand(self.substitutions[expr], self.digits)
-        return rf"\left({text}\right)" if text.startswith("-") else text
+        text = self._operand_of(expr)
+        return rf"\left({text}\right)" if text is not None and text.startswith("-") else text
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         number = self._number(expr)
@@ -158,11 +168,6 @@ class LatexFormulaPrinter(LatexPrinter):
     def _print_Float(self, expr: sp.Float) -> str:
         return _operand(float(expr), self.digits)
 
-    def _bare(self, expr: sp.Basic) -> str:
-        if expr in self.substitutions:
-            return _operand(self.substitutions[expr], self.digits)
-        return str(self._print(expr))
-
     def _print_sigmoid(self, expr: sp.Function) -> str:
         return rf"\sigma\left({self._bare(expr.args[0])}\right)"
 
@@ -181,15 +186,8 @@ def to_latex(
     return str(LatexFormulaPrinter(substitutions, digits).doprint(expr))
 
 
-class MathMLFormulaPrinter(MathMLPresentationPrinter):
+class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
     """SymPy's MathML (presentation) printer with the same conventions as the LaTeX one."""
-
-    def __init__(
-        self, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
-    ) -> None:
-        super().__init__({"order": "none"})
-        self.substitutions = substitutions or {}
-        self.digits = digits
 
     def _element(self, tag: str, text: str) -> Any:
         element = self.dom.createElement(tag)
@@ -203,9 +201,10 @@ class MathMLFormulaPrinter(MathMLPresentationPrinter):
         return row
 
     def _number(self, expr: sp.Basic) -> Any:
-        if expr not in self.substitutions:
+        operand = self._operand_of(expr)
+        if operand is None:
             return None
-        text = _operand(self.substitutions[expr], self.digits).replace("-", "−")
+        text = operand.replace("-", "−")
         number = self._element("mn", text)
         if text.startswith("−"):
             return self._row(self._element("mo", "("), number, self._element("mo", ")"))
