@@ -1,9 +1,10 @@
 """backprop-walkthrough: a worked, checked derivation of backpropagation with real numbers.
 
-The public API is imported lazily so that ``backprop-walkthrough --help`` never loads SymPy::
+The public API (:mod:`.api`) is imported lazily so that ``backprop-walkthrough --help`` never
+loads SymPy::
 
-    from backprop_walkthrough import walkthrough, train, load_scenario, Scenario
-    w = walkthrough("mazur")        # or a path, or Scenario.from_dict({...})
+    from backprop_walkthrough import walkthrough, train, load_scenario
+    w = walkthrough("mazur")        # or a path, a mapping, or a Scenario
     w.gradients["w1"]                # 0.000438567734…
     w.explain("w1")                  # one parameter's chain (displays itself in Jupyter)
     w.to_markdown(), w.to_latex(), w.to_html(), w.to_json()
@@ -21,28 +22,45 @@ __all__ = [
     "TrainingRun",
     "Walkthrough",
     "__version__",
-    "derive",
+    "explain",
+    "graph",
     "load_scenario",
+    "render",
+    "shapes",
     "train",
+    "validate",
     "walkthrough",
 ]
 
 if TYPE_CHECKING:
-    from .api import train, walkthrough
-    from .derivation import derive
-    from .model import Walkthrough
-    from .scenario import Scenario, ScenarioError, load_scenario
-    from .training import TrainingRun
+    from .api import (
+        Walkthrough,
+        explain,
+        graph,
+        load_scenario,
+        render,
+        shapes,
+        train,
+        validate,
+        walkthrough,
+    )
+    from .errors import ScenarioError
+    from .model import TrainingRun
+    from .scenario import Scenario
 
 _LAZY = {
     "walkthrough": "api",
     "train": "api",
-    "derive": "derivation",
-    "Walkthrough": "model",
+    "explain": "api",
+    "render": "api",
+    "graph": "api",
+    "shapes": "api",
+    "validate": "api",
+    "load_scenario": "api",
+    "Walkthrough": "api",
     "Scenario": "scenario",
-    "ScenarioError": "scenario",
-    "load_scenario": "scenario",
-    "TrainingRun": "training",
+    "ScenarioError": "errors",
+    "TrainingRun": "model",
 }
 
 

@@ -1,7 +1,7 @@
 """The Python API: what the command line does, as functions that return objects.
 
     >>> from backprop_walkthrough import walkthrough, train
-    >>> w = walkthrough("mazur")          # a built-in name, a path, or a Scenario
+    >>> w = walkthrough("mazur")          # a built-in name, a path, a mapping or a Scenario
     >>> round(w.gradients["w1"], 9)
     0.000438568
     >>> run = train("mazur", steps=10_000)
@@ -9,46 +9,324 @@
     3.51019e-05
 
 Everything returned is immutable and safe to keep. In Jupyter a walkthrough displays itself
-with typeset formulas (``_repr_html_``, MathML; ``_repr_markdown_``, LaTeX).
+with typeset formulas (``_repr_html_``, MathML; ``_repr_markdown_``, LaTeX). The command line
+calls these functions and nothing below them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import io
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from .derivation import derive
-from .model import Walkthrough
-from .scenario import Scenario, load_scenario
-from .training import TrainingRun
-from .training import train as _train
+from . import model
+from .engine.derivation import derive
+from .engine.explain import explain as _cut
+from .engine.shapes import ShapeWalkthrough
+from .engine.training import train as _train
+from .errors import OptionError, OutputError, ScenarioError
+from .model import TrainingRun
+from .scenario import Scenario, load_scenario, scenario_problems
+
+__all__ = [
+    "Walkthrough",
+    "builtin_scenarios",
+    "explain",
+    "graph",
+    "load_scenario",
+    "new_scenario",
+    "render",
+    "scenario_text",
+    "shapes",
+    "terminal_view",
+    "train",
+    "validate",
+    "walkthrough",
+]
+
+ScenarioLike = str | Path | Mapping[str, Any] | Scenario
+
+#: A text walkthrough of more parameters than this is refused (JSON has no such limit).
+DEFAULT_MAX_PARAMETERS = 2_000
+
+FORMATS = ("text", "json", "markdown", "latex", "html")
 
 
-def _scenario(scenario: str | Path | Scenario) -> Scenario:
-    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+class Walkthrough(model.Walkthrough):
+    """A derived walkthrough (plain data, see :mod:`.model`) with the conveniences of the API:
+    ``explain()``, ``render()`` and the displays Jupyter uses."""
+
+    def explain(self, parameter: str) -> Walkthrough:
+        """Only ``parameter``'s derivation and what it rests on."""
+        return explain(self, parameter)
+
+    def render(self, output_format: str = "text", **options: Any) -> str:
+        return render(self, output_format, **options)
+
+    def to_text(self, width: int = 100, digits: int = 9, full: bool = False) -> str:
+        return render(self, "text", digits=digits, full=full, width=width)
+
+    def to_json(self) -> str:
+        return render(self, "json")
+
+    def to_markdown(self, digits: int = 9) -> str:
+        return render(self, "markdown", digits=digits)
+
+    def to_latex(self, digits: int = 9) -> str:
+        return render(self, "latex", digits=digits)
+
+    def to_html(self, digits: int = 9) -> str:
+        return render(self, "html", digits=digits)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the HTML page's content, formulas as MathML."""
+        from .render.html import render_html_fragment
+
+        return render_html_fragment(self)
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter front ends without HTML: Markdown with $$ LaTeX $$ formulas."""
+        return self.to_markdown()
+
+
+def _scenario(scenario: ScenarioLike) -> Scenario:
+    return load_scenario(scenario)
 
 
 def walkthrough(
-    scenario: str | Path | Scenario, *, h: float = 1e-6, hidden_uses_updated_weights: bool = False
+    scenario: ScenarioLike,
+    *,
+    h: float = 1e-6,
+    hidden_uses_updated_weights: bool = False,
+    max_parameters: int | None = None,
 ) -> Walkthrough:
-    """One step of backpropagation for a built-in name, a YAML path or a :class:`Scenario`."""
-    return derive(_scenario(scenario), h=h, hidden_uses_updated_weights=hidden_uses_updated_weights)
+    """One step of backpropagation for a built-in name, a YAML path, a mapping or a Scenario.
+
+    ``max_parameters`` refuses a bigger network before anything is derived (the command line
+    sets it for text output, where a walkthrough of thousands of parameters is unreadable).
+    """
+    loaded = _scenario(scenario)
+    count = len(loaded.parameters)
+    if max_parameters is not None and count > max_parameters:
+        raise ScenarioError(
+            loaded.source,
+            f"{count:,} parameters are too many for a text walkthrough (the limit is "
+            f"{max_parameters:,}); use --format json, or raise --max-parameters",
+        )
+    derived = derive(loaded, h=h, hidden_uses_updated_weights=hidden_uses_updated_weights)
+    return _as_api(derived)
+
+
+def _as_api(derived: model.Walkthrough) -> Walkthrough:
+    if isinstance(derived, Walkthrough):
+        return derived
+    fields = {f.name: getattr(derived, f.name) for f in dataclasses.fields(derived)}
+    return Walkthrough(**fields)
+
+
+def explain(source: ScenarioLike | model.Walkthrough, parameter: str) -> Walkthrough:
+    """A walkthrough of ``parameter`` alone: its chain and everything it rests on."""
+    derived = source if isinstance(source, model.Walkthrough) else walkthrough(source)
+    return _as_api(_cut(derived, parameter))
+
+
+def render(
+    result: model.Walkthrough | TrainingRun | ShapeWalkthrough,
+    output_format: str = "text",
+    *,
+    digits: int = 9,
+    full: bool = False,
+    width: int = 100,
+    log_scale: bool = True,
+) -> str:
+    """A walkthrough, a training run or a shape walkthrough as a document in ``output_format``.
+
+    Walkthroughs: text, json, markdown, latex, html. Training runs: text, json. Shapes: text,
+    json, markdown.
+    """
+    if isinstance(result, TrainingRun):
+        if output_format == "json":
+            from .render.json import render_training_json
+
+            return render_training_json(result)
+        _check_format(output_format, ("text", "json"), "a training run")
+    elif isinstance(result, ShapeWalkthrough):
+        from .render.shapes import render_shapes_json, render_shapes_markdown
+
+        if output_format == "json":
+            return render_shapes_json(result)
+        if output_format == "markdown":
+            return render_shapes_markdown(result)
+        _check_format(output_format, ("text", "json", "markdown"), "shapes")
+    elif output_format != "text":
+        _check_format(output_format, FORMATS, "a walkthrough")
+        return _render_document(result, output_format, digits)
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
+    console.print(terminal_view(result, digits=digits, full=full, log_scale=log_scale))
+    return buffer.getvalue()
+
+
+def _check_format(output_format: str, allowed: tuple[str, ...], what: str) -> None:
+    if output_format not in allowed:
+        raise OptionError("--format", f"{what} is written as {', '.join(allowed)}")
+
+
+def _render_document(derived: model.Walkthrough, output_format: str, digits: int) -> str:
+    if output_format == "json":
+        from .render.json import render_json
+
+        return render_json(derived)
+    if output_format == "markdown":
+        from .render.markdown import render_markdown
+
+        return render_markdown(derived, digits)
+    if output_format == "latex":
+        from .render.latex import render_latex
+
+        return render_latex(derived, digits)
+    from .render.html import render_html
+
+    return render_html(derived, digits)
+
+
+def terminal_view(
+    result: model.Walkthrough | TrainingRun | ShapeWalkthrough,
+    *,
+    digits: int = 9,
+    full: bool = False,
+    log_scale: bool = True,
+) -> Any:
+    """A Rich renderable of any result, for ``Console.print`` (coloured on a terminal)."""
+    if isinstance(result, TrainingRun):
+        from .engine.training import published_comparisons
+        from .render.training import TrainingView
+
+        return TrainingView(result, digits, log_scale, published_comparisons(result))
+    if isinstance(result, ShapeWalkthrough):
+        from .render.shapes import ShapesView
+
+        return ShapesView(result)
+    from .render.terminal import TerminalView
+
+    return TerminalView(result, digits, full)
 
 
 def train(
-    scenario: str | Path | Scenario,
+    scenario: ScenarioLike,
     steps: int = 10_000,
     *,
     learning_rate: float | None = None,
     stop_below: float | None = None,
     every: int | None = None,
     hidden_uses_updated_weights: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> TrainingRun:
     """Gradient descent on the compiled fast path; the run's history and final values."""
+    loaded = _scenario(scenario)
+    if hidden_uses_updated_weights and loaded.is_batch:
+        raise ScenarioError(
+            loaded.source,
+            "--hidden-uses-updated-weights needs a single-example scenario (this one is a batch)",
+        )
     return _train(
-        _scenario(scenario),
+        loaded,
         steps,
         learning_rate=learning_rate,
         stop_below=stop_below,
         every=every,
         hidden_uses_updated_weights=hidden_uses_updated_weights,
+        progress=progress,
     )
+
+
+GRAPH_FORMATS = {
+    "": "dot",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+}
+
+
+def graph_format(output: str | None) -> str:
+    """The graph format an output file name asks for: dot, or a picture Graphviz draws."""
+    if output is None:
+        return "dot"
+    suffix = Path(output).suffix.lower()
+    if suffix not in GRAPH_FORMATS:
+        raise OutputError(output, f"cannot draw a {suffix} file (use .dot, .svg, .png or .pdf)")
+    return GRAPH_FORMATS[suffix]
+
+
+def graph(scenario: ScenarioLike | model.Walkthrough, output_format: str = "dot") -> str | bytes:
+    """The computation graph as Graphviz DOT (text), or drawn by Graphviz as svg, png or pdf."""
+    from .render.dot import draw_with_graphviz, render_dot
+
+    derived = scenario if isinstance(scenario, model.Walkthrough) else walkthrough(scenario)
+    source = render_dot(derived)
+    return source if output_format == "dot" else draw_with_graphviz(source, output_format)
+
+
+def validate(path: str | Path) -> list[ScenarioError]:
+    """Every problem of a scenario file (an empty list: it is valid)."""
+    return scenario_problems(path)
+
+
+def builtin_scenarios() -> dict[str, str]:
+    """The built-in scenarios: name → the one line that says what each shows."""
+    from .scenario import builtin_names, describe_builtin
+
+    return {name: describe_builtin(name) for name in builtin_names()}
+
+
+def scenario_text(name: str) -> str:
+    """A built-in scenario's YAML text, for copying."""
+    from .scenario import resolve
+
+    return resolve(name).read_text(encoding="utf-8")
+
+
+def new_scenario(path: str | Path) -> None:
+    """Write the commented template scenario to ``path`` (never over an existing file)."""
+    from .outputs import write_atomically
+    from .scenario import template_text
+
+    if Path(path).exists():
+        raise OutputError(str(path), "already exists; choose another name")
+    write_atomically(str(path), template_text())
+
+
+def shapes(
+    scenario: str | Path | None = None,
+    *,
+    words: Sequence[str] | None = None,
+    block_size: int | None = None,
+    embedding_dim: int | None = None,
+    hidden: int | None = None,
+    w1_rows: int | None = None,
+) -> ShapeWalkthrough:
+    """The embedding MLP's shape walkthrough: a ``kind: embedding_mlp`` file (or the defaults),
+    with any of its settings overridden."""
+    from .engine.shapes import ShapesSpec, check_spec, shape_walkthrough, spec_from_document
+    from .scenario import read_tree
+
+    spec = ShapesSpec()
+    if scenario is not None:
+        tree, source = read_tree(scenario)
+        spec = spec_from_document(tree.value, source)
+    overrides: dict[str, Any] = {
+        "words": None if words is None else tuple(words),
+        "block_size": block_size,
+        "embedding_dim": embedding_dim,
+        "hidden": hidden,
+        "w1_rows": w1_rows,
+    }
+    spec = dataclasses.replace(spec, **{k: v for k, v in overrides.items() if v is not None})
+    check_spec(spec)
+    return shape_walkthrough(spec)

@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import sympy as sp
 
-from .scenario import Scenario
+from .scenario.types import Scenario
 
 
 @dataclass(frozen=True)
@@ -189,51 +189,23 @@ class Walkthrough:
     def comparison(self, key: str) -> Comparison | None:
         return next((c for c in self.comparisons if c.key == key), None)
 
-    # conveniences: each delegates to a renderer or to explain(); the data stays plain ------
-
-    def explain(self, parameter: str) -> Walkthrough:
-        """Only ``parameter``'s derivation and what it rests on."""
-        from .explain import explain
-
-        return explain(self, parameter)
-
-    def to_text(self, width: int = 100, digits: int = 9, full: bool = False) -> str:
-        from .output import render_document
-
-        return render_document(self, "text", digits, full, width)
-
-    def to_json(self) -> str:
-        from .render.json import render_json
-
-        return render_json(self)
-
-    def to_markdown(self, digits: int = 9) -> str:
-        from .render.markdown import render_markdown
-
-        return render_markdown(self, digits)
-
-    def to_latex(self, digits: int = 9) -> str:
-        from .render.latex import render_latex
-
-        return render_latex(self, digits)
-
-    def to_html(self, digits: int = 9) -> str:
-        from .render.html import render_html
-
-        return render_html(self, digits)
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the HTML page's content, formulas as MathML."""
-        from .render.html import render_html_fragment
-
-        return render_html_fragment(self)
-
-    def _repr_markdown_(self) -> str:
-        """Jupyter front ends without HTML: Markdown with $$ LaTeX $$ formulas."""
-        return self.to_markdown()
-
     def __repr__(self) -> str:
         return (
             f"<Walkthrough {self.scenario.name}: E_total {self.E_total:.9f}, "
             f"{len(self.gradients)} gradients>"
         )
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    scenario: Scenario
+    steps_requested: int
+    steps_run: int
+    learning_rate: float
+    history: tuple[tuple[int, float], ...]  # (steps taken, E_total) at the checkpoints
+    E_total: float  # noqa: N815 - after the last step
+    outputs: tuple[Mapping[str, float], ...]  # per example, after the last step
+    parameters: Mapping[str, float]  # after the last step
+    stopped_early: bool
+    compile_seconds: float
+    hidden_uses_updated_weights: bool = False

@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from backprop_walkthrough import derive, load_scenario
+from backprop_walkthrough import load_scenario
+from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.scenario import ScenarioError
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "bad_scenarios"

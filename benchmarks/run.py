@@ -53,7 +53,7 @@ def compare_commands(command: list[str], baseline: list[str], runs: int) -> tupl
 
 def compare_training(runs: int) -> tuple[float, float]:
     from backprop_walkthrough import load_scenario
-    from backprop_walkthrough.training import train
+    from backprop_walkthrough.engine.training import train
 
     scenario = load_scenario("mazur")
     train(scenario, 1)  # compile once outside the timing of the loop itself
@@ -73,7 +73,7 @@ def compile_wide() -> float:
     from sympy.core.cache import clear_cache
 
     from backprop_walkthrough import load_scenario
-    from backprop_walkthrough.fastpath import compile_step
+    from backprop_walkthrough.engine.fastpath import compile_step
 
     clear_cache()
     return compile_step(load_scenario("wide")).compile_seconds

@@ -15,13 +15,15 @@ import time
 
 from sympy.core.cache import clear_cache
 
-from backprop_walkthrough import Scenario, calculus, derive
+from backprop_walkthrough import Scenario, load_scenario
+from backprop_walkthrough.engine import calculus
+from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.render import json as json_renderer
 from backprop_walkthrough.render.json import render_json
 
 
 def network(hidden: int) -> Scenario:
-    return Scenario.from_dict(
+    return load_scenario(
         {
             "name": f"4-{hidden}-{hidden}-4",
             "layers": [

@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from backprop_walkthrough import (
-    Scenario,
     ScenarioError,
     TrainingRun,
     Walkthrough,
@@ -39,7 +38,7 @@ def test_from_dict_refuses_bad_input_with_the_files_messages(tmp_path):
     del doc["learning_rate"]
     for broken in ({**doc},):
         with pytest.raises(ScenarioError) as from_dict:
-            Scenario.from_dict(broken, source="mine")
+            load_scenario(broken, source="mine")
         path = tmp_path / "mine.yaml"
         path.write_text(yaml.safe_dump(broken))
         with pytest.raises(ScenarioError) as from_file:
@@ -47,7 +46,7 @@ def test_from_dict_refuses_bad_input_with_the_files_messages(tmp_path):
         assert from_dict.value.message == from_file.value.message
         assert from_dict.value.field == from_file.value.field
     with pytest.raises(ScenarioError, match="expected a mapping"):
-        Scenario.from_dict(["not", "a", "mapping"])
+        load_scenario(["not", "a", "mapping"])
 
 
 def test_the_objects_are_immutable():

@@ -1,4 +1,5 @@
-"""The layering: the engine knows nothing of rendering; renderers handle every step type."""
+"""The layering: the contracts in pyproject.toml (import-linter), the engine without Rich, the
+renderers handling every step type, and no evaluation of text anywhere in the package."""
 
 from __future__ import annotations
 
@@ -10,9 +11,32 @@ import typing
 from backprop_walkthrough import model as walkthrough
 
 
+def test_the_import_contracts_hold():
+    """import-linter's contracts in pyproject.toml: the layers of the pipeline (cli → api →
+    render → engine → model → scenario → ops → errors), no import cycles at any depth, and no
+    terminal or command-line library below the renderers."""
+    from .conftest import ROOT
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+            "--no-cache",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
 def test_engine_does_not_import_rich():
     code = (
-        "import sys\nfrom backprop_walkthrough import derive, load_scenario\n"
+        "import sys\nfrom backprop_walkthrough import load_scenario\n"
+        "from backprop_walkthrough.engine.derivation import derive\n"
         "derive(load_scenario('mazur'))\nprint('rich' in sys.modules, 'click' in sys.modules)"
     )
     result = subprocess.run(
@@ -24,7 +48,8 @@ def test_engine_does_not_import_rich():
 def test_every_step_type_is_handled_by_the_terminal_renderer():
     from rich.console import Console
 
-    from backprop_walkthrough import derive, load_scenario
+    from backprop_walkthrough import load_scenario
+    from backprop_walkthrough.engine.derivation import derive
     from backprop_walkthrough.render.terminal import TerminalView
 
     view = TerminalView(derive(load_scenario("mazur")))

@@ -8,11 +8,12 @@ import random
 import pytest
 import sympy as sp
 
-from backprop_walkthrough import derive, load_scenario
-from backprop_walkthrough.functions import leaky_relu, relu, sigmoid, softmax
+from backprop_walkthrough import load_scenario
+from backprop_walkthrough.engine.derivation import derive
+from backprop_walkthrough.engine.network import build_network
+from backprop_walkthrough.engine.numeric import NumericNetwork
 from backprop_walkthrough.model import Chain, Gradient, Sum, Term
-from backprop_walkthrough.network import build_network
-from backprop_walkthrough.numeric import NumericNetwork
+from backprop_walkthrough.ops import leaky_relu, relu, sigmoid, softmax
 from backprop_walkthrough.render.printing import to_text
 from backprop_walkthrough.scenario import network_names
 
@@ -292,7 +293,7 @@ def test_notes_updates_the_biases():
 
 @pytest.mark.parametrize("name", SMALL)
 def test_net_derivatives_by_the_sum_rule_equal_sympys_diff(name):
-    from backprop_walkthrough.calculus import Calculus
+    from backprop_walkthrough.engine.calculus import Calculus
 
     network = build_network(load_scenario(name))
     calculus = Calculus(network)

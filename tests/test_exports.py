@@ -9,9 +9,10 @@ import subprocess
 
 import pytest
 
-from backprop_walkthrough import derive, load_scenario
+from backprop_walkthrough import load_scenario
+from backprop_walkthrough.api import render as render_document
 from backprop_walkthrough.cli import cli
-from backprop_walkthrough.output import render_document
+from backprop_walkthrough.engine.derivation import derive
 
 from .conftest import TextSnapshot
 
@@ -237,7 +238,7 @@ def test_graph_parses_as_dot(runner, name, tmp_path):
 def test_graph_without_dot_says_how_to_install(runner, tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     result = runner.invoke(cli, ["graph", "--output", str(tmp_path / "g.svg")])
-    assert result.exit_code == 2 and "apt install graphviz" in result.stderr
+    assert result.exit_code == 1 and "apt install graphviz" in result.stderr
 
 
 def test_scenarios_list_show_new(runner, tmp_path):

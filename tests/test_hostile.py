@@ -16,8 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_walkthrough import Scenario, ScenarioError, derive
+from backprop_walkthrough import ScenarioError, load_scenario
 from backprop_walkthrough.cli import cli
+from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.scenario import parse_scenario
 
 from .conftest import SCENARIOS
@@ -100,7 +101,7 @@ def test_nothing_in_a_scenario_is_ever_run(tmp_path):
                 node = node[key]
             node[path[-1]] = text
             try:
-                derive(Scenario.from_dict(changed))
+                derive(load_scenario(changed))
             except ScenarioError:
                 pass
             raw = yaml.safe_dump(changed).replace(f"'{text}'", text, 1)

@@ -15,9 +15,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_walkthrough import Scenario, derive
+from backprop_walkthrough import load_scenario
+from backprop_walkthrough.engine.derivation import derive
+from backprop_walkthrough.engine.network import build_network
 from backprop_walkthrough.model import Gradient
-from backprop_walkthrough.network import build_network
 
 from . import oracle
 from .test_derive import _composed, _shown
@@ -121,7 +122,7 @@ def _near_a_kink(doc: dict, w) -> bool:  # noqa: ANN001
 @settings(max_examples=60)
 @given(networks())
 def test_random_networks_match_the_oracle_and_the_shake(doc):
-    w = derive(Scenario.from_dict(doc))
+    w = derive(load_scenario(doc))
     expected = oracle.gradients(doc)
     for parameter, value in expected.items():
         assert w.gradients[parameter] == pytest.approx(value, rel=1e-9, abs=1e-12), parameter
@@ -143,7 +144,7 @@ def test_random_networks_match_the_oracle_and_the_shake(doc):
 @settings(max_examples=12)
 @given(networks(max_hidden_layers=2, max_neurons=2))
 def test_random_chains_equal_sympys_derivative_of_the_composed_error(doc):
-    scenario = Scenario.from_dict(doc)
+    scenario = load_scenario(doc)
     network = build_network(scenario)
     composed = [_composed(network, example) for example in scenario.examples]
     total = sp.Add(*(network.total_in_outputs().xreplace(c) for c in composed))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_walkthrough import derive, load_scenario
+from backprop_walkthrough import load_scenario
+from backprop_walkthrough.engine.derivation import derive
 
 # (figure, published value, decimals printed). These are typed in from the post, not computed.
 PUBLISHED = [

@@ -8,7 +8,8 @@ import json
 from hypothesis import given, settings
 from rich.console import Console
 
-from backprop_walkthrough import Scenario, derive
+from backprop_walkthrough import load_scenario
+from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.render.json import render_json
 from backprop_walkthrough.render.printing import format_operand, format_value
 from backprop_walkthrough.render.terminal import render_terminal
@@ -19,7 +20,7 @@ from .test_properties import networks
 @settings(max_examples=15)
 @given(networks())
 def test_any_network_renders_as_text_and_json(doc):
-    w = derive(Scenario.from_dict(doc, source="random.yaml"))
+    w = derive(load_scenario(doc, source="random.yaml"))
     for width in (60, 100):
         console = Console(file=io.StringIO(), width=width, color_system=None)
         render_terminal(w, console)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from backprop_walkthrough.scenario import (
-    Scenario,
     ScenarioError,
     load_scenario,
     network_names,
@@ -249,7 +248,7 @@ BAD = [
     ("text", "fragment", "field", "line"), [b[1:] for b in BAD], ids=[b[0] for b in BAD]
 )
 def test_bad_scenarios_fail_with_one_clear_line(text, fragment, field, line):
-    from backprop_walkthrough import derive
+    from backprop_walkthrough.engine.derivation import derive
 
     with pytest.raises(ScenarioError) as info:
         derive(parse_scenario(text, "bad.yaml"))
@@ -290,7 +289,7 @@ def test_unknown_builtin_name_suggests_the_closest():
 
 def test_from_dict_validates_like_a_file():
     with pytest.raises(ScenarioError, match="missing required key 'layers'"):
-        Scenario.from_dict({"weights": {}}, source="<dict>")
+        load_scenario({"weights": {}}, source="<dict>")
 
 
 # --- issue 3: sizes, activations, losses, batches, init ----------------------------------------

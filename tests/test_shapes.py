@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from backprop_walkthrough.cli import cli
+from backprop_walkthrough.engine.shapes import ShapesSpec, build_dataset, shape_walkthrough
 from backprop_walkthrough.render.shapes import ShapesView, render_shapes_markdown
-from backprop_walkthrough.shapes import ShapesSpec, build_dataset, shape_walkthrough
 
 from .conftest import TextSnapshot
 

@@ -7,7 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from backprop_walkthrough import derive, load_scenario
+from backprop_walkthrough import load_scenario
+from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.render.json import render_json
 from backprop_walkthrough.render.terminal import render_terminal
 from backprop_walkthrough.scenario import network_names

@@ -7,11 +7,13 @@ import json
 
 import pytest
 
-from backprop_walkthrough import Scenario, derive, load_scenario
-from backprop_walkthrough.cli import LazyProgress, cli
-from backprop_walkthrough.fastpath import compile_step
+from backprop_walkthrough import Scenario, load_scenario
+from backprop_walkthrough.cli import cli
+from backprop_walkthrough.cli.train import LazyProgress
+from backprop_walkthrough.engine.derivation import derive
+from backprop_walkthrough.engine.fastpath import compile_step
+from backprop_walkthrough.engine.training import TrainingDiverged, default_every, train
 from backprop_walkthrough.scenario import network_names
-from backprop_walkthrough.training import TrainingDiverged, default_every, train
 
 
 def _fast_gradients(scenario: Scenario, hidden_uses_updated_weights: bool = False) -> dict:
@@ -109,7 +111,7 @@ def test_divergence_names_the_step():
 
 
 def test_a_large_negative_net_does_not_overflow():
-    scenario = Scenario.from_dict(
+    scenario = load_scenario(
         {
             "layers": [{"neurons": ["i"]}, {"neurons": ["o"], "activation": "sigmoid"}],
             "weights": {"w": {"from": "i", "to": "o", "value": -1e6}},

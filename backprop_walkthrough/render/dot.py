@@ -8,8 +8,12 @@ shows the first example.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
+from ..engine.network import build_network
+from ..errors import MissingToolError, OutputError
 from ..model import Walkthrough
-from ..network import build_network
 from .printing import format_value
 
 ACTIVATION_SYMBOL = {
@@ -90,3 +94,26 @@ def render_dot(w: Walkthrough, digits: int = 4) -> str:
         lines.append(f'  {_quote(error)} -> "+ E_total";')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+GRAPHVIZ_TIMEOUT_SECONDS = 120
+
+
+def draw_with_graphviz(source: str, output_format: str) -> bytes:
+    """The DOT source drawn by Graphviz's ``dot`` as svg, png or pdf."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise MissingToolError(
+            "drawing the graph needs Graphviz's dot, which is not installed (Debian/Ubuntu: "
+            "apt install graphviz; macOS: brew install graphviz); or write a .dot file"
+        )
+    drawn = subprocess.run(
+        [dot, f"-T{output_format}"],
+        input=source.encode(),
+        capture_output=True,
+        timeout=GRAPHVIZ_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if drawn.returncode != 0:
+        raise OutputError("dot", "failed: " + drawn.stderr.decode(errors="replace").strip())
+    return drawn.stdout

@@ -12,8 +12,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..model import Chain, Gradient, Sum, Term, Walkthrough
-from ..training import TrainingRun
+from ..model import Chain, Gradient, Sum, Term, TrainingRun, Walkthrough
 from .printing import to_latex, to_text
 
 

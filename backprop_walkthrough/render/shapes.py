@@ -11,7 +11,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..shapes import VOCABULARY, ShapeWalkthrough, Tensor
+from ..engine.shapes import VOCABULARY, ShapeWalkthrough, Tensor
 
 SHOWN_EXAMPLES = 8
 

@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..training import TrainingRun
+from ..model import TrainingRun
 from .printing import format_operand, format_value
 
 LABEL = "bold cyan"

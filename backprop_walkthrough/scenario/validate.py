@@ -12,10 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..errors import ScenarioError, did_you_mean
+from ..ops import ACTIVATIONS, LOSSES
 from .initialise import InitSpec, generate
-from .scenario import (
-    ACTIVATIONS,
-    LOSSES,
+from .types import (
     MAX_ABS_VALUE,
     MAX_EXAMPLES,
     MAX_LEARNING_RATE,
@@ -26,9 +26,7 @@ from .scenario import (
     Layer,
     PublishedFigure,
     Scenario,
-    ScenarioError,
     Weight,
-    did_you_mean,
 )
 from .yamltree import Tree
 

@@ -22,10 +22,10 @@ from typing import Any
 
 import sympy as sp
 
+from ..scenario import Scenario
 from .calculus import Calculus
 from .network import E_TOTAL, Network, build_network
 from .numeric import leaky_relu, relu, safe_exp, safe_log, softmax_component, stable_sigmoid
-from .scenario import Scenario
 
 #: What the compiled source calls for each function SymPy prints.
 FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {

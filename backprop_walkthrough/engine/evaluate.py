@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 
 import sympy as sp
 
-from . import functions
+from .. import ops as functions
+from ..errors import NumericalError
 from .network import E_TOTAL, Network
 from .numeric import (
-    NumericalError,
     leaky_relu,
     relu,
     safe_exp,

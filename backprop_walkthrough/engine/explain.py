@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .model import Chain, Gradient, Step, Sum, Term, Update, Walkthrough
-from .scenario import ScenarioError, did_you_mean
+from ..errors import ScenarioError, did_you_mean
+from ..model import Chain, Gradient, Step, Sum, Term, Update, Walkthrough
 
 
 def _symbols_and_references(step: Chain | Sum) -> tuple[set[str], set[tuple[str, int | None]]]:

@@ -27,7 +27,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .scenario import Bias, Layer, Weight
+from .types import Bias, Layer, Weight
 
 
 @dataclass(frozen=True)

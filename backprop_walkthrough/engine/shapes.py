@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .scenario import ScenarioError
+from ..errors import ScenarioError
 
 VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
 DEFAULT_WORDS = ("emma", "olivia", "ava", "isabella", "sophia")

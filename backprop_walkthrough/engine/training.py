@@ -9,35 +9,23 @@ those steps) at every checkpoint, starting with (0, the scenario's own E_total).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 
+from ..errors import NumericalError
+from ..model import TrainingRun
+from ..scenario import Scenario
 from .fastpath import compile_step
-from .numeric import NumericalError
-from .scenario import Scenario
 
 
-class TrainingDiverged(ArithmeticError):
+class TrainingDiverged(NumericalError):
     """E_total or a gradient stopped being a finite number."""
 
-    def __init__(self, step: int, reason: str) -> None:
-        super().__init__(f"training diverged at step {step:,}: {reason}")
+    def __init__(self, step: int, reason: str, source: str = "") -> None:
+        where = f"{source}: " if source else ""
+        super().__init__(
+            f"{where}training diverged at step {step:,}: {reason} (try a smaller --learning-rate)"
+        )
         self.step = step
-
-
-@dataclass(frozen=True)
-class TrainingRun:
-    scenario: Scenario
-    steps_requested: int
-    steps_run: int
-    learning_rate: float
-    history: tuple[tuple[int, float], ...]  # (steps taken, E_total) at the checkpoints
-    E_total: float  # noqa: N815 - after the last step
-    outputs: tuple[Mapping[str, float], ...]  # per example, after the last step
-    parameters: Mapping[str, float]  # after the last step
-    stopped_early: bool
-    compile_seconds: float
-    hidden_uses_updated_weights: bool = False
 
 
 def default_every(steps: int) -> int:
@@ -74,7 +62,7 @@ def train(
         while True:
             total = result[0]
             if not math.isfinite(total):
-                raise TrainingDiverged(step, f"E_total became {total}")
+                raise TrainingDiverged(step, f"E_total became {total}", scenario.source)
             if step % every == 0:
                 history.append((step, total))
             if stop_below is not None and total < stop_below:
@@ -88,11 +76,13 @@ def train(
             if progress is not None and step % 1000 == 0:
                 progress(step)
     except OverflowError:
-        raise TrainingDiverged(step, "a value overflowed floating point (past 1.8e308)") from None
+        raise TrainingDiverged(
+            step, "a value overflowed floating point (past 1.8e308)", scenario.source
+        ) from None
     except ZeroDivisionError:
-        raise TrainingDiverged(step, "a division by zero") from None
+        raise TrainingDiverged(step, "a division by zero", scenario.source) from None
     except NumericalError as exc:
-        raise TrainingDiverged(step, str(exc)) from None
+        raise TrainingDiverged(step, str(exc), scenario.source) from None
     if history[-1][0] != step:
         history.append((step, total))
     if progress is not None:

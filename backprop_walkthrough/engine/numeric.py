@@ -11,11 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
-from .scenario import Scenario
-
-
-class NumericalError(ArithmeticError):
-    """A value that cannot be computed in floating point (log of 0, overflow)."""
+from ..errors import NumericalError
+from ..scenario import Scenario
 
 
 def stable_sigmoid(x: float) -> float:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .functions import activation_expression, error_expression, residual_expression
-from .scenario import Scenario
+from ..ops import activation_expression, error_expression, residual_expression
+from ..scenario import Scenario
 
 E_TOTAL = sp.Symbol("E_total")
 

@@ -12,6 +12,10 @@ from collections.abc import Sequence
 
 import sympy as sp
 
+#: Activations and the losses a scenario may name.
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
+LOSSES = ("half_squared_error", "mean_squared_error", "binary_cross_entropy", "cross_entropy")
+
 # Lower-case class names, as SymPy's own functions (sp.exp, sp.tanh).
 # ruff: noqa: N801
 

@@ -27,10 +27,8 @@ from dataclasses import replace
 
 import sympy as sp
 
-from .calculus import Calculus, derivative, derivative_key
-from .evaluate import evaluate, forward, parameter_values
-from .functions import LOSS_DESCRIPTIONS, activation_definition
-from .model import (
+from ..errors import NumericalError, ScenarioError, did_you_mean
+from ..model import (
     Chain,
     Comparison,
     Gradient,
@@ -44,9 +42,12 @@ from .model import (
     Update,
     Walkthrough,
 )
+from ..ops import LOSS_DESCRIPTIONS, activation_definition
+from ..scenario import Scenario
+from .calculus import Calculus, derivative, derivative_key
+from .evaluate import evaluate, forward, parameter_values
 from .network import E_TOTAL, Network, build_network
-from .numeric import NumericalError, NumericNetwork
-from .scenario import Scenario, ScenarioError, did_you_mean
+from .numeric import NumericNetwork
 
 E_TOTAL_AFTER = sp.Symbol("E_total⁺")  # ⁺: after the update, as w5⁺
 

@@ -1,0 +1,191 @@
+"""`run` (the walkthrough, the default command) and `explain` (one parameter of it)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import (
+    CONTEXT_SETTINGS,
+    debug_option,
+    deliver,
+    digits_option,
+    format_option,
+    output_option,
+    terminal,
+    user_errors,
+)
+
+DOCUMENT_FORMATS = ("text", "json", "markdown", "latex", "html")
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("scenario", default="mazur", metavar="[SCENARIO]")
+@format_option(
+    DOCUMENT_FORMATS,
+    "text (default; the terminal walkthrough), json (every number at full precision), "
+    "markdown, latex (a standalone .tex) or html (one self-contained page).",
+)
+@output_option(
+    "Write to FILE (atomically) instead of the terminal; the format follows its suffix "
+    "(.txt .json .md .tex .html) unless --format says otherwise."
+)
+@digits_option
+@click.option(
+    "--h",
+    "h",
+    type=click.FloatRange(0, 0.1, min_open=True),
+    default=1e-6,
+    show_default=True,
+    help="The nudge of the shake check (E(p+h) − E(p−h)) / 2h.",
+)
+@click.option(
+    "--hidden-uses-updated-weights",
+    is_flag=True,
+    help="Compute the hidden-layer gradients with the already-updated output weights, "
+    "as the classic post's early code did (reproduces its 0.291027924).",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Show every neuron of a big layer in full (by default a layer of more than "
+    "4 neurons shows its first neuron in full and the others in a table).",
+)
+@click.option(
+    "--max-parameters",
+    type=click.IntRange(1),
+    default=2_000,
+    show_default=True,
+    help="Refuse a text walkthrough of a bigger network (JSON has no such limit).",
+)
+@click.option(
+    "--step",
+    is_flag=True,
+    help="On a terminal, pause after each section (Enter continues, q quits); "
+    "ignored when the output is not a terminal.",
+)
+@debug_option
+def run(
+    scenario: str,
+    output_format: str | None,
+    output: str | None,
+    digits: int,
+    h: float,
+    hidden_uses_updated_weights: bool,
+    full: bool,
+    max_parameters: int,
+    step: bool,
+    debug: bool,
+) -> None:
+    """Work through one step of backpropagation for SCENARIO (default: mazur).
+
+    SCENARIO is a built-in name such as mazur or xor (an unknown name lists them all)
+    or the path of a YAML scenario file. Shows the network, the forward pass, the error,
+    every gradient by the chain rule with its numerical "shake" check, and the updated
+    parameters.
+
+    \b
+    Examples:
+      backprop-walkthrough run
+      backprop-walkthrough run softmax --digits 6
+      backprop-walkthrough run mazur --hidden-uses-updated-weights
+      backprop-walkthrough run wide --full
+      backprop-walkthrough run my-net.yaml --format json > walkthrough.json
+      backprop-walkthrough run mazur --output notes.tex
+    """
+    with user_errors(debug):
+        from .. import api
+        from ..outputs import format_for
+
+        output_format = format_for(output, output_format)
+        derived = api.walkthrough(
+            scenario,
+            h=h,
+            hidden_uses_updated_weights=hidden_uses_updated_weights,
+            max_parameters=max_parameters if output_format == "text" else None,
+        )
+        show(derived, output_format, output, digits, full, step)
+
+
+def show(
+    derived: object,
+    output_format: str,
+    output: str | None,
+    digits: int,
+    full: bool,
+    step: bool = False,
+) -> None:
+    """A walkthrough to the terminal (coloured, --step aware) or as a document."""
+    from .. import api
+
+    assert isinstance(derived, api.Walkthrough)
+    if output is not None or output_format != "text":
+        deliver(api.render(derived, output_format, digits=digits, full=full), output)
+        return
+    console = terminal()
+    if step and console.is_terminal and sys.stdin.isatty():
+        show_step_by_step(derived, console, digits, full)
+    else:
+        console.print(api.terminal_view(derived, digits=digits, full=full))
+    sys.stdout.flush()
+
+
+def show_step_by_step(derived: object, console: object, digits: int, full: bool) -> None:
+    """One section at a time: Enter shows the next, q (or end of input) stops."""
+    from rich.console import Console
+
+    from ..model import Walkthrough
+    from ..render.terminal import TerminalView
+
+    assert isinstance(derived, Walkthrough) and isinstance(console, Console)
+    view = TerminalView(derived, digits, full)
+    view.width = console.width
+    console.print(view.title())
+    sections = derived.sections
+    for index, section in enumerate(sections):
+        for renderable in view.section(section):
+            console.print(renderable)
+        if index + 1 < len(sections):
+            try:
+                answer = input(f"— {index + 1}/{len(sections)} — Enter: next section, q: quit ")
+            except EOFError:
+                return
+            if answer.strip().lower().startswith("q"):
+                return
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("parameter")
+@click.argument("scenario", default="mazur", metavar="[SCENARIO]")
+@format_option(DOCUMENT_FORMATS, "As for run.")
+@output_option("Write to FILE; the format follows its suffix.")
+@digits_option
+@debug_option
+def explain(
+    parameter: str,
+    scenario: str,
+    output_format: str | None,
+    output: str | None,
+    digits: int,
+    debug: bool,
+) -> None:
+    """Only the derivation of PARAMETER, with everything it rests on.
+
+    Shows the forward values its chain uses, every earlier derivative it uses by name
+    (for w1: ∂E_total/∂out_h1 and its terms), its shake check and its update.
+
+    \b
+    Examples:
+      backprop-walkthrough explain w1
+      backprop-walkthrough explain b2 notes --output b2.md
+    """
+    with user_errors(debug):
+        from .. import api
+        from ..outputs import format_for
+
+        output_format = format_for(output, output_format)
+        show(api.explain(scenario, parameter), output_format, output, digits, full=False)
+
+
+COMMANDS = (run, explain)

@@ -1,0 +1,83 @@
+"""`shapes`: the embedding MLP's tensors, forward and backward, and why each has its shape."""
+
+from __future__ import annotations
+
+import click
+
+from .common import (
+    CONTEXT_SETTINGS,
+    debug_option,
+    deliver,
+    format_option,
+    output_option,
+    terminal,
+    user_errors,
+)
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@click.option(
+    "--words",
+    default=None,
+    help="Comma-separated words (default: emma, olivia, ava, isabella, sophia: 32 examples).",
+)
+@click.option("--block-size", type=int, default=None, help="Characters of context (default 3).")
+@click.option("--embedding-dim", type=int, default=None, help="Numbers per character (default 3).")
+@click.option("--hidden", type=int, default=None, help="Hidden neurons (default 100).")
+@click.option(
+    "--w1-rows",
+    type=int,
+    default=None,
+    help="Declare the first layer's input size (default: what fits) to see a mismatch explained.",
+)
+@format_option(
+    ("text", "json", "markdown"), "text (default), json (every tensor and example), markdown."
+)
+@output_option("Write to FILE; the format follows its suffix (.txt .json .md).")
+@debug_option
+def shapes(
+    scenario: str | None,
+    words: str | None,
+    block_size: int | None,
+    embedding_dim: int | None,
+    hidden: int | None,
+    w1_rows: int | None,
+    output_format: str | None,
+    output: str | None,
+    debug: bool,
+) -> None:
+    """The shapes of a character-level MLP, forward and backward, step by step.
+
+    Builds the dataset from words as the lecture does (context of BLOCK_SIZE characters →
+    the next one), then follows every tensor: X, C, C[X], the view, W1, b1, h, W2, b2, the
+    logits and the loss, and back again down to dC. SCENARIO is an optional YAML file with
+    `kind: embedding_mlp`; options override it.
+
+    \b
+    Examples:
+      backprop-walkthrough shapes
+      backprop-walkthrough shapes --block-size 4 --embedding-dim 2 --hidden 64
+      backprop-walkthrough shapes --w1-rows 6        # a first layer that does not fit
+      backprop-walkthrough shapes --format json > shapes.json
+    """
+    with user_errors(debug):
+        from .. import api
+        from ..outputs import format_for
+
+        walked = api.shapes(
+            scenario,
+            words=None if words is None else [w.strip() for w in words.split(",") if w.strip()],
+            block_size=block_size,
+            embedding_dim=embedding_dim,
+            hidden=hidden,
+            w1_rows=w1_rows,
+        )
+        output_format = format_for(output, output_format)
+        if output is None and output_format == "text":
+            terminal().print(api.terminal_view(walked))
+            return
+        deliver(api.render(walked, output_format), output)
+
+
+COMMANDS = (shapes,)

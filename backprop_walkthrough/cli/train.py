@@ -1,0 +1,154 @@
+"""`train`: many gradient steps on the compiled fast path, with a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import (
+    CONTEXT_SETTINGS,
+    debug_option,
+    deliver,
+    digits_option,
+    format_option,
+    terminal,
+    user_errors,
+)
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+PROGRESS_DELAY_SECONDS = 0.5
+
+
+class LazyProgress:
+    """A Rich progress bar on stderr that appears only for runs longer than half a second,
+    and only when stderr is a terminal: piped or redirected, nothing of it is written."""
+
+    def __init__(self, total: int, delay: float = PROGRESS_DELAY_SECONDS) -> None:
+        from rich.console import Console
+
+        self.total = total
+        self.delay = delay
+        self.console = Console(stderr=True)
+        self.started = time.perf_counter()
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int) -> None:
+        if self.bar is None:
+            if not self.console.is_terminal or time.perf_counter() - self.started < self.delay:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress(
+                "training",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("training", total=self.total)
+        assert self.task is not None
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("scenario", default="mazur", metavar="[SCENARIO]")
+@click.option(
+    "--steps",
+    type=click.IntRange(0, 10_000_000),
+    default=10_000,
+    show_default=True,
+    help="Gradient steps to run (each uses every example of a batch).",
+)
+@click.option(
+    "--every",
+    type=click.IntRange(1),
+    default=None,
+    help="Record E_total every K steps (default: about ten checkpoints).",
+)
+@click.option(
+    "--learning-rate",
+    type=click.FloatRange(0, 1000, min_open=True),
+    default=None,
+    help="Override the scenario's learning rate η.",
+)
+@click.option(
+    "--stop-below",
+    type=click.FloatRange(0, min_open=True),
+    default=None,
+    help="Stop as soon as E_total falls below this value.",
+)
+@click.option(
+    "--log-scale/--linear-scale",
+    default=True,
+    show_default=True,
+    help="The scale of E_total in the plot.",
+)
+@format_option(("text", "json"), "text: tables and a plot; json: every number.", default="text")
+@digits_option
+@click.option(
+    "--hidden-uses-updated-weights",
+    is_flag=True,
+    help="Train in the order of the classic post's early code (see `run --help`).",
+)
+@debug_option
+def train(
+    scenario: str,
+    steps: int,
+    every: int | None,
+    learning_rate: float | None,
+    stop_below: float | None,
+    log_scale: bool,
+    output_format: str,
+    digits: int,
+    hidden_uses_updated_weights: bool,
+    debug: bool,
+) -> None:
+    """Train SCENARIO (default: mazur) for many steps on the compiled fast path.
+
+    Prints E_total at checkpoints, a plot of E_total against the step, the outputs next to
+    the targets and the parameters after training. On a terminal, a run longer than half a
+    second shows a progress bar (on stderr).
+
+    \b
+    Examples:
+      backprop-walkthrough train --steps 10000
+      backprop-walkthrough train xor --steps 5000 --every 500
+      backprop-walkthrough train softmax --stop-below 0.01 --learning-rate 1
+      backprop-walkthrough train mazur --format json > run.json
+    """
+    with user_errors(debug):
+        from .. import api
+
+        progress = LazyProgress(steps)
+        try:
+            run = api.train(
+                scenario,
+                steps,
+                learning_rate=learning_rate,
+                stop_below=stop_below,
+                every=every,
+                hidden_uses_updated_weights=hidden_uses_updated_weights,
+                progress=progress,
+            )
+        finally:
+            progress.close()
+        if output_format == "json":
+            deliver(api.render(run, "json"), None)
+            return
+        terminal().print(api.terminal_view(run, digits=digits, log_scale=log_scale))
+        sys.stdout.flush()
+
+
+COMMANDS = (train,)

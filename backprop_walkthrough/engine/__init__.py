@@ -1,0 +1,1 @@
+"""The engine: network → calculus → derivation (the model), numbers, the fast path, training."""

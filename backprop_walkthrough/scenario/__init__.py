@@ -1,0 +1,40 @@
+"""Scenarios: YAML with line numbers → every check → a frozen :class:`Scenario`."""
+
+from __future__ import annotations
+
+from ..errors import ScenarioError
+from .files import (
+    builtin_names,
+    describe_builtin,
+    load_scenario,
+    network_names,
+    parse_scenario,
+    read_scenario_text,
+    read_tree,
+    resolve,
+    scenario_problems,
+    scenarios_dir,
+    template_text,
+)
+from .types import Bias, Example, Layer, PublishedFigure, Scenario, Weight
+
+__all__ = [
+    "Bias",
+    "Example",
+    "Layer",
+    "PublishedFigure",
+    "Scenario",
+    "ScenarioError",
+    "Weight",
+    "builtin_names",
+    "describe_builtin",
+    "load_scenario",
+    "network_names",
+    "parse_scenario",
+    "read_scenario_text",
+    "read_tree",
+    "resolve",
+    "scenario_problems",
+    "scenarios_dir",
+    "template_text",
+]

@@ -1,0 +1,101 @@
+"""A validated scenario as frozen data: layers, parameters, examples, loss, learning rate.
+
+Decisions written down here (the README repeats them for users):
+
+* Numbers must be YAML numbers. ``"0.15"`` in quotes is refused with a hint, because a quoted
+  value is usually a typing slip and silently converting it hides where it came from.
+* Every number is finite and at most 1e6 in size; the learning rate lies in (0, 1000].
+* Names of neurons and parameters are a letter followed by letters or digits (``h1``, ``w5``,
+  ``bias2``): they become SymPy symbols such as ``out_h1``, whose underscore typesets as a
+  subscript, so a name may not contain one.
+* A non-input neuron has at most one bias; a bias may feed several neurons (shared).
+* Weights connect a layer to the next one only.
+* A batch (``examples:``) has one E_total: the sum of every example's error.
+
+The checks live in :mod:`.validate`, generated parameters in :mod:`.initialise`, reading files
+in :mod:`.files`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MAX_FILE_BYTES = 1_000_000
+MAX_ABS_VALUE = 1e6
+MAX_LEARNING_RATE = 1e3
+MAX_NEURONS = 2_000
+MAX_PARAMETERS = 20_000
+MAX_EXAMPLES = 100
+
+
+@dataclass(frozen=True)
+class Layer:
+    neurons: tuple[str, ...]
+    activation: str | None  # None for the input layer
+    slope: float | None = None  # leaky_relu only: the slope for net ≤ 0
+
+
+@dataclass(frozen=True)
+class Weight:
+    name: str
+    source: str
+    target: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Bias:
+    name: str
+    targets: tuple[str, ...]
+    value: float
+
+
+@dataclass(frozen=True)
+class Example:
+    inputs: Mapping[str, float]
+    targets: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """A figure printed by the scenario's source, with ``decimals`` as printed."""
+
+    key: str
+    value: float
+    decimals: int
+    why: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    layers: tuple[Layer, ...]
+    weights: tuple[Weight, ...]
+    biases: tuple[Bias, ...]
+    examples: tuple[Example, ...]
+    loss: str
+    learning_rate: float
+    update_biases: bool
+    published: tuple[PublishedFigure, ...] = ()
+    source: str = "<scenario>"
+    init: str = ""  # how generated parameters were drawn, for the reader ("" if none)
+
+    @property
+    def parameters(self) -> tuple[Weight | Bias, ...]:
+        return self.weights + self.biases
+
+    @property
+    def is_batch(self) -> bool:
+        return len(self.examples) > 1
+
+    @property
+    def inputs(self) -> Mapping[str, float]:
+        """The first (for a single-example scenario: the only) example's inputs."""
+        return self.examples[0].inputs
+
+    @property
+    def targets(self) -> Mapping[str, float]:
+        return self.examples[0].targets
