@@ -1,27 +1,40 @@
-"""Activations and losses as SymPy expressions whose derivatives read like a textbook.
+"""One record per activation and per loss: everything the tool knows about each, in one place.
 
-SymPy would differentiate ``1/(1 + exp(-x))`` into ``exp(-x)/(1 + exp(-x))**2``. Declaring the
-sigmoid as a function with its own derivative rule, σ'(x) = σ(x)·(1 − σ(x)), keeps the derivative
-in the form learners write, ``out·(1 − out)`` once σ(net) is replaced by ``out``. Each rule is
-the calculus fact itself, and a test checks it against SymPy's derivative of the explicit formula.
+An :class:`Activation` holds its SymPy function (whose derivative rule reads like a textbook),
+its float function (for the shake checks, the numeric forward pass and the compiled fast path),
+its printed symbol in every format, and its constraints. A :class:`Loss` holds the error of one
+output neuron as SymPy builds it, the same on floats, its one-line description and what it needs
+of the output layer and the targets. Adding an activation is adding a record here (and a line in
+the README); nothing else in the package names activations one by one.
+
+Why declare functions instead of using SymPy's formulas: SymPy would differentiate
+``1/(1 + exp(-x))`` into ``exp(-x)/(1 + exp(-x))**2``. Declaring the sigmoid as a function with its
+own derivative rule, σ'(x) = σ(x)·(1 − σ(x)), keeps the derivative in the form learners write,
+``out·(1 − out)`` once σ(net) is replaced by ``out``. Each rule is the calculus fact itself, and a
+test checks it against SymPy's derivative of the explicit formula.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import sympy as sp
 
-#: Activations and the losses a scenario may name.
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
-LOSSES = ("half_squared_error", "mean_squared_error", "binary_cross_entropy", "cross_entropy")
+from .errors import NumericalError
 
 # Lower-case class names, as SymPy's own functions (sp.exp, sp.tanh).
 # ruff: noqa: N801
 
+DEFAULT_LEAKY_SLOPE = 0.01
+DEFAULT_LOSS = "half_squared_error"
+
+# --- the SymPy functions and their derivative rules -------------------------------------------
+
 
 class sigmoid(sp.Function):
-    """The logistic function σ(x) = 1 / (1 + e^(−x))."""
+    """The logistic function σ(x) = 1 / (1 + e^(−x)); σ'(x) = σ(x)·(1 − σ(x))."""
 
     nargs = 1
 
@@ -65,6 +78,36 @@ class leaky_relu(sp.Function):
         return sp.Max(slope * x, x)
 
 
+class softplus(sp.Function):
+    """log(1 + e^x), a smooth ReLU; its derivative is the sigmoid, softplus'(x) = σ(x)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise sp.ArgumentIndexError(self, argindex)
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.log(1 + sp.exp(x))
+
+
+class silu(sp.Function):
+    """x·σ(x) (also called swish); silu'(x) = σ(x)·(1 + x·(1 − σ(x)))."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise sp.ArgumentIndexError(self, argindex)
+        x = self.args[0]
+        # Built unevaluated so that it prints in the textbook's order, σ(x) first.
+        return sp.Mul(sigmoid(x), 1 + x * (1 - sigmoid(x)), evaluate=False)
+
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return x / (1 + sp.exp(-x))
+
+
 class softmax(sp.Function):
     """softmax(k, net_1, …, net_K) = exp(net_k) / Σ_j exp(net_j), k counted from 0.
 
@@ -82,74 +125,226 @@ class softmax(sp.Function):
         return sp.exp(nets[int(k)]) / sp.Add(*(sp.exp(n) for n in nets))
 
 
-def activation_expression(
-    name: str, net: sp.Symbol, layer_nets: Sequence[sp.Symbol], index: int, slope: float | None
-) -> sp.Expr:
-    """out = activation(net) for the neuron at ``index`` of a layer whose nets are given."""
-    if name == "sigmoid":
-        return sigmoid(net)
-    if name == "tanh":
-        return sp.tanh(net)
-    if name == "relu":
-        return relu(net)
-    if name == "leaky_relu":
-        return leaky_relu(net, sp.Float(slope if slope is not None else 0.01, 15))
-    if name == "linear":
-        return net
-    if name == "softmax":
-        return softmax(sp.Integer(index), *layer_nets)
-    raise ValueError(f"unknown activation {name!r}")
+# --- the same on floats: stable forms that never overflow ----------------------------------
 
 
-def activation_definition(name: str) -> tuple[sp.Expr, sp.Expr]:
-    """(name(x), its formula), shown once at the top of the walkthrough.
-
-    Built on demand: each definition costs SymPy a few milliseconds to construct, and a
-    scenario shows one or two of the six.
-    """
-    x = sp.Symbol("x")
-    if name == "sigmoid":
-        return sigmoid(x), 1 / (1 + sp.exp(-x))
-    if name == "tanh":
-        numerator = sp.Add(sp.exp(x), -sp.exp(-x), evaluate=False)
-        denominator = sp.Add(sp.exp(x), sp.exp(-x), evaluate=False)
-        return sp.Function("tanh")(x), sp.Mul(
-            numerator, sp.Pow(denominator, -1, evaluate=False), evaluate=False
-        )
-    if name == "relu":
-        return relu(x), sp.Max(0, x)
-    if name == "leaky_relu":
-        return sp.Function("leaky_relu")(x), sp.Max(sp.Symbol("alpha") * x, x)
-    if name == "linear":
-        return sp.Function("linear")(x), x
-    if name == "softmax":
-        xk, xj, j, k = sp.symbols("x_k x_j j K")
-        return sp.Function("softmax")(xk), sp.exp(xk) / sp.Sum(sp.exp(xj), (j, 1, k))
-    raise ValueError(f"unknown activation {name!r}")
+def stable_sigmoid(x: float) -> float:
+    """σ(x) without overflow: e^(−x) is only formed for x ≥ 0."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
-def error_expression(loss: str, target: sp.Symbol, out: sp.Symbol, outputs: int) -> sp.Expr:
-    """The error of one output neuron; E_total is their sum (and, for a batch, over examples).
+def float_relu(x: float) -> float:
+    return x if x > 0 else 0.0
 
-    Built unevaluated so that it prints as written: ½(target − out)², not SymPy's reordering.
-    """
-    residual = residual_expression(target, out)
-    if loss == "half_squared_error":
-        return sp.Mul(sp.Rational(1, 2), sp.Pow(residual, 2, evaluate=False), evaluate=False)
-    if loss == "mean_squared_error":
-        return sp.Mul(sp.Rational(1, outputs), sp.Pow(residual, 2, evaluate=False), evaluate=False)
-    if loss == "binary_cross_entropy":
-        one_minus = sp.Add(1, sp.Mul(-1, target, evaluate=False), evaluate=False)
-        one_minus_out = sp.Add(1, sp.Mul(-1, out, evaluate=False), evaluate=False)
-        inner = sp.Add(
-            sp.Mul(target, sp.log(out), evaluate=False),
-            sp.Mul(one_minus, sp.log(one_minus_out), evaluate=False),
-            evaluate=False,
-        )
-        return sp.Mul(-1, inner, evaluate=False)
-    if loss == "cross_entropy":
-        return sp.Mul(-1, sp.Mul(target, sp.log(out), evaluate=False), evaluate=False)
-    raise ValueError(f"unknown loss {loss!r}")
+
+def float_leaky_relu(x: float, slope: float) -> float:
+    return x if x > 0 else slope * x
+
+
+def stable_softplus(x: float) -> float:
+    """log(1 + e^x) = max(x, 0) + log(1 + e^(−|x|)): no overflow, no cancellation."""
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def float_silu(x: float) -> float:
+    return x * stable_sigmoid(x)
+
+
+def safe_log(x: float) -> float:
+    if x <= 0:
+        raise NumericalError(f"log({x!r}) is undefined: an output reached {x!r}")
+    return math.log(x)
+
+
+def safe_exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise NumericalError(f"exp({x!r}) overflows") from None
+
+
+def stable_softmax(nets: Sequence[float]) -> list[float]:
+    """exp(net_k) / Σ exp(net_j), computed with the largest net subtracted (no overflow)."""
+    top = max(nets)
+    exps = [math.exp(n - top) for n in nets]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def softmax_component(k: float, *nets: float) -> float:
+    """softmax(k, net_1, …) as SymPy's ``softmax`` function takes it: component k (from 0)."""
+    return stable_softmax(nets)[int(k)]
+
+
+# --- the records -------------------------------------------------------------------------------
+
+X = sp.Symbol("x")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """How a function's name is printed: in the terminal, LaTeX, MathML and Graphviz DOT."""
+
+    text: str
+    latex: str
+    mathml: str
+    dot: str
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation: out = activation(net), for one neuron or (softmax) a whole layer."""
+
+    name: str
+    #: The SymPy function in an expression (``sigmoid``, ``sp.tanh``); None for linear.
+    function: type[sp.Function] | None
+    #: out = activation(net) for the neuron at ``index`` of a layer with these nets.
+    build: Callable[[sp.Symbol, Sequence[sp.Symbol], int, float], sp.Expr]
+    #: f(x) and its formula, shown once at the top of a walkthrough; leaky ReLU's slope, or
+    #: None when the layers differ (the formula then shows α).
+    definition: Callable[[float | None], tuple[sp.Expr, sp.Expr]]
+    #: The float function, called with the SymPy function's arguments as floats.
+    numeric: Callable[..., float]
+    #: Every out of a layer from its nets, on floats.
+    layer: Callable[[Sequence[float], float], list[float]]
+    printed: Printed
+    elementwise: bool = True  # out_k depends on net_k alone (not softmax)
+    output_only: bool = False
+    min_neurons: int = 1
+    takes_slope: bool = False
+    unit_interval: bool = False  # every out lies strictly between 0 and 1
+    normalised: bool = False  # the outs of the layer sum to 1
+
+
+def _each(function: Callable[[float], float]) -> Callable[[Sequence[float], float], list[float]]:
+    return lambda nets, _slope: [function(n) for n in nets]
+
+
+def _unevaluated_tanh() -> tuple[sp.Expr, sp.Expr]:
+    numerator = sp.Add(sp.exp(X), -sp.exp(-X), evaluate=False)
+    denominator = sp.Add(sp.exp(X), sp.exp(-X), evaluate=False)
+    return sp.Function("tanh")(X), sp.Mul(
+        numerator, sp.Pow(denominator, -1, evaluate=False), evaluate=False
+    )
+
+
+def _softmax_definition(_slope: float | None) -> tuple[sp.Expr, sp.Expr]:
+    xk, xj, j, k = sp.symbols("x_k x_j j K")
+    return sp.Function("softmax")(xk), sp.exp(xk) / sp.Sum(sp.exp(xj), (j, 1, k))
+
+
+ACTIVATION_RECORDS: dict[str, Activation] = {
+    record.name: record
+    for record in (
+        Activation(
+            "sigmoid",
+            sigmoid,
+            lambda net, _nets, _i, _slope: sigmoid(net),
+            lambda _slope: (sigmoid(X), 1 / (1 + sp.exp(-X))),
+            stable_sigmoid,
+            _each(stable_sigmoid),
+            Printed("σ", r"\sigma", "σ", "σ"),
+            unit_interval=True,
+        ),
+        Activation(
+            "tanh",
+            sp.tanh,
+            lambda net, _nets, _i, _slope: sp.tanh(net),
+            lambda _slope: _unevaluated_tanh(),
+            math.tanh,
+            _each(math.tanh),
+            Printed("tanh", r"\tanh", "tanh", "tanh"),
+        ),
+        Activation(
+            "relu",
+            relu,
+            lambda net, _nets, _i, _slope: relu(net),
+            lambda _slope: (relu(X), sp.Max(0, X)),
+            float_relu,
+            _each(float_relu),
+            Printed("relu", r"\operatorname{relu}", "relu", "relu"),
+        ),
+        Activation(
+            "leaky_relu",
+            leaky_relu,
+            lambda net, _nets, _i, slope: leaky_relu(net, sp.Float(slope, 15)),
+            lambda slope: (
+                sp.Function("leaky_relu")(X),
+                sp.Max((sp.Symbol("alpha") if slope is None else sp.Float(slope, 15)) * X, X),
+            ),
+            float_leaky_relu,
+            lambda nets, slope: [float_leaky_relu(n, slope) for n in nets],
+            Printed("leaky_relu", r"\operatorname{leaky\_relu}", "leaky_relu", "leaky relu"),
+            takes_slope=True,
+        ),
+        Activation(
+            "softplus",
+            softplus,
+            lambda net, _nets, _i, _slope: softplus(net),
+            lambda _slope: (softplus(X), sp.log(1 + sp.exp(X))),
+            stable_softplus,
+            _each(stable_softplus),
+            Printed("softplus", r"\operatorname{softplus}", "softplus", "softplus"),
+        ),
+        Activation(
+            "silu",
+            silu,
+            lambda net, _nets, _i, _slope: silu(net),
+            lambda _slope: (silu(X), sp.Mul(X, sigmoid(X), evaluate=False)),
+            float_silu,
+            _each(float_silu),
+            Printed("silu", r"\operatorname{silu}", "silu", "silu"),
+        ),
+        Activation(
+            "linear",
+            None,
+            lambda net, _nets, _i, _slope: net,
+            lambda _slope: (sp.Function("linear")(X), X),
+            lambda x: x,
+            lambda nets, _slope: list(nets),
+            Printed("linear", r"\operatorname{linear}", "linear", "id"),
+        ),
+        Activation(
+            "softmax",
+            softmax,
+            lambda _net, nets, index, _slope: softmax(sp.Integer(index), *nets),
+            _softmax_definition,
+            softmax_component,
+            lambda nets, _slope: stable_softmax(nets),
+            Printed("softmax", r"\operatorname{softmax}", "softmax", "softmax"),
+            elementwise=False,
+            output_only=True,
+            min_neurons=2,
+            unit_interval=True,
+            normalised=True,
+        ),
+    )
+}
+
+#: The functions an expression may contain besides the activations, with their float forms.
+FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
+    sp.exp: safe_exp,
+    sp.log: safe_log,
+    **{r.function: r.numeric for r in ACTIVATION_RECORDS.values() if r.function is not None},
+}
+
+
+def activation(name: str) -> Activation:
+    return ACTIVATION_RECORDS[name]
+
+
+def printed_function(function: type) -> Printed | None:
+    """How a SymPy function of the records prints, or None for any other function."""
+    for record in ACTIVATION_RECORDS.values():
+        if record.function is function:
+            return record.printed
+    return None
+
+
+# --- losses ------------------------------------------------------------------------------------
 
 
 def residual_expression(target: sp.Symbol, out: sp.Symbol) -> sp.Expr:
@@ -157,12 +352,88 @@ def residual_expression(target: sp.Symbol, out: sp.Symbol) -> sp.Expr:
     return sp.Add(target, sp.Mul(-1, out, evaluate=False), evaluate=False)
 
 
-#: One line on each loss, shown above the errors.
-LOSS_DESCRIPTIONS = {
-    "half_squared_error": "E_total = Σ ½ (target − out)² over the output neurons.",
-    "mean_squared_error": "E_total = (1/N) Σ (target − out)² over the N output neurons.",
-    "binary_cross_entropy": (
-        "E_total = −Σ [target·log(out) + (1 − target)·log(1 − out)] over the output neurons."
-    ),
-    "cross_entropy": "E_total = −Σ target·log(out) over the output neurons.",
+def _half_squared(target: sp.Symbol, out: sp.Symbol, _outputs: int) -> sp.Expr:
+    residual = residual_expression(target, out)
+    return sp.Mul(sp.Rational(1, 2), sp.Pow(residual, 2, evaluate=False), evaluate=False)
+
+
+def _mean_squared(target: sp.Symbol, out: sp.Symbol, outputs: int) -> sp.Expr:
+    residual = residual_expression(target, out)
+    return sp.Mul(sp.Rational(1, outputs), sp.Pow(residual, 2, evaluate=False), evaluate=False)
+
+
+def _binary_cross_entropy(target: sp.Symbol, out: sp.Symbol, _outputs: int) -> sp.Expr:
+    one_minus = sp.Add(1, sp.Mul(-1, target, evaluate=False), evaluate=False)
+    one_minus_out = sp.Add(1, sp.Mul(-1, out, evaluate=False), evaluate=False)
+    inner = sp.Add(
+        sp.Mul(target, sp.log(out), evaluate=False),
+        sp.Mul(one_minus, sp.log(one_minus_out), evaluate=False),
+        evaluate=False,
+    )
+    return sp.Mul(-1, inner, evaluate=False)
+
+
+def _cross_entropy(target: sp.Symbol, out: sp.Symbol, _outputs: int) -> sp.Expr:
+    return sp.Mul(-1, sp.Mul(target, sp.log(out), evaluate=False), evaluate=False)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """The error of one output neuron; E_total is their sum (and, for a batch, over examples).
+
+    ``term`` is built unevaluated so that it prints as written: ½(target − out)², not SymPy's
+    reordering.
+    """
+
+    name: str
+    description: str
+    term: Callable[[sp.Symbol, sp.Symbol, int], sp.Expr]
+    numeric: Callable[[float, float, int], float]
+    needs_unit_interval: bool = False  # outputs strictly between 0 and 1 (log of out, 1 − out)
+    needs_normalised: bool = False  # outputs that sum to 1 (a softmax layer)
+    targets_in_unit_interval: bool = False
+    targets_sum_to_one: bool = False
+
+
+LOSS_RECORDS: dict[str, Loss] = {
+    record.name: record
+    for record in (
+        Loss(
+            "half_squared_error",
+            "E_total = Σ ½ (target − out)² over the output neurons.",
+            _half_squared,
+            lambda t, o, _n: 0.5 * (t - o) ** 2,
+        ),
+        Loss(
+            "mean_squared_error",
+            "E_total = (1/N) Σ (target − out)² over the N output neurons.",
+            _mean_squared,
+            lambda t, o, n: (t - o) ** 2 / n,
+        ),
+        Loss(
+            "binary_cross_entropy",
+            "E_total = −Σ [target·log(out) + (1 − target)·log(1 − out)] over the output neurons.",
+            _binary_cross_entropy,
+            lambda t, o, _n: -(t * safe_log(o) + (1 - t) * safe_log(1 - o)),
+            needs_unit_interval=True,
+            targets_in_unit_interval=True,
+        ),
+        Loss(
+            "cross_entropy",
+            "E_total = −Σ target·log(out) over the output neurons.",
+            _cross_entropy,
+            lambda t, o, _n: -(t * safe_log(o)),
+            needs_normalised=True,
+            targets_in_unit_interval=True,
+            targets_sum_to_one=True,
+        ),
+    )
 }
+
+#: The names a scenario may use.
+ACTIVATIONS = tuple(ACTIVATION_RECORDS)
+LOSSES = tuple(LOSS_RECORDS)
+
+
+def loss(name: str) -> Loss:
+    return LOSS_RECORDS[name]

@@ -28,6 +28,10 @@ def _activate(name: str, nets: list[float], slope: float) -> list[float]:
         return [n if n > 0 else slope * n for n in nets]
     if name == "linear":
         return list(nets)
+    if name == "softplus":
+        return [math.log(1 + math.exp(n)) if n < 30 else n + math.exp(-n) for n in nets]
+    if name == "silu":
+        return [n / (1 + math.exp(-n)) if n > -700 else 0.0 for n in nets]
     if name == "softmax":
         top = max(nets)
         exps = [math.exp(n - top) for n in nets]
@@ -43,6 +47,9 @@ def _activation_derivative(name: str, net: float, out: float, slope: float) -> f
         "relu": lambda: 1.0 if net > 0 else 0.0,
         "leaky_relu": lambda: 1.0 if net > 0 else slope,
         "linear": lambda: 1.0,
+        # d/dx log(1 + e^x) = e^x / (1 + e^x); d/dx x/(1 + e^−x) by the quotient rule.
+        "softplus": lambda: math.exp(net) / (1 + math.exp(net)),
+        "silu": lambda: (1 + math.exp(-net) + net * math.exp(-net)) / (1 + math.exp(-net)) ** 2,
     }[name]()
 
 

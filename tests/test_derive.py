@@ -13,7 +13,7 @@ from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.engine.network import build_network
 from backprop_walkthrough.engine.numeric import NumericNetwork
 from backprop_walkthrough.model import Chain, Gradient, Sum, Term
-from backprop_walkthrough.ops import leaky_relu, relu, sigmoid, softmax
+from backprop_walkthrough.ops import leaky_relu, relu, sigmoid, silu, softmax, softplus
 from backprop_walkthrough.render.printing import to_text
 from backprop_walkthrough.scenario import network_names
 
@@ -32,6 +32,16 @@ x, y, z = sp.symbols("x y z")
 def test_sigmoid_derivative_rule_is_the_calculus_fact():
     declared = sigmoid(x).diff(x).rewrite(sp.exp)
     assert sp.simplify(declared - sp.diff(1 / (1 + sp.exp(-x)), x)) == 0
+
+
+@pytest.mark.parametrize(
+    ("function", "explicit"),
+    [(softplus, sp.log(1 + sp.exp(x))), (silu, x / (1 + sp.exp(-x)))],
+)
+def test_softplus_and_silu_rules_are_the_calculus_facts(function, explicit):
+    declared = function(x).diff(x).rewrite(sp.exp)
+    assert sp.simplify(declared - sp.diff(explicit, x)) == 0
+    assert sp.simplify(function(x).rewrite(sp.exp) - explicit) == 0
 
 
 @pytest.mark.parametrize("point", [-1.5, 0.7])
@@ -109,6 +119,10 @@ def _explicit(neuron, nets: dict) -> sp.Expr:
         return sp.Max(neuron.out_expr.args[1] * net, net)
     if name == "linear":
         return net
+    if name == "softplus":
+        return sp.log(1 + sp.exp(net))
+    if name == "silu":
+        return net / (1 + sp.exp(-net))
     k, layer_nets = int(neuron.out_expr.args[0]), neuron.out_expr.args[1:]
     composed = [nets[str(n).removeprefix("net_")] for n in layer_nets]
     return sp.exp(composed[k]) / sp.Add(*(sp.exp(n) for n in composed))

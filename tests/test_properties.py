@@ -23,7 +23,7 @@ from backprop_walkthrough.model import Gradient
 from . import oracle
 from .test_derive import _composed, _shown
 
-HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softplus", "silu"]
 KINKED = {"relu", "leaky_relu"}
 values = st.floats(-2, 2, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 

@@ -323,7 +323,7 @@ BAD_NETWORKS = [
         _small("{size: 2, activation: sigmoid}", "{size: 1, activation: softmax}").replace(
             "targets: {o1: 0, o2: 1}", "targets: {o1: 1}"
         ),
-        "softmax needs at least two neurons",
+        "softmax needs at least 2 neurons",
         "layers.2.activation",
     ),
     (

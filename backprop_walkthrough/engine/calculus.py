@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy as sp
 
+from .. import ops
 from .network import E_TOTAL, Network
 
 
@@ -123,12 +124,12 @@ class Calculus:
             if collected == total:
                 return ()
             forms = [collected]
-            if network.scenario.loss == "cross_entropy":
+            if ops.loss(network.scenario.loss).targets_sum_to_one:
                 targets = sp.Add(*(network.targets[j] for j in layer))
                 final = collected.subs(targets, 1)
                 if final != collected:
                     forms.append(final)
             return tuple(forms)
 
-        forms: tuple[sp.Expr, ...] = self._once(("softmax", neuron), make)
+        forms: tuple[sp.Expr, ...] = self._once(("jacobian", neuron), make)
         return forms

@@ -27,6 +27,7 @@ from dataclasses import replace
 
 import sympy as sp
 
+from .. import ops
 from ..errors import NumericalError, ScenarioError, did_you_mean
 from ..model import (
     Chain,
@@ -42,7 +43,6 @@ from ..model import (
     Update,
     Walkthrough,
 )
-from ..ops import LOSS_DESCRIPTIONS, activation_definition
 from ..scenario import Scenario
 from .calculus import Calculus, derivative, derivative_key
 from .evaluate import evaluate, forward, parameter_values
@@ -433,7 +433,7 @@ class _Engine:
             steps.append(step)
             example_errors["E_total"] = step.value
             errors.append(example_errors)
-        intro = LOSS_DESCRIPTIONS[self.scenario.loss]
+        intro = ops.loss(self.scenario.loss).description
         if len(self.examples) == 1:
             return Section("error", "The error", tuple(steps), intro), errors, errors[0]["E_total"]
         parts = [sp.Symbol(f"E_total^({e + 1})") for e in range(len(self.examples))]
@@ -547,11 +547,10 @@ def _activations_used(scenario: Scenario) -> tuple[tuple[str, sp.Expr, sp.Expr],
     names = dict.fromkeys(layer.activation for layer in scenario.layers[1:] if layer.activation)
     definitions = []
     for name in names:
-        function, formula = activation_definition(name)
-        if name == "leaky_relu":
-            slopes = {layer.slope for layer in scenario.layers if layer.activation == name}
-            if len(slopes) == 1:
-                formula = formula.subs(sp.Symbol("alpha"), sp.Float(slopes.pop(), 15))
+        slopes = {layer.slope for layer in scenario.layers if layer.activation == name}
+        function, formula = ops.activation(name).definition(
+            slopes.pop() if len(slopes) == 1 else None
+        )
         definitions.append((name, function, formula))
     return tuple(definitions)
 

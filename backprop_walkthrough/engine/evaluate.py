@@ -2,7 +2,8 @@
 
 Why not ``expr.subs(...).evalf()``: it is ~100× slower and the walkthrough evaluates thousands of
 small expressions. This walks the expression tree once with IEEE doubles — the precision the
-published figures were computed with — using activations that cannot overflow.
+published figures were computed with — using the float functions of the records in
+:mod:`..ops`, which cannot overflow.
 """
 
 from __future__ import annotations
@@ -12,27 +13,9 @@ from collections.abc import Callable, Mapping
 
 import sympy as sp
 
-from .. import ops as functions
+from .. import ops
 from ..errors import NumericalError
 from .network import E_TOTAL, Network
-from .numeric import (
-    leaky_relu,
-    relu,
-    safe_exp,
-    safe_log,
-    softmax_component,
-    stable_sigmoid,
-)
-
-_FUNCTIONS: dict[type, Callable[..., float]] = {
-    functions.sigmoid: stable_sigmoid,
-    functions.relu: relu,
-    functions.leaky_relu: leaky_relu,
-    functions.softmax: softmax_component,
-    sp.exp: safe_exp,
-    sp.tanh: math.tanh,
-    sp.log: safe_log,
-}
 
 _RELATIONS: dict[type, Callable[[float, float], bool]] = {
     sp.StrictGreaterThan: lambda a, b: a > b,
@@ -77,7 +60,7 @@ def evaluate(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float:
         if isinstance(result, complex):
             raise NumericalError(f"{expr} is not real")
         return float(result)
-    function = _FUNCTIONS.get(type(expr))
+    function = ops.FLOAT_FUNCTIONS.get(type(expr))
     if function is None:
         raise TypeError(f"cannot evaluate {type(expr).__name__}")
     return function(*args)

@@ -14,7 +14,6 @@ neuron names.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,20 +21,14 @@ from typing import Any
 
 import sympy as sp
 
+from .. import ops
 from ..scenario import Scenario
 from .calculus import Calculus
 from .network import E_TOTAL, Network, build_network
-from .numeric import leaky_relu, relu, safe_exp, safe_log, softmax_component, stable_sigmoid
 
-#: What the compiled source calls for each function SymPy prints.
+#: What the compiled source calls for each function SymPy prints, by the name it prints.
 FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
-    "sigmoid": stable_sigmoid,
-    "relu": relu,
-    "leaky_relu": leaky_relu,
-    "softmax": softmax_component,
-    "exp": safe_exp,
-    "log": safe_log,
-    "tanh": math.tanh,
+    function.__name__: numeric for function, numeric in ops.FLOAT_FUNCTIONS.items()
 }
 
 

@@ -8,7 +8,7 @@ Notation (the symbol's name; LaTeX typesets the part after ``_`` as a subscript)
 ``net_h1``     the net input of neuron h1:  Σ w·out + b·1
 ``out_h1``     the output of h1:  activation(net_h1)
 ``target_o1``  the target of output neuron o1
-``E_o1``       the error of output neuron o1, e.g. ½(target_o1 − out_o1)² (see functions.py)
+``E_o1``       the error of output neuron o1, e.g. ½(target_o1 − out_o1)² (see ops.py)
 ``E_total``    the total error, Σ E_o (for a batch: summed over the examples too)
 =============  ==============================================================
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..ops import activation_expression, error_expression, residual_expression
+from .. import ops
 from ..scenario import Scenario
 
 E_TOTAL = sp.Symbol("E_total")
@@ -56,12 +56,12 @@ class Neuron:
     out_expr: sp.Expr  # activation(net)
     inputs: tuple[tuple[str, str], ...]  # (weight name, source neuron) in scenario order
     bias: str | None
-    activation: str = "sigmoid"
+    activation: str
 
     @property
     def elementwise(self) -> bool:
         """out depends on this neuron's net alone (every activation but softmax)."""
-        return self.activation != "softmax"
+        return ops.activation(self.activation).elementwise
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,11 @@ def build_network(scenario: Scenario) -> Network:
                 net=net,
                 out=outs[name],
                 net_expr=net_expr,
-                out_expr=activation_expression(
-                    layer.activation or "", net, layer_nets, position, layer.slope
+                out_expr=ops.activation(layer.activation or "").build(
+                    net,
+                    layer_nets,
+                    position,
+                    ops.DEFAULT_LEAKY_SLOPE if layer.slope is None else layer.slope,
                 ),
                 inputs=tuple(incoming[name]),
                 bias=bias,
@@ -122,9 +125,9 @@ def build_network(scenario: Scenario) -> Network:
             )
 
     targets = {n: target_symbol(n) for n in layers[-1]}
-    residuals = {n: residual_expression(targets[n], outs[n]) for n in layers[-1]}
+    residuals = {n: ops.residual_expression(targets[n], outs[n]) for n in layers[-1]}
     error_exprs = {
-        n: error_expression(scenario.loss, targets[n], outs[n], len(layers[-1])) for n in layers[-1]
+        n: ops.loss(scenario.loss).term(targets[n], outs[n], len(layers[-1])) for n in layers[-1]
     }
     errors = {n: error_symbol(n) for n in layers[-1]}
     total_expr = (

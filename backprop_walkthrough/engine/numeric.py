@@ -2,86 +2,18 @@
 
 A shake nudges one quantity and recomputes E_total, once up and once down, for every derivative
 shown, so it must be cheap: here a forward pass is a few list look-ups per weight. It shares no
-code with the SymPy side except the float functions below, which :mod:`.evaluate` also uses, and
-a test checks that both forward passes agree.
+code with the SymPy side except the float functions of the activation and loss records
+(:mod:`..ops`), which :mod:`.evaluate` also uses, and a test checks that both passes agree.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
+from .. import ops
 from ..errors import NumericalError
 from ..scenario import Scenario
-
-
-def stable_sigmoid(x: float) -> float:
-    """σ(x) without overflow: e^(−x) is only formed for x ≥ 0."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def relu(x: float) -> float:
-    return x if x > 0 else 0.0
-
-
-def leaky_relu(x: float, slope: float) -> float:
-    return x if x > 0 else slope * x
-
-
-def linear(x: float) -> float:
-    return x
-
-
-def safe_log(x: float) -> float:
-    if x <= 0:
-        raise NumericalError(f"log({x!r}) is undefined: an output reached {x!r}")
-    return math.log(x)
-
-
-def safe_exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise NumericalError(f"exp({x!r}) overflows") from None
-
-
-def softmax_component(k: float, *nets: float) -> float:
-    """softmax(k, net_1, …) as SymPy's ``softmax`` function takes it: component k (from 0)."""
-    return stable_softmax(nets)[int(k)]
-
-
-def stable_softmax(nets: Sequence[float]) -> list[float]:
-    """exp(net_k) / Σ exp(net_j), computed with the largest net subtracted (no overflow)."""
-    top = max(nets)
-    exps = [math.exp(n - top) for n in nets]
-    total = sum(exps)
-    return [e / total for e in exps]
-
-
-ELEMENTWISE: dict[str, Callable[..., float]] = {
-    "sigmoid": stable_sigmoid,
-    "tanh": math.tanh,
-    "relu": relu,
-    "leaky_relu": leaky_relu,
-    "linear": linear,
-}
-
-
-def loss_term(loss: str, target: float, out: float, outputs: int) -> float:
-    """One output neuron's error, as in :func:`.functions.error_expression`."""
-    if loss == "half_squared_error":
-        return 0.5 * (target - out) ** 2
-    if loss == "mean_squared_error":
-        return (target - out) ** 2 / outputs
-    if loss == "binary_cross_entropy":
-        return -(target * safe_log(out) + (1 - target) * safe_log(1 - out))
-    if loss == "cross_entropy":
-        return -(target * safe_log(out))
-    raise ValueError(f"unknown loss {loss!r}")
-
 
 Fixed = Mapping[tuple[int, str], float]  # (example, "out_h1" or "net_h1") → pinned value
 
@@ -106,7 +38,7 @@ class NumericNetwork:
         bias_of = {n: self.index[b.name] for b in scenario.biases for n in b.targets}
         self.layers = [
             (
-                layer.activation or "",
+                ops.activation(layer.activation or ""),
                 layer.slope,
                 [(n, incoming[n], bias_of.get(n, -1)) for n in layer.neurons],
             )
@@ -119,6 +51,7 @@ class NumericNetwork:
         for b in scenario.biases:
             self.feeds[b.name] = set(b.targets)
         self.outputs = scenario.layers[-1].neurons
+        self.loss_record = ops.loss(scenario.loss)
         self._baseline: dict[int, tuple[dict[str, float], float]] = {}
 
     def forward(
@@ -153,13 +86,7 @@ class NumericNetwork:
                     net = fixed.get((example, f"net_{name}"), net)
                 values[f"net_{name}"] = net
                 nets.append(net)
-            if activation == "softmax":
-                outs = stable_softmax(nets)
-            elif activation == "leaky_relu":
-                outs = [leaky_relu(n, slope or 0.0) for n in nets]
-            else:
-                function = ELEMENTWISE[activation]
-                outs = [function(n) for n in nets]
+            outs = activation.layer(nets, ops.DEFAULT_LEAKY_SLOPE if slope is None else slope)
             for (name, _, _), out in zip(neurons, outs, strict=True):
                 out = fixed.get((example, f"out_{name}"), out)
                 values[name] = out  # the next layer reads a neuron's output by its name
@@ -170,7 +97,7 @@ class NumericNetwork:
         targets = self.scenario.examples[example].targets
         n = len(self.outputs)
         return sum(
-            loss_term(self.scenario.loss, targets[o], values[f"out_{o}"], n) for o in self.outputs
+            self.loss_record.numeric(targets[o], values[f"out_{o}"], n) for o in self.outputs
         )
 
     def baseline(self, example: int) -> tuple[dict[str, float], float]:

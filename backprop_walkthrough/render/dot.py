@@ -11,19 +11,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+from .. import ops
 from ..engine.network import build_network
 from ..errors import MissingToolError, OutputError
 from ..model import Walkthrough
 from .printing import format_value
-
-ACTIVATION_SYMBOL = {
-    "sigmoid": "σ",
-    "tanh": "tanh",
-    "relu": "relu",
-    "leaky_relu": "leaky relu",
-    "linear": "id",
-    "softmax": "softmax",
-}
 
 
 def _quote(text: str) -> str:
@@ -71,10 +63,10 @@ def render_dot(w: Walkthrough, digits: int = 4) -> str:
         if neuron.bias is not None:
             lines.append(f"  {_quote(neuron.bias)} -> {_quote(plus)};")
         activation = f"{neuron.activation} {n}"
-        label = ACTIVATION_SYMBOL.get(neuron.activation, neuron.activation)
+        label = ops.activation(neuron.activation).printed.dot
         lines.append(f"  {_quote(activation)} [label={_quote(label)}, shape=circle];")
         lines.append(f"  {_quote(f'net_{n}')} -> {_quote(activation)};")
-        if neuron.activation == "softmax":
+        if not neuron.elementwise:
             for other in network.layers[neuron.layer]:
                 if other != n:
                     lines.append(f"  {_quote(f'net_{other}')} -> {_quote(activation)};")

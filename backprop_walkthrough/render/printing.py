@@ -16,6 +16,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.str import StrPrinter
 
+from ..ops import printed_function
+
 # Typography for the terminal: products with a middle dot, true minus signs, small powers.
 _TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", "−"))
 
@@ -88,7 +90,9 @@ class TextPrinter(_Substituting, StrPrinter):
         return self._bare(expr)
 
     def _print_Function(self, expr: sp.Function) -> str:
-        return f"{expr.func.__name__}({', '.join(self._bare(a) for a in expr.args)})"
+        printed = printed_function(expr.func)
+        name = printed.text if printed else expr.func.__name__
+        return f"{name}({', '.join(self._bare(a) for a in expr.args)})"
 
     def _print_Symbol(self, expr: sp.Symbol) -> str:
         return self._number(expr) or super()._print_Symbol(expr)
@@ -99,9 +103,6 @@ class TextPrinter(_Substituting, StrPrinter):
             return number
         ((variable, _count),) = expr.variable_count
         return f"∂{self._print(expr.expr)}/∂{self._print(variable)}"
-
-    def _print_sigmoid(self, expr: sp.Function) -> str:
-        return f"σ({self._bare(expr.args[0])})"
 
     def _print_softmax(self, expr: sp.Function) -> str:
         k, nets = int(expr.args[0]), expr.args[1:]
@@ -168,8 +169,12 @@ class LatexFormulaPrinter(_Substituting, LatexPrinter):
     def _print_Float(self, expr: sp.Float) -> str:
         return _operand(float(expr), self.digits)
 
-    def _print_sigmoid(self, expr: sp.Function) -> str:
-        return rf"\sigma\left({self._bare(expr.args[0])}\right)"
+    def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
+        printed = printed_function(expr.func)
+        if printed is None:
+            return str(super()._print_Function(expr, exp))
+        name = printed.latex if exp is None else f"{printed.latex}^{{{exp}}}"
+        return rf"{name}\left({', '.join(self._bare(a) for a in expr.args)}\right)"
 
     def _print_softmax(self, expr: sp.Function) -> str:
         k, nets = int(expr.args[0]), expr.args[1:]
@@ -263,13 +268,17 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
                 row.appendChild(self._print(arg))
         return row
 
-    def _print_sigmoid(self, expr: sp.Function) -> Any:
-        return self._row(
-            self._element("mi", "σ"),
-            self._element("mo", "("),
-            self._print(expr.args[0]),
-            self._element("mo", ")"),
-        )
+    def _print_Function(self, expr: sp.Function) -> Any:
+        printed = printed_function(expr.func)
+        if printed is None:
+            return super()._print_Function(expr)
+        row = self._row(self._element("mi", printed.mathml), self._element("mo", "("))
+        for i, arg in enumerate(expr.args):
+            if i:
+                row.appendChild(self._element("mo", ","))
+            row.appendChild(self._print(arg))
+        row.appendChild(self._element("mo", ")"))
+        return row
 
     def _print_softmax(self, expr: sp.Function) -> Any:
         k, nets = int(expr.args[0]), expr.args[1:]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .. import ops
 from ..errors import ScenarioError, did_you_mean
 from ..ops import ACTIVATIONS, LOSSES
 from .initialise import InitSpec, generate
@@ -50,8 +51,9 @@ _TOP_KEYS = (
     "published",
 )
 _TRAINING_FIGURE = re.compile(r"train [0-9]+ (E_total|out_[A-Za-z][A-Za-z0-9]*)\Z")
+#: How far from 1 the targets of a cross-entropy example may sum (rounding in a YAML file).
+TARGET_SUM_TOLERANCE = 1e-9
 _LAYER_KEYS = ("neurons", "size", "prefix", "activation", "slope")
-_SQUASHING = ("sigmoid", "softmax")  # outputs strictly between 0 and 1
 
 
 def _describe(value: Any) -> str:
@@ -190,7 +192,7 @@ class Validator:
         self.check_names(layers, weights, biases)
         self.check_incoming(layers, weights)
         examples = self.examples(root, layers)
-        loss = self.choice(root.get("loss", "half_squared_error"), ("loss",), LOSSES, "loss")
+        loss = self.choice(root.get("loss", ops.DEFAULT_LOSS), ("loss",), LOSSES, "loss")
         self.check_loss(loss, layers, examples)
         rate = self.learning_rate(root["learning_rate"])
         update_biases = self.flag(root.get("update_biases", False), ("update_biases",))
@@ -280,20 +282,26 @@ class Validator:
         if activation is None:
             raise self.fail(path, "missing required key 'activation'")
         activation = self.choice(activation, path + ("activation",), ACTIVATIONS, "activation")
-        if activation == "softmax":
-            if index != count - 1:
-                raise self.fail(path + ("activation",), "softmax belongs on the output layer only")
-            if size < 2:
-                raise self.fail(path + ("activation",), "softmax needs at least two neurons")
+        record = ops.activation(activation)
+        if record.output_only and index != count - 1:
+            raise self.fail(
+                path + ("activation",), f"{activation} belongs on the output layer only"
+            )
+        if size < record.min_neurons:
+            raise self.fail(
+                path + ("activation",),
+                f"{activation} needs at least {record.min_neurons} neurons",
+            )
         slope = None
         if "slope" in data:
-            if activation != "leaky_relu":
-                raise self.fail(path + ("slope",), "only leaky_relu has a slope")
+            if not record.takes_slope:
+                sloped = [r.name for r in ops.ACTIVATION_RECORDS.values() if r.takes_slope]
+                raise self.fail(path + ("slope",), f"only {' and '.join(sloped)} has a slope")
             slope = self.number(data["slope"], path + ("slope",))
             if not 0 <= slope < 1:
                 raise self.fail(path + ("slope",), f"must be at least 0 and below 1, got {slope}")
-        elif activation == "leaky_relu":
-            slope = 0.01
+        elif record.takes_slope:
+            slope = ops.DEFAULT_LEAKY_SLOPE
         return activation, slope
 
     def neuron(self, value: Any, path: FieldPath, neuron_layer: dict[str, int]) -> str:
@@ -488,19 +496,25 @@ class Validator:
     def check_loss(
         self, loss: str, layers: tuple[Layer, ...], examples: tuple[Example, ...]
     ) -> None:
-        output = layers[-1].activation
-        if loss == "cross_entropy" and output != "softmax":
+        output = layers[-1].activation or ""
+        needs, has = ops.loss(loss), ops.activation(output)
+
+        def layers_that(holds: str) -> str:
+            return " or ".join(r.name for r in ops.ACTIVATION_RECORDS.values() if getattr(r, holds))
+
+        if needs.needs_normalised and not has.normalised:
             raise self.fail(
                 ("loss",),
-                f"cross_entropy needs a softmax output layer (the output layer is {output})",
+                f"{loss} needs a {layers_that('normalised')} output layer "
+                f"(the output layer is {output})",
             )
-        if loss == "binary_cross_entropy" and output not in _SQUASHING:
+        if needs.needs_unit_interval and not has.unit_interval:
             raise self.fail(
                 ("loss",),
-                "binary_cross_entropy needs outputs between 0 and 1: "
-                f"a sigmoid or softmax output layer (it is {output})",
+                f"{loss} needs outputs between 0 and 1: "
+                f"a {layers_that('unit_interval')} output layer (it is {output})",
             )
-        if loss not in ("binary_cross_entropy", "cross_entropy"):
+        if not needs.targets_in_unit_interval:
             return
         for index, example in enumerate(examples):
             base = ("examples", str(index), "targets") if len(examples) > 1 else ("targets",)
@@ -510,10 +524,10 @@ class Validator:
                         base + (neuron,), f"a {loss} target lies in [0, 1], got {target}"
                     )
             total = sum(example.targets.values())
-            if loss == "cross_entropy" and abs(total - 1) > 1e-9:
+            if needs.targets_sum_to_one and abs(total - 1) > TARGET_SUM_TOLERANCE:
                 raise self.fail(
                     base,
-                    f"cross_entropy targets are a distribution and sum to 1 "
+                    f"{loss} targets are a distribution and sum to 1 "
                     f"(one-hot for a class); these sum to {total:g}",
                 )
 
