@@ -162,7 +162,7 @@ def render(
         _check_format(output_format, ("text", "json", "markdown"), "shapes")
     elif output_format != "text":
         _check_format(output_format, FORMATS, "a walkthrough")
-        return _render_document(result, output_format, digits)
+        return _render_document(result, output_format, digits, full)
     from rich.console import Console
 
     buffer = io.StringIO()
@@ -176,7 +176,9 @@ def _check_format(output_format: str, allowed: tuple[str, ...], what: str) -> No
         raise OptionError("--format", f"{what} is written as {', '.join(allowed)}")
 
 
-def _render_document(derived: model.Walkthrough, output_format: str, digits: int) -> str:
+def _render_document(
+    derived: model.Walkthrough, output_format: str, digits: int, full: bool
+) -> str:
     if output_format == "json":
         from .render.json import render_json
 
@@ -184,14 +186,14 @@ def _render_document(derived: model.Walkthrough, output_format: str, digits: int
     if output_format == "markdown":
         from .render.markdown import render_markdown
 
-        return render_markdown(derived, digits)
+        return render_markdown(derived, digits, full)
     if output_format == "latex":
         from .render.latex import render_latex
 
-        return render_latex(derived, digits)
+        return render_latex(derived, digits, full)
     from .render.html import render_html
 
-    return render_html(derived, digits)
+    return render_html(derived, digits, full)
 
 
 def terminal_view(

@@ -1,24 +1,116 @@
-"""The derivation as plain data: sections → steps → terms. No formatting lives here.
+"""The derivation as plain data: sections → steps → terms. No formatting, no prose lives here.
 
-Every renderer (terminal, JSON, …) reads only these objects, dispatching on the step type, so a
-new output format never touches the engine. Formulas are SymPy expressions; each :class:`Term`
-carries its symbolic form, the numbers put into it (its substituted form is that expression
-printed with those numbers) and its value at full float precision.
+The layout (:mod:`.render.layout`) reads only these objects, dispatching on the step type, and
+the JSON and DOT writers read their values, so a new output format never touches the engine.
+Formulas are SymPy expressions; each :class:`Term` carries its symbolic form, the numbers put
+into it (its substituted form is that expression printed with those numbers) and its value at
+full float precision.
 
 ``example`` is set (1, 2, …) on the steps of a batch, where each example has its own numbers.
-``neuron`` names the neuron a step belongs to, so that a renderer may show one neuron of a big
+``neuron`` names the neuron a step belongs to, so that the layout may show one neuron of a big
 layer in full and summarise the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from types import MappingProxyType
 
 import sympy as sp
 
 from .scenario.types import Scenario
+
+# --- figure keys -----------------------------------------------------------------------------
+
+_KEY = re.compile(
+    r"(?P<name>.+?)(?: via (?P<via>\S+))?(?: simplified (?P<form>\d+))?"
+    r"(?: \[example (?P<example>\d+)\])?\Z"
+)
+
+
+@dataclass(frozen=True, order=True)
+class FigureKey:
+    """The name of one number of the derivation, as the JSON and ``published:`` spell it:
+    ``net_h1``, ``dE_total/dw5``, ``dE_total/dout_h1 via o2``, ``new w5``, ``E_total_after``,
+    with `` [example 2]`` in a batch. ``str()`` gives that spelling, :meth:`parse` reads it."""
+
+    name: str
+    via: str | None = None  # one term of a sum: the neuron its path goes through
+    form: int | None = None  # a simplified form of a sum, counted from 1
+    example: int | None = None  # 1, 2, … in a batch
+
+    def __str__(self) -> str:
+        text = self.name
+        if self.via is not None:
+            text += f" via {self.via}"
+        if self.form is not None:
+            text += f" simplified {self.form}"
+        if self.example is not None:
+            text += f" [example {self.example}]"
+        return text
+
+    @classmethod
+    def parse(cls, text: str) -> FigureKey:
+        found = _KEY.match(text)
+        if found is None:  # pragma: no cover - the pattern matches every non-empty text
+            raise ValueError(f"not a figure name: {text!r}")
+        form, example = found["form"], found["example"]
+        return cls(
+            found["name"],
+            found["via"],
+            int(form) if form else None,
+            int(example) if example else None,
+        )
+
+    @classmethod
+    def derivative(cls, of: object, wrt: object, via: str | None = None) -> FigureKey:
+        """``d{of}/d{wrt}``: the spelling of ∂of/∂wrt."""
+        return cls(f"d{of}/d{wrt}", via)
+
+    @classmethod
+    def update(cls, parameter: str) -> FigureKey:
+        return cls(f"new {parameter}")
+
+    def at(self, example: int | None) -> FigureKey:
+        """The same figure in one example of a batch (or, with None, for the whole)."""
+        return FigureKey(self.name, self.via, self.form, example)
+
+    def simplified(self, form: int) -> FigureKey:
+        return FigureKey(self.name, self.via, form, self.example)
+
+
+E_TOTAL_KEY = FigureKey("E_total")
+E_TOTAL_AFTER_KEY = FigureKey("E_total_after")
+
+
+class Figures(Mapping[FigureKey, float]):
+    """Every keyed number of a derivation; looked up by :class:`FigureKey` or by its spelling."""
+
+    def __init__(self, figures: Mapping[FigureKey, float]) -> None:
+        self._figures = dict(figures)
+
+    def __getitem__(self, key: FigureKey | str) -> float:
+        return self._figures[FigureKey.parse(key) if isinstance(key, str) else key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            key = FigureKey.parse(key)
+        return key in self._figures
+
+    def __iter__(self) -> Iterator[FigureKey]:
+        return iter(self._figures)
+
+    def __len__(self) -> int:
+        return len(self._figures)
+
+    def __repr__(self) -> str:
+        return f"Figures({len(self)} figures)"
+
+
+# --- steps -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -29,7 +121,7 @@ class Term:
     expr: sp.Expr  # the symbolic form, as SymPy derived it
     substitutions: Mapping[sp.Basic, float]  # leaf of expr → the number put in its place
     value: float
-    key: str  # a stable name for the figure: "net_h1", "dout_o1/dnet_o1", …
+    key: FigureKey
     reference: bool = False  # expr is an earlier result used by its name
     example: int | None = None
     neuron: str | None = None
@@ -42,7 +134,7 @@ class Chain:
     label: sp.Derivative
     factors: tuple[Term, ...]
     value: float
-    key: str
+    key: FigureKey
     via: str | None = None  # for one term of a sum: the neuron this path goes through
     example: int | None = None
 
@@ -54,7 +146,7 @@ class Sum:
     label: sp.Derivative
     terms: tuple[Chain | Sum, ...]
     value: float
-    key: str
+    key: FigureKey
     example: int | None = None
     simplified: tuple[Term, ...] = ()  # simpler forms SymPy finds for the sum, in order
 
@@ -109,22 +201,23 @@ class Update:
     learning_rate: float
     new: float
     applied: bool
-
-
-@dataclass(frozen=True)
-class Note:
-    text: str
+    bias: bool = False
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """A figure printed by the scenario's source next to what the engine computed."""
+    """A figure printed by the scenario's source next to what the engine computed.
 
-    key: str
+    ``moved_by_option``: the figure differs from the correct derivation's because of
+    ``--hidden-uses-updated-weights`` (the scenario's own ``why`` is about the correct one).
+    """
+
+    key: FigureKey
     published: float
     decimals: int
     computed: float
     why: str = ""
+    moved_by_option: bool = False
 
     @property
     def agrees(self) -> bool:
@@ -133,22 +226,63 @@ class Comparison:
 
 @dataclass(frozen=True)
 class Overview:
-    """The network itself: the renderer reads the scenario's layers, parameters and data."""
+    """The network itself: the layout reads the scenario's layers, parameters and data."""
 
     scenario: Scenario
     # (name, σ(x), 1/(1 + e^−x)) for each activation the network uses
     activations: tuple[tuple[str, sp.Expr, sp.Expr], ...]
 
 
-Step = Overview | Term | Chain | Sum | Gradient | Update | Note | Comparison
+Step = Overview | Term | Chain | Sum | Gradient | Update | Comparison
+
+
+class SectionKind(Enum):
+    NETWORK = "network"
+    FORWARD = "forward"
+    ERROR = "error"
+    GRADIENTS = "gradients"  # the weights into one layer (``Section.layer``)
+    BIASES = "biases"
+    UPDATE = "update"
+    PUBLISHED = "published"
 
 
 @dataclass(frozen=True)
 class Section:
-    kind: str  # network, forward, error, gradients, biases, update, published
-    title: str
+    kind: SectionKind
     steps: tuple[Step, ...]
-    intro: str = ""
+    layer: int | None = None  # GRADIENTS: the layer whose incoming weights these are
+    example: int | None = None  # FORWARD of a batch: the example
+
+
+# --- the values of every neuron, for the graph --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeuronValues:
+    """One neuron in one example: its net and out, and ∂E_total/∂ of each (this example's
+    part of E_total)."""
+
+    net: float
+    out: float
+    d_net: float  # δ = ∂E_total/∂net
+    d_out: float  # ∂E_total/∂out
+
+
+@dataclass(frozen=True)
+class ExampleValues:
+    """One example: its forward values, errors, every neuron, and its part of each gradient."""
+
+    forward: Mapping[str, float]  # net_h1, out_h1, …
+    errors: Mapping[str, float]  # E_o1, …, E_total (this example's)
+    neurons: Mapping[str, NeuronValues]  # every non-input neuron
+    gradients: Mapping[str, float]  # parameter → this example's term of ∂E_total/∂parameter
+
+    def __post_init__(self) -> None:
+        for name in ("forward", "errors", "neurons", "gradients"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+
+# --- the walkthrough ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -157,36 +291,35 @@ class Walkthrough:
 
     scenario: Scenario
     sections: tuple[Section, ...]
-    example_forward: tuple[Mapping[str, float], ...]  # per example: net_h1, out_h1, …
-    example_errors: tuple[Mapping[str, float], ...]  # per example: E_o1, …, E_total
+    examples: tuple[ExampleValues, ...]  # one per example (a single one outside a batch)
     E_total: float  # noqa: N815 - summed over the examples
     gradients: Mapping[str, float]  # parameter → ∂E_total/∂parameter
     numeric_gradients: Mapping[str, float]  # parameter → central difference
     updated: Mapping[str, float]  # parameter → value after one step
     E_total_after: float  # noqa: N815 - the name learners know
-    figures: Mapping[str, float]  # every keyed number of the derivation
+    figures: Mapping[FigureKey, float]  # every keyed number of the derivation
     comparisons: tuple[Comparison, ...] = ()
     h: float = 1e-6
     hidden_uses_updated_weights: bool = False
 
     @property
-    def forward(self) -> Mapping[str, float] | tuple[Mapping[str, float], ...]:
-        """The forward values: one mapping, or one per example for a batch (as in the JSON)."""
-        return self.example_forward if self.scenario.is_batch else self.example_forward[0]
+    def forward(self) -> tuple[Mapping[str, float], ...]:
+        """The forward values, one mapping per example: ``w.forward[0]["out_h1"]``."""
+        return tuple(e.forward for e in self.examples)
 
     @property
-    def errors(self) -> Mapping[str, float] | tuple[Mapping[str, float], ...]:
-        return self.example_errors if self.scenario.is_batch else self.example_errors[0]
+    def errors(self) -> tuple[Mapping[str, float], ...]:
+        """E_o1, …, E_total, one mapping per example: ``w.errors[0]["E_total"]``."""
+        return tuple(e.errors for e in self.examples)
 
     def __post_init__(self) -> None:
         # Immutable all the way down: the mappings are read-only views, safe to keep and share.
-        for name in ("gradients", "numeric_gradients", "updated", "figures"):
+        for name in ("gradients", "numeric_gradients", "updated"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
-        for name in ("example_forward", "example_errors"):
-            views = tuple(MappingProxyType(dict(m)) for m in getattr(self, name))
-            object.__setattr__(self, name, views)
+        if not isinstance(self.figures, Figures):
+            object.__setattr__(self, "figures", Figures(self.figures))
 
-    def comparison(self, key: str) -> Comparison | None:
+    def comparison(self, key: FigureKey) -> Comparison | None:
         return next((c for c in self.comparisons if c.key == key), None)
 
     def __repr__(self) -> str:

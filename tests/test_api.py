@@ -27,7 +27,7 @@ def test_walkthrough_from_a_name_a_path_and_a_scenario():
     for w in (by_name, by_path, built):
         assert isinstance(w, Walkthrough)
         assert round(w.gradients["w1"], 9) == pytest.approx(0.000438568, abs=1e-15)
-        assert round(w.forward["out_h1"], 9) == pytest.approx(0.593269992, abs=1e-15)
+        assert round(w.forward[0]["out_h1"], 9) == pytest.approx(0.593269992, abs=1e-15)
         assert round(w.updated["w5"], 8) == pytest.approx(0.35891648, abs=1e-15)
 
 
@@ -54,7 +54,7 @@ def test_the_objects_are_immutable():
     with pytest.raises(TypeError):
         w.gradients["w1"] = 0.0  # type: ignore[index]
     with pytest.raises(TypeError):
-        w.forward["out_h1"] = 0.0  # type: ignore[index]
+        w.forward[0]["out_h1"] = 0.0  # type: ignore[index]
     with pytest.raises(dataclasses.FrozenInstanceError):
         w.E_total = 0.0  # type: ignore[misc]
 
@@ -99,14 +99,14 @@ def test_jupyter_html_is_well_formed_mathml():
     checker.feed(html)
     checker.close()
     assert checker.stack == []
-    assert checker.seen["math"] >= 5 and checker.seen["mfrac"] >= 3 and checker.seen["mtable"]
+    assert checker.seen["math"] >= 3 and checker.seen["mfrac"] >= 3 and checker.seen["mtable"]
 
 
 def test_jupyter_markdown_has_latex_formulas():
     markdown = walkthrough("mazur")._repr_markdown_()
     blocks = markdown.count("$$")
-    assert blocks >= 40 and blocks % 2 == 0
-    assert r"\frac{\partial E_{total}}{\partial w_{1}}" in markdown
+    assert blocks >= 30 and blocks % 2 == 0
+    assert r"\frac{\partial E_{\mathrm{total}}}{\partial w_{1}}" in markdown
 
 
 def test_train_from_a_name():

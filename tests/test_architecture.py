@@ -8,7 +8,7 @@ import subprocess
 import sys
 import typing
 
-from backprop_walkthrough import model as walkthrough
+from backprop_walkthrough import model
 
 
 def test_the_import_contracts_hold():
@@ -45,16 +45,9 @@ def test_engine_does_not_import_rich():
     assert result.stdout.strip() == "False False", result.stderr
 
 
-def test_every_step_type_is_handled_by_the_terminal_renderer():
-    from rich.console import Console
-
-    from backprop_walkthrough import load_scenario
-    from backprop_walkthrough.engine.derivation import derive
-    from backprop_walkthrough.render.terminal import TerminalView
-
-    view = TerminalView(derive(load_scenario("mazur")))
+def _one_of_each_step_type(w) -> dict:  # noqa: ANN001
     examples: dict[type, object] = {}
-    for section in view.walkthrough.sections:
+    for section in w.sections:
         for step in section.steps:
             examples.setdefault(type(step), step)
             derivation = getattr(step, "derivation", None)
@@ -62,19 +55,55 @@ def test_every_step_type_is_handled_by_the_terminal_renderer():
                 examples.setdefault(type(derivation), derivation)
                 for term in getattr(derivation, "terms", ()):
                     examples.setdefault(type(term), term)
-    step_types = set(typing.get_args(walkthrough.Step))
+    return examples
+
+
+def test_every_step_type_is_handled_by_the_layout():
+    """The layout is the one place that reads steps: it handles every type of the model."""
+    from backprop_walkthrough import walkthrough
+    from backprop_walkthrough.render.blocks import Block
+    from backprop_walkthrough.render.layout import _Layout
+
+    w = walkthrough("mazur")
+    examples = _one_of_each_step_type(w)
+    step_types = set(typing.get_args(model.Step))
     assert step_types <= set(examples), step_types - set(examples)
-    console = Console(file=io.StringIO(), width=100)
+    layout = _Layout(w, 9, False)
+    block_types = typing.get_args(Block)
     for step_type in step_types:
-        for renderable in view.step(examples[step_type]):
+        blocks = list(layout.step(examples[step_type]))
+        assert blocks and all(isinstance(b, block_types) for b in blocks), step_type
+
+
+def test_every_block_type_is_handled_by_every_writer():
+    from rich.console import Console
+
+    from backprop_walkthrough import walkthrough
+    from backprop_walkthrough.render.blocks import Block
+    from backprop_walkthrough.render.html import HtmlWriter
+    from backprop_walkthrough.render.latex import LatexWriter
+    from backprop_walkthrough.render.layout import lay_out
+    from backprop_walkthrough.render.markdown import MarkdownWriter
+    from backprop_walkthrough.render.terminal import TerminalView
+
+    document = lay_out(walkthrough("mazur"))
+    examples = {type(block): block for block in document.blocks}
+    block_types = set(typing.get_args(Block))
+    assert block_types <= set(examples), block_types - set(examples)
+    terminal = TerminalView(document)
+    console = Console(file=io.StringIO(), width=100)
+    for block_type in block_types:
+        for renderable in terminal.block(examples[block_type]):
             console.print(renderable)
+        for writer in (MarkdownWriter, LatexWriter, HtmlWriter):
+            assert writer(document).block(examples[block_type]), (writer, block_type)
     assert console.file.getvalue()
 
 
 def test_engine_modules_contain_no_eval():
     import pathlib
 
-    package = pathlib.Path(walkthrough.__file__).parent
+    package = pathlib.Path(model.__file__).parent
     for path in package.rglob("*.py"):
         text = path.read_text()
         for forbidden in ("eval(", "exec(", "sympify(", "yaml.load(", "parse_expr("):

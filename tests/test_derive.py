@@ -96,7 +96,7 @@ def test_float_forward_pass_matches_the_symbolic_one(name):
     scenario = load_scenario(name)
     numeric = NumericNetwork(scenario)
     w = derive(scenario)
-    for e, forward in enumerate(w.example_forward):
+    for e, forward in enumerate(w.forward):
         fast = numeric.forward(e, numeric.base)
         for key, value in forward.items():
             assert fast[key] == pytest.approx(value, rel=1e-13, abs=1e-15), key
@@ -264,13 +264,13 @@ def test_batch_gradient_is_a_sum_over_the_examples():
     assert gradient.derivation.value == pytest.approx(
         sum(t.value for t in gradient.derivation.terms)
     )
-    assert w.E_total == pytest.approx(sum(e["E_total"] for e in w.example_errors))
+    assert w.E_total == pytest.approx(sum(e["E_total"] for e in w.errors))
     assert isinstance(w.forward, tuple) and len(w.forward) == 4
 
 
 def test_forward_formulas_read_like_the_notes():
     w = derive(load_scenario("mazur"))
-    terms = {s.key: s for sec in w.sections for s in sec.steps if isinstance(s, Term)}
+    terms = {str(s.key): s for sec in w.sections for s in sec.steps if isinstance(s, Term)}
     assert to_text(terms["net_h1"].expr) == "w1·i1 + w2·i2 + b1·1"
     assert (
         to_text(terms["net_h1"].expr, terms["net_h1"].substitutions)

@@ -116,7 +116,7 @@ def _near_a_kink(doc: dict, w) -> bool:  # noqa: ANN001
     kinked = {
         n for layer in doc["layers"][1:] if layer["activation"] in KINKED for n in layer["neurons"]
     }
-    return any(abs(forward[f"net_{n}"]) < 1e-4 for forward in w.example_forward for n in kinked)
+    return any(abs(forward[f"net_{n}"]) < 1e-4 for forward in w.forward for n in kinked)
 
 
 @settings(max_examples=60)

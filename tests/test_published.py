@@ -55,7 +55,7 @@ def test_double_rounding_slip_is_not_reproduced(mazur):
 
 
 def test_the_walkthrough_explains_each_slip(mazur):
-    differing = {c.key: c for c in mazur.comparisons if not c.agrees}
+    differing = {str(c.key): c for c in mazur.comparisons if not c.agrees}
     assert set(differing) == {"dE_o2/dout_h1", "E_total_after"}
     assert "double rounding" in differing["dE_o2/dout_h1"].why
     assert "--hidden-uses-updated-weights" in differing["E_total_after"].why

@@ -11,7 +11,7 @@ from rich.console import Console
 from backprop_walkthrough import load_scenario
 from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.render.json import render_json
-from backprop_walkthrough.render.printing import format_operand, format_value
+from backprop_walkthrough.render.numbers import format_operand, format_value
 from backprop_walkthrough.render.terminal import render_terminal
 
 from .test_properties import networks

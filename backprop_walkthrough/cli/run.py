@@ -135,20 +135,17 @@ def show_step_by_step(derived: object, console: object, digits: int, full: bool)
     """One section at a time: Enter shows the next, q (or end of input) stops."""
     from rich.console import Console
 
-    from ..model import Walkthrough
-    from ..render.terminal import TerminalView
+    from .. import api
 
-    assert isinstance(derived, Walkthrough) and isinstance(console, Console)
-    view = TerminalView(derived, digits, full)
-    view.width = console.width
-    console.print(view.title())
-    sections = derived.sections
-    for index, section in enumerate(sections):
-        for renderable in view.section(section):
+    assert isinstance(console, Console) and isinstance(derived, api.Walkthrough)
+    view = api.terminal_view(derived, digits=digits, full=full)
+    parts = view.document.sections()
+    for index, part in enumerate(parts):
+        for renderable in view.part(part):
             console.print(renderable)
-        if index + 1 < len(sections):
+        if 0 < index < len(parts) - 1:
             try:
-                answer = input(f"— {index + 1}/{len(sections)} — Enter: next section, q: quit ")
+                answer = input(f"— {index}/{len(parts) - 1} — Enter: next section, q: quit ")
             except EOFError:
                 return
             if answer.strip().lower().startswith("q"):

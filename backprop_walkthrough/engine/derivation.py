@@ -1,10 +1,11 @@
 """The engine: the chain rule, step by step, with SymPy doing every derivative.
 
-``derive(scenario)`` returns a :class:`~backprop_walkthrough.walkthrough.Walkthrough` and prints
-nothing. It walks the layers from the output back to the input. For each neuron it derives
-∂out/∂net once and ∂E_total/∂out once — for a hidden neuron, as a sum over the neurons of the
-next layer, each term reusing that layer's δ = ∂E_total/∂net — so work grows linearly with the
-number of parameters and the fully composed E_total is never expanded.
+``derive(scenario)`` returns a :class:`~backprop_walkthrough.model.Walkthrough` and prints
+nothing, and writes no prose: titles and sentences are the layout's. It walks the layers from
+the output back to the input. For each neuron it derives ∂out/∂net once and ∂E_total/∂out once —
+for a hidden neuron, as a sum over the neurons of the next layer, each term reusing that layer's
+δ = ∂E_total/∂net — so work grows linearly with the number of parameters and the fully composed
+E_total is never expanded.
 
 How a chain is written depends on what the layer is:
 
@@ -30,12 +31,17 @@ import sympy as sp
 from .. import ops
 from ..errors import NumericalError, ScenarioError, did_you_mean
 from ..model import (
+    E_TOTAL_AFTER_KEY,
+    E_TOTAL_KEY,
     Chain,
     Comparison,
+    ExampleValues,
+    FigureKey,
     Gradient,
-    Note,
+    NeuronValues,
     Overview,
     Section,
+    SectionKind,
     Shake,
     Step,
     Sum,
@@ -44,12 +50,23 @@ from ..model import (
     Walkthrough,
 )
 from ..scenario import Scenario
-from .calculus import Calculus, derivative, derivative_key
+from .calculus import Calculus, derivative
 from .evaluate import evaluate, forward, parameter_values
 from .network import E_TOTAL, Network, build_network
 from .numeric import NumericNetwork
 
 E_TOTAL_AFTER = sp.Symbol("E_total⁺")  # ⁺: after the update, as w5⁺
+#: A published figure counts as moved by --hidden-uses-updated-weights beyond this difference.
+MOVED = 1e-12
+
+
+def example_total(index: int) -> sp.Symbol:
+    """E_total^(n): one example's part of a batch's E_total."""
+    return sp.Symbol(f"E_total^({index})")
+
+
+def key_of(of: sp.Basic, wrt: sp.Basic, via: str | None = None) -> FigureKey:
+    return FigureKey.derivative(of, wrt, via)
 
 
 class _Example:
@@ -59,9 +76,11 @@ class _Example:
         self.index = index
         self.values = values
         self.tag = index + 1 if batch else None  # shown as "example 1" in a batch
-        self.suffix = f" [example {index + 1}]" if batch else ""
-        self.d_out: dict[str, Term | Sum] = {}  # ∂E_total/∂out_n
+        self.d_out: dict[str, Term | Sum] = {}  # ∂E_total/∂out_n, for the chains that use it
         self.delta: dict[str, Term | Chain | Sum] = {}  # δ_n = ∂E_total/∂net_n
+        self.d_out_value: dict[str, float] = {}  # every neuron's ∂E_total/∂out_n (the graph's)
+        self.delta_value: dict[str, float] = {}
+        self.gradients: dict[str, float] = {}  # parameter → this example's term
 
 
 class _Engine:
@@ -72,7 +91,7 @@ class _Engine:
         self.numeric = NumericNetwork(self.scenario)
         self.h = h
         self.hidden_uses_updated_weights = hidden_uses_updated_weights
-        self.figures: dict[str, float] = {}
+        self.figures: dict[FigureKey, float] = {}
         batch = self.scenario.is_batch
         self.examples = [
             _Example(e, forward(network, parameter_values(network, example=e)), batch)
@@ -83,14 +102,15 @@ class _Engine:
     # small builders --------------------------------------------------------------------
 
     def term(
-        self, ex: _Example, label: sp.Expr, expr: sp.Expr, key: str, neuron: str | None = None
+        self, ex: _Example, label: sp.Expr, expr: sp.Expr, key: FigureKey, neuron: str | None = None
     ) -> Term:
         substitutions = {s: ex.values[s] for s in expr.free_symbols}
         value = evaluate(expr, substitutions)
-        self.figures[key + ex.suffix] = value
+        self.figures[key.at(ex.tag)] = value
         return Term(label, expr, substitutions, value, key, example=ex.tag, neuron=neuron)
 
-    def reference(self, step: Term | Chain | Sum) -> Term:
+    @staticmethod
+    def reference(step: Term | Chain | Sum) -> Term:
         """An earlier result used as a factor by its name: ∂E_total/∂out_h1."""
         return Term(
             step.label,
@@ -107,13 +127,13 @@ class _Engine:
         ex: _Example,
         label: sp.Derivative,
         factors: tuple[Term, ...],
-        key: str,
+        key: FigureKey,
         via: str | None = None,
     ) -> Chain:
         value = 1.0
         for factor in factors:
             value *= factor.value
-        self.figures[key + ex.suffix] = value
+        self.figures[key.at(ex.tag)] = value
         return Chain(label, factors, value, key, via, ex.tag)
 
     def total(
@@ -121,23 +141,20 @@ class _Engine:
         ex: _Example | None,
         label: sp.Derivative,
         terms: tuple[Chain | Sum, ...],
-        key: str,
+        key: FigureKey,
         simplified: tuple[Term, ...] = (),
     ) -> Sum:
         value = sum(t.value for t in terms)
-        self.figures[key + (ex.suffix if ex else "")] = value
-        return Sum(label, terms, value, key, ex.tag if ex else None, simplified)
+        tag = ex.tag if ex else None
+        self.figures[key.at(tag)] = value
+        return Sum(label, terms, value, key, tag, simplified)
 
     # factors ----------------------------------------------------------------------------
 
     def d_net(self, ex: _Example, neuron: str, wrt: sp.Symbol) -> Term:
         n = self.network.neurons[neuron]
         return self.term(
-            ex,
-            derivative(n.net, wrt),
-            self.calculus.d_net(neuron, wrt),
-            derivative_key(n.net, wrt),
-            neuron,
+            ex, derivative(n.net, wrt), self.calculus.d_net(neuron, wrt), key_of(n.net, wrt), neuron
         )
 
     def d_out(self, ex: _Example, neuron: str, wrt_neuron: str | None = None) -> Term:
@@ -147,19 +164,17 @@ class _Engine:
             ex,
             derivative(n.out, m.net),
             self.calculus.d_out(neuron, wrt_neuron or neuron),
-            derivative_key(n.out, m.net),
+            key_of(n.out, m.net),
             neuron,
         )
 
     def d_error(self, ex: _Example, output: str, of: sp.Symbol) -> Term:
         out = self.network.outs[output]
-        return self.term(
-            ex,
-            derivative(of, out),
-            self.calculus.d_error(output, of),
-            derivative_key(of, out),
-            output,
+        factor = self.term(
+            ex, derivative(of, out), self.calculus.d_error(output, of), key_of(of, out), output
         )
+        ex.d_out_value[output] = factor.value  # ∂E_o/∂out_o = ∂E_total/∂out_o
+        return factor
 
     def parameter_chain(
         self,
@@ -168,7 +183,6 @@ class _Engine:
         neuron: str,
         of: sp.Symbol = E_TOTAL,
         via: str | None = None,
-        key: str | None = None,
     ) -> Chain:
         """∂E/∂p = ∂net_n/∂p × ∂out_n/∂net_n × ∂E/∂out_n, or ∂net_n/∂p × δ_n for softmax."""
         n = self.network.neurons[neuron]
@@ -179,9 +193,9 @@ class _Engine:
             factors = (first, self.d_out(ex, neuron), self.d_error(ex, neuron, of))
         else:
             factors = (first, self.d_out(ex, neuron), self.reference(ex.d_out[neuron]))
-        return self.chain(
-            ex, derivative(of, parameter), factors, key or derivative_key(of, parameter), via
-        )
+        if n.elementwise:
+            ex.delta_value[neuron] = factors[1].value * factors[2].value
+        return self.chain(ex, derivative(of, parameter), factors, key_of(of, parameter, via), via)
 
     # per-neuron results -----------------------------------------------------------------
 
@@ -201,27 +215,23 @@ class _Engine:
                     self.d_out(ex, m),
                     self.d_error(ex, m, error),
                 )
-                terms.append(
-                    self.chain(ex, derivative(error, out), factors, derivative_key(error, out))
-                )
+                terms.append(self.chain(ex, derivative(error, out), factors, key_of(error, out)))
             else:
                 factors = (self.d_net(ex, m, out), self.reference(ex.delta[m]))
                 terms.append(
-                    self.chain(
-                        ex,
-                        derivative(E_TOTAL, out),
-                        factors,
-                        f"{derivative_key(E_TOTAL, out)} via {m}",
-                        m,
-                    )
+                    self.chain(ex, derivative(E_TOTAL, out), factors, key_of(E_TOTAL, out, m), m)
                 )
-        return self.total(ex, derivative(E_TOTAL, out), tuple(terms), derivative_key(E_TOTAL, out))
+        total = self.total(ex, derivative(E_TOTAL, out), tuple(terms), key_of(E_TOTAL, out))
+        ex.d_out_value[neuron] = total.value
+        return total
 
     def hidden_delta(self, ex: _Example, neuron: str) -> Chain:
         """δ_n = ∂E_total/∂net_n = ∂out_n/∂net_n × ∂E_total/∂out_n."""
         n = self.network.neurons[neuron]
         factors = (self.d_out(ex, neuron), self.reference(ex.d_out[neuron]))
-        return self.chain(ex, derivative(E_TOTAL, n.net), factors, derivative_key(E_TOTAL, n.net))
+        delta = self.chain(ex, derivative(E_TOTAL, n.net), factors, key_of(E_TOTAL, n.net))
+        ex.delta_value[neuron] = delta.value
+        return delta
 
     def softmax_delta(self, ex: _Example, neuron: str) -> Sum:
         """δ_k = Σ_j ∂out_j/∂net_k × ∂E_total/∂out_j over the softmax layer."""
@@ -231,20 +241,16 @@ class _Engine:
         for j in network.layers[-1]:
             factors = (self.d_out(ex, j, neuron), self.d_error(ex, j, E_TOTAL))
             terms.append(
-                self.chain(
-                    ex,
-                    derivative(E_TOTAL, net),
-                    factors,
-                    f"{derivative_key(E_TOTAL, net)} via {j}",
-                    j,
-                )
+                self.chain(ex, derivative(E_TOTAL, net), factors, key_of(E_TOTAL, net, j), j)
             )
-        key = derivative_key(E_TOTAL, net)
+        key = key_of(E_TOTAL, net)
         simplified = tuple(
-            self.term(ex, derivative(E_TOTAL, net), form, f"{key} simplified {i + 1}", neuron)
+            self.term(ex, derivative(E_TOTAL, net), form, key.simplified(i + 1), neuron)
             for i, form in enumerate(self.calculus.softmax_delta(neuron))
         )
-        return self.total(ex, derivative(E_TOTAL, net), tuple(terms), key, simplified)
+        delta = self.total(ex, derivative(E_TOTAL, net), tuple(terms), key, simplified)
+        ex.delta_value[neuron] = delta.value
+        return delta
 
     # shake checks -----------------------------------------------------------------------
 
@@ -265,75 +271,48 @@ class _Engine:
 
     def gradient_of(self, name: str, per_example: list[Chain | Sum], neuron: str) -> Gradient:
         """A parameter's gradient: the only example's derivation, or the sum over a batch."""
+        for ex, derivation in zip(self.examples, per_example, strict=True):
+            ex.gradients[name] = derivation.value
         if len(per_example) == 1:
             derivation = per_example[0]
         else:
             symbol = self.network.params[name]
             derivation = self.total(
-                None,
-                derivative(E_TOTAL, symbol),
-                tuple(per_example),
-                derivative_key(E_TOTAL, symbol),
+                None, derivative(E_TOTAL, symbol), tuple(per_example), key_of(E_TOTAL, symbol)
             )
         gradient = Gradient(name, derivation, self.shake(name, derivation.value), None, neuron)
         self.gradients[name] = gradient
         return gradient
 
+    def neuron_gradient(
+        self, ex: _Example, neuron: str, of: sp.Symbol, derivation: Chain | Sum
+    ) -> Gradient:
+        """∂E_total/∂out_n or ∂E_total/∂net_n of one example, with its shake."""
+        shake = self.shake(str(of), derivation.value, ex.index)
+        return Gradient(str(of), derivation, shake, ex.tag, neuron)
+
     def layer_section(self, layer: int) -> Section:
         network = self.network
         last = len(network.layers) - 1
-        names = network.layers[layer]
         steps: list[Step] = []
-        if layer != last and self.hidden_uses_updated_weights:
-            steps.append(
-                Note(
-                    "--hidden-uses-updated-weights: the weights of the next layer are substituted "
-                    "with their updated values, as the post author's early code did. The shake "
-                    "checks show that this is not the gradient of E_total."
-                )
-            )
         for ex in self.examples:
-            for neuron in names:
+            for neuron in network.layers[layer]:
                 n = network.neurons[neuron]
                 if layer == last and not n.elementwise:
-                    step = self.softmax_delta(ex, neuron)
+                    delta = self.softmax_delta(ex, neuron)
                     # Later chains use the simplest form by name; its value is the sum's.
                     ex.delta[neuron] = (
-                        replace(step.simplified[-1], key=step.key) if step.simplified else step
+                        replace(delta.simplified[-1], key=delta.key) if delta.simplified else delta
                     )
-                    steps.append(
-                        Gradient(
-                            str(n.net),
-                            step,
-                            self.shake(str(n.net), step.value, ex.index),
-                            ex.tag,
-                            neuron,
-                        )
-                    )
+                    steps.append(self.neuron_gradient(ex, neuron, n.net, delta))
                 elif layer != last:
                     total = self.hidden_sum(ex, neuron)
                     ex.d_out[neuron] = total
-                    steps.append(
-                        Gradient(
-                            str(n.out),
-                            total,
-                            self.shake(str(n.out), total.value, ex.index),
-                            ex.tag,
-                            neuron,
-                        )
-                    )
+                    steps.append(self.neuron_gradient(ex, neuron, n.out, total))
                     if layer >= 2:  # the layer before is hidden and will reuse δ_n
-                        delta = self.hidden_delta(ex, neuron)
-                        ex.delta[neuron] = delta
-                        steps.append(
-                            Gradient(
-                                str(n.net),
-                                delta,
-                                self.shake(str(n.net), delta.value, ex.index),
-                                ex.tag,
-                                neuron,
-                            )
-                        )
+                        delta_chain = self.hidden_delta(ex, neuron)
+                        ex.delta[neuron] = delta_chain
+                        steps.append(self.neuron_gradient(ex, neuron, n.net, delta_chain))
         weights = [w for w in self.scenario.weights if network.neurons[w.target].layer == layer]
         for weight in weights:
             symbol = network.params[weight.name]
@@ -347,16 +326,7 @@ class _Engine:
                 new = weight.value - rate * self.gradients[weight.name].derivation.value
                 for ex in self.examples:
                     ex.values[network.params[weight.name]] = new
-        listed = ", ".join(w.name for w in weights)
-        if len(weights) > 8:
-            listed = f"{weights[0].name} … {weights[-1].name}: {len(weights)} weights"
-        if layer == last:
-            title = f"Output-layer weights ({listed})"
-        elif last == 2:
-            title = f"Hidden-layer weights ({listed})"
-        else:
-            title = f"Hidden layer {layer} weights ({listed})"
-        return Section("gradients", title, tuple(steps))
+        return Section(SectionKind.GRADIENTS, tuple(steps), layer=layer)
 
     def bias_section(self) -> Section | None:
         network = self.network
@@ -376,46 +346,24 @@ class _Engine:
                             self.parameter_chain(ex, symbol, neuron, network.errors[neuron])
                         )
                     else:
-                        key = f"{derivative_key(E_TOTAL, symbol)} via {neuron}"
-                        terms.append(self.parameter_chain(ex, symbol, neuron, E_TOTAL, neuron, key))
+                        terms.append(self.parameter_chain(ex, symbol, neuron, E_TOTAL, neuron))
                 chains.append(
                     self.total(
-                        ex,
-                        derivative(E_TOTAL, symbol),
-                        tuple(terms),
-                        derivative_key(E_TOTAL, symbol),
+                        ex, derivative(E_TOTAL, symbol), tuple(terms), key_of(E_TOTAL, symbol)
                     )
                 )
             steps.append(self.gradient_of(bias.name, chains, bias.targets[0]))
-        if not steps:
-            return None
-        intro = (
-            "A bias is a weight on a constant input of 1. A bias shared by several neurons "
-            "collects one term per neuron it feeds."
-        )
-        return Section("biases", "Biases", tuple(steps), intro)
+        return Section(SectionKind.BIASES, tuple(steps)) if steps else None
 
-    def forward_sections(self) -> tuple[list[Section], list[dict[str, float]]]:
-        sections, values = [], []
+    def forward_sections(self) -> list[Section]:
+        sections = []
         for ex in self.examples:
             steps: list[Step] = []
-            forward_values: dict[str, float] = {}
             for neuron in self.network.neurons.values():
                 for symbol, expr in ((neuron.net, neuron.net_expr), (neuron.out, neuron.out_expr)):
-                    step = self.term(ex, symbol, expr, str(symbol), neuron.name)
-                    steps.append(step)
-                    forward_values[str(symbol)] = step.value
-            values.append(forward_values)
-            title, intro = "Forward pass", ""
-            if ex.tag is not None:
-                example = self.scenario.examples[ex.index]
-                title = f"Forward pass — example {ex.tag}"
-                intro = "inputs " + ", ".join(f"{k} = {v:g}" for k, v in example.inputs.items())
-                intro += "; targets " + ", ".join(
-                    f"{k} = {v:g}" for k, v in example.targets.items()
-                )
-            sections.append(Section("forward", title, tuple(steps), intro))
-        return sections, values
+                    steps.append(self.term(ex, symbol, expr, FigureKey(str(symbol)), neuron.name))
+            sections.append(Section(SectionKind.FORWARD, tuple(steps), example=ex.tag))
+        return sections
 
     def error_section(self) -> tuple[Section, list[dict[str, float]], float]:
         network = self.network
@@ -425,25 +373,43 @@ class _Engine:
             example_errors: dict[str, float] = {}
             for name, expr in network.error_exprs.items():
                 symbol = network.errors[name]
-                step = self.term(ex, symbol, expr, str(symbol), name)
+                step = self.term(ex, symbol, expr, FigureKey(str(symbol)), name)
                 steps.append(step)
                 example_errors[str(symbol)] = step.value
-            label = E_TOTAL if ex.tag is None else sp.Symbol(f"E_total^({ex.tag})")
-            step = self.term(ex, label, network.total_expr, "E_total")
+            label = E_TOTAL if ex.tag is None else example_total(ex.tag)
+            step = self.term(ex, label, network.total_expr, E_TOTAL_KEY)
             steps.append(step)
             example_errors["E_total"] = step.value
             errors.append(example_errors)
-        intro = ops.loss(self.scenario.loss).description
         if len(self.examples) == 1:
-            return Section("error", "The error", tuple(steps), intro), errors, errors[0]["E_total"]
-        parts = [sp.Symbol(f"E_total^({e + 1})") for e in range(len(self.examples))]
+            return Section(SectionKind.ERROR, tuple(steps)), errors, errors[0]["E_total"]
+        parts = [example_total(e + 1) for e in range(len(self.examples))]
         values = {p: err["E_total"] for p, err in zip(parts, errors, strict=True)}
         total_expr = sp.Add(*parts, evaluate=False)
         total = evaluate(total_expr, values)
-        self.figures["E_total"] = total
-        steps.append(Term(E_TOTAL, total_expr, values, total, "E_total"))
-        intro += " For a batch, E_total is summed over the examples."
-        return Section("error", "The error", tuple(steps), intro), errors, total
+        self.figures[E_TOTAL_KEY] = total
+        steps.append(Term(E_TOTAL, total_expr, values, total, E_TOTAL_KEY))
+        return Section(SectionKind.ERROR, tuple(steps)), errors, total
+
+    def example_values(self, errors: list[dict[str, float]]) -> tuple[ExampleValues, ...]:
+        """Every neuron's values and gradients in each example, for the graph and the API."""
+        network = self.network
+        result = []
+        for ex, example_errors in zip(self.examples, errors, strict=True):
+            neurons = {
+                name: NeuronValues(
+                    net=ex.values[n.net],
+                    out=ex.values[n.out],
+                    d_net=ex.delta_value[name],
+                    d_out=ex.d_out_value.get(name, 0.0),
+                )
+                for name, n in network.neurons.items()
+            }
+            forward_values = {
+                str(s): ex.values[s] for n in network.neurons.values() for s in (n.net, n.out)
+            }
+            result.append(ExampleValues(forward_values, example_errors, neurons, ex.gradients))
+        return tuple(result)
 
 
 def derive(
@@ -465,10 +431,12 @@ def derive(
 def _derive(scenario: Scenario, h: float, hidden_uses_updated_weights: bool) -> Walkthrough:
     network = build_network(scenario)
     engine = _Engine(network, h, hidden_uses_updated_weights)
-    forward_sections, forward_values = engine.forward_sections()
+    # The forward values are read before the backward pass may replace weights (the post's
+    # order), so that the graph shows the forward pass as computed.
+    forward_sections = engine.forward_sections()
     error_section, errors, total = engine.error_section()
     sections = [
-        Section("network", "The network", (Overview(scenario, _activations_used(scenario)),)),
+        Section(SectionKind.NETWORK, (Overview(scenario, _activations_used(scenario)),)),
         *forward_sections,
         error_section,
         *(engine.layer_section(layer) for layer in range(len(network.layers) - 1, 0, -1)),
@@ -485,43 +453,34 @@ def _derive(scenario: Scenario, h: float, hidden_uses_updated_weights: bool) -> 
     updated: dict[str, float] = {}
     bias_names = {b.name for b in scenario.biases}
     for p in scenario.parameters:
-        applied = p.name not in bias_names or scenario.update_biases
+        is_bias = p.name in bias_names
+        applied = not is_bias or scenario.update_biases
         new = p.value - rate * gradients[p.name] if applied else p.value
         updated[p.name] = new
-        engine.figures[f"new {p.name}"] = new
-        updates.append(Update(p.name, p.value, gradients[p.name], rate, new, applied))
-    if not scenario.update_biases and scenario.biases:
-        updates.insert(0, Note("The biases stay fixed (update_biases: false)."))
-    updates.append(_error_after(network, updated))
-    engine.figures["E_total_after"] = updates[-1].value  # type: ignore[union-attr]
-    sections.append(
-        Section(
-            "update",
-            "The update",
-            tuple(updates),
-            "Every parameter moves against its gradient: "
-            f"p⁺ = p − η·∂E_total/∂p with η = {rate:g}.",
-        )
-    )
+        engine.figures[FigureKey.update(p.name)] = new
+        updates.append(Update(p.name, p.value, gradients[p.name], rate, new, applied, is_bias))
+    after = _error_after(network, updated)
+    updates.append(after)
+    engine.figures[E_TOTAL_AFTER_KEY] = after.value
+    sections.append(Section(SectionKind.UPDATE, tuple(updates)))
 
     # In the post's order, a figure that moved away from the correct derivation differs for
     # that reason, whatever the scenario's own `why` says about the correct one.
     correct = _derive(scenario, h, False).figures if hidden_uses_updated_weights else engine.figures
     comparisons = _compare(scenario, engine.figures, correct)
     if comparisons:
-        sections.append(
-            Section("published", "Checked against the published figures", tuple(comparisons))
-        )
+        sections.append(Section(SectionKind.PUBLISHED, tuple(comparisons)))
+    # The forward values of the examples come from before any weight was replaced.
+    examples = engine.example_values(errors)
     return Walkthrough(
         scenario=scenario,
         sections=tuple(sections),
-        example_forward=tuple(forward_values),
-        example_errors=tuple(errors),
+        examples=examples,
         E_total=total,
         gradients=gradients,
         numeric_gradients=numeric,
         updated=updated,
-        E_total_after=updates[-1].value,  # type: ignore[union-attr]
+        E_total_after=after.value,
         figures=dict(engine.figures),
         comparisons=tuple(comparisons),
         h=h,
@@ -536,11 +495,11 @@ def _error_after(network: Network, updated: Mapping[str, float]) -> Term:
     for e in range(len(network.scenario.examples)):
         values = forward(network, parameter_values(network, updated, example=e))
         if batch:
-            parts[sp.Symbol(f"E_total^({e + 1})")] = values[E_TOTAL]
+            parts[example_total(e + 1)] = values[E_TOTAL]
         else:
             parts = {network.errors[n]: values[network.errors[n]] for n in network.errors}
     expr = sp.Add(*parts, evaluate=False) if len(parts) > 1 else next(iter(parts))
-    return Term(E_TOTAL_AFTER, expr, parts, evaluate(expr, parts), "E_total_after")
+    return Term(E_TOTAL_AFTER, expr, parts, evaluate(expr, parts), E_TOTAL_AFTER_KEY)
 
 
 def _activations_used(scenario: Scenario) -> tuple[tuple[str, sp.Expr, sp.Expr], ...]:
@@ -556,30 +515,24 @@ def _activations_used(scenario: Scenario) -> tuple[tuple[str, sp.Expr, sp.Expr],
 
 
 def _compare(
-    scenario: Scenario, figures: Mapping[str, float], correct: Mapping[str, float]
+    scenario: Scenario, figures: Mapping[FigureKey, float], correct: Mapping[FigureKey, float]
 ) -> list[Comparison]:
     comparisons = []
     for figure in scenario.published:
         if figure.key.startswith("train "):
             continue  # a figure after a training run: the train command compares those
-        if figure.key not in figures:
+        key = FigureKey.parse(figure.key)
+        if key not in figures:
+            names = [str(k) for k in figures]
             raise ScenarioError(
                 scenario.source,
-                f"no figure named {figure.key!r}{did_you_mean(figure.key, figures)}",
+                f"no figure named {figure.key!r}{did_you_mean(figure.key, names)}",
                 f"published.{figure.key}",
                 figure.line,
             )
-        comparison = Comparison(
-            figure.key, figure.value, figure.decimals, figures[figure.key], figure.why
-        )
-        moved = abs(figures[figure.key] - correct[figure.key]) > 1e-12
-        if moved and not comparison.agrees:
-            comparison = Comparison(
-                figure.key,
-                figure.value,
-                figure.decimals,
-                figures[figure.key],
-                "expected here: --hidden-uses-updated-weights changes the hidden-layer gradients",
-            )
+        computed = figures[key]
+        comparison = Comparison(key, figure.value, figure.decimals, computed, figure.why)
+        if abs(computed - correct[key]) > MOVED and not comparison.agrees:
+            comparison = replace(comparison, why="", moved_by_option=True)
         comparisons.append(comparison)
     return comparisons

@@ -10,12 +10,24 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import ScenarioError, did_you_mean
-from ..model import Chain, Gradient, Step, Sum, Term, Update, Walkthrough
+from ..model import (
+    Chain,
+    FigureKey,
+    Gradient,
+    SectionKind,
+    Step,
+    Sum,
+    Term,
+    Update,
+    Walkthrough,
+)
+
+Reference = tuple[FigureKey, int | None]
 
 
-def _symbols_and_references(step: Chain | Sum) -> tuple[set[str], set[tuple[str, int | None]]]:
+def _symbols_and_references(step: Chain | Sum) -> tuple[set[str], set[Reference]]:
     symbols: set[str] = set()
-    references: set[tuple[str, int | None]] = set()
+    references: set[Reference] = set()
     if isinstance(step, Sum):
         for term in step.terms:
             more, refs = _symbols_and_references(term)
@@ -40,11 +52,11 @@ def explain(w: Walkthrough, parameter: str) -> Walkthrough:
             f"(parameters: {', '.join(names)})",
         )
     gradients = [s for sec in w.sections for s in sec.steps if isinstance(s, Gradient)]
-    by_key = {(g.derivation.key, g.example): g for g in gradients if g.wrt != g.derivation.key}
+    by_key = {(g.derivation.key, g.example): g for g in gradients if g.wrt not in names}
     target = next(g for g in gradients if g.wrt == parameter and g.example is None)
     keep: list[Gradient] = [target]
     symbols, pending = _symbols_and_references(target.derivation)
-    seen: set[tuple[str, int | None]] = set()
+    seen: set[Reference] = set()
     while pending:
         key = pending.pop()
         if key in seen:
@@ -61,11 +73,11 @@ def explain(w: Walkthrough, parameter: str) -> Walkthrough:
     sections = []
     steps: tuple[Step, ...]
     for section in w.sections:
-        if section.kind in ("forward", "error"):
-            steps = tuple(s for s in section.steps if isinstance(s, Term) and s.key in symbols)
-        elif section.kind in ("gradients", "biases"):
+        if section.kind in (SectionKind.FORWARD, SectionKind.ERROR):
+            steps = tuple(s for s in section.steps if isinstance(s, Term) and s.key.name in symbols)
+        elif section.kind in (SectionKind.GRADIENTS, SectionKind.BIASES):
             steps = tuple(s for s in section.steps if id(s) in kept)
-        elif section.kind == "update":
+        elif section.kind == SectionKind.UPDATE:
             steps = tuple(
                 s for s in section.steps if isinstance(s, Update) and s.parameter == parameter
             )

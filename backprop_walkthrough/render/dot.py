@@ -12,10 +12,9 @@ import shutil
 import subprocess
 
 from .. import ops
-from ..engine.network import build_network
 from ..errors import MissingToolError, OutputError
 from ..model import Walkthrough
-from .printing import format_value
+from .numbers import format_value
 
 
 def _quote(text: str) -> str:
@@ -23,13 +22,14 @@ def _quote(text: str) -> str:
 
 
 def render_dot(w: Walkthrough, digits: int = 4) -> str:
-    network = build_network(w.scenario)
-    forward = w.example_forward[0]
-    figures = w.figures
-    suffix = " [example 1]" if w.scenario.is_batch else ""
-
-    def grad(key: str) -> float | None:
-        return figures.get(key + suffix, figures.get(key))
+    """The graph of the first example: every value with its gradient, every operation."""
+    scenario = w.scenario
+    example = w.examples[0]
+    layers = [layer.neurons for layer in scenario.layers]
+    incoming: dict[str, list[tuple[str, str]]] = {}
+    for w_ in scenario.weights:
+        incoming.setdefault(w_.target, []).append((w_.name, w_.source))
+    bias_of = {n: b.name for b in scenario.biases for n in b.targets}
 
     def node(name: str, value: float, gradient: float | None) -> str:
         g = "" if gradient is None else f" | grad {format_value(gradient, digits)}"
@@ -37,48 +37,45 @@ def render_dot(w: Walkthrough, digits: int = 4) -> str:
         return f"  {_quote(name)} [shape=record, label={_quote(label)}];"
 
     lines = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
-    for name, value in w.scenario.examples[0].inputs.items():
+    for name, value in scenario.examples[0].inputs.items():
         lines.append(node(name, value, None))
-    for p in w.scenario.parameters:
+    for p in scenario.parameters:
         lines.append(node(p.name, p.value, w.gradients[p.name]))
-    for neuron in network.neurons.values():
-        n = neuron.name
-        d_out = grad(f"dE_total/dout_{n}")
-        local = grad(f"dout_{n}/dnet_{n}")
-        delta = grad(f"dE_total/dnet_{n}")
-        if delta is None and d_out is not None and local is not None:
-            delta = d_out * local
-        lines.append(node(f"net_{n}", forward[f"net_{n}"], delta))
-        lines.append(node(f"out_{n}", forward[f"out_{n}"], d_out))
-        plus = f"+ net_{n}"
-        lines.append(f'  {_quote(plus)} [label="+", shape=circle];')
-        lines.append(f"  {_quote(plus)} -> {_quote(f'net_{n}')};")
-        for weight, source in neuron.inputs:
-            source_node = source if source in w.scenario.examples[0].inputs else f"out_{source}"
-            times = f"× {weight}"
-            lines.append(f'  {_quote(times)} [label="×", shape=circle];')
-            lines.append(f"  {_quote(weight)} -> {_quote(times)};")
-            lines.append(f"  {_quote(source_node)} -> {_quote(times)};")
-            lines.append(f"  {_quote(times)} -> {_quote(plus)};")
-        if neuron.bias is not None:
-            lines.append(f"  {_quote(neuron.bias)} -> {_quote(plus)};")
-        activation = f"{neuron.activation} {n}"
-        label = ops.activation(neuron.activation).printed.dot
-        lines.append(f"  {_quote(activation)} [label={_quote(label)}, shape=circle];")
-        lines.append(f"  {_quote(f'net_{n}')} -> {_quote(activation)};")
-        if not neuron.elementwise:
-            for other in network.layers[neuron.layer]:
-                if other != n:
-                    lines.append(f"  {_quote(f'net_{other}')} -> {_quote(activation)};")
-        lines.append(f"  {_quote(activation)} -> {_quote(f'out_{n}')};")
-    errors = w.example_errors[0]
+    for index, layer in enumerate(layers[1:], start=1):
+        record = ops.activation(scenario.layers[index].activation or "")
+        for n in layer:
+            values = example.neurons[n]
+            lines.append(node(f"net_{n}", values.net, values.d_net))
+            lines.append(node(f"out_{n}", values.out, values.d_out))
+            plus = f"+ net_{n}"
+            lines.append(f'  {_quote(plus)} [label="+", shape=circle];')
+            lines.append(f"  {_quote(plus)} -> {_quote(f'net_{n}')};")
+            for weight, source in incoming[n]:
+                source_node = source if source in layers[0] else f"out_{source}"
+                times = f"× {weight}"
+                lines.append(f'  {_quote(times)} [label="×", shape=circle];')
+                lines.append(f"  {_quote(weight)} -> {_quote(times)};")
+                lines.append(f"  {_quote(source_node)} -> {_quote(times)};")
+                lines.append(f"  {_quote(times)} -> {_quote(plus)};")
+            if n in bias_of:
+                lines.append(f"  {_quote(bias_of[n])} -> {_quote(plus)};")
+            activation = f"{record.name} {n}"
+            lines.append(
+                f"  {_quote(activation)} [label={_quote(record.printed.dot)}, shape=circle];"
+            )
+            lines.append(f"  {_quote(f'net_{n}')} -> {_quote(activation)};")
+            if not record.elementwise:
+                for other in layer:
+                    if other != n:
+                        lines.append(f"  {_quote(f'net_{other}')} -> {_quote(activation)};")
+            lines.append(f"  {_quote(activation)} -> {_quote(f'out_{n}')};")
     total = "E_total"
     lines.append(node(total, w.E_total, 1.0))
     lines.append('  "+ E_total" [label="+", shape=circle];')
     lines.append(f'  "+ E_total" -> {_quote(total)};')
-    for output in network.layers[-1]:
+    for output in layers[-1]:
         error = f"E_{output}"
-        lines.append(node(error, errors[error], 1.0))
+        lines.append(node(error, example.errors[error], 1.0))
         loss = f"loss {output}"
         lines.append(f'  {_quote(loss)} [label="loss", shape=circle];')
         lines.append(f"  {_quote(f'out_{output}')} -> {_quote(loss)};")

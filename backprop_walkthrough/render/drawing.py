@@ -6,21 +6,29 @@ textbook figure); any other pair of layers is drawn as one labelled arrow per we
 
 from __future__ import annotations
 
-from ..scenario import Scenario
+from collections.abc import Mapping
+
+from ..scenario.types import Scenario
+from .numbers import format_given
 
 
 def _label(name: str, value: float) -> str:
-    return f"{name} = {value:g}".replace("-", "−")
+    return f"{name} = {format_given(value, typographic=True)}"
 
 
-def _crossing(scenario: Scenario, sources: tuple[str, ...], targets: tuple[str, ...]) -> list[str]:
+def _crossing(
+    scenario: Scenario,
+    values: Mapping[str, float],
+    sources: tuple[str, ...],
+    targets: tuple[str, ...],
+) -> list[str]:
     """Rows for a 2 → 2 layer pair, without the node names (those are added by the caller)."""
     weight = {(w.source, w.target): w for w in scenario.weights}
     (a, b), (c, d) = sources, targets
 
     def lab(source: str, target: str) -> str:
         w = weight.get((source, target))
-        return _label(w.name, w.value) if w else ""
+        return _label(w.name, values[w.name]) if w else ""
 
     top, down, up, bottom = lab(a, c), lab(a, d), lab(b, c), lab(b, d)
     width = max(24, max(len(x) for x in (top, down, up, bottom)) + 12)
@@ -57,8 +65,9 @@ def _crossing(scenario: Scenario, sources: tuple[str, ...], targets: tuple[str, 
     return rows
 
 
-def draw_network(scenario: Scenario) -> str:
-    """The network as lines of text (inputs on the left, outputs on the right)."""
+def draw_network(scenario: Scenario, values: Mapping[str, float]) -> str:
+    """The network as lines of text (inputs on the left, outputs on the right), each weight
+    and bias labelled with its value in ``values``."""
     layers = [layer.neurons for layer in scenario.layers]
     if all(len(layer) == 2 for layer in layers):
         name_width = max(len(n) for layer in layers for n in layer)
@@ -69,19 +78,21 @@ def draw_network(scenario: Scenario) -> str:
             )
             columns.append([" " + n + " " for n in names])
             if index + 1 < len(layers):
-                columns.append(_crossing(scenario, layer, layers[index + 1]))
+                columns.append(_crossing(scenario, values, layer, layers[index + 1]))
         lines = ["".join(parts).rstrip() for parts in zip(*columns, strict=True)]
     else:
         lines = []
         for index in range(1, len(layers)):
             for w in scenario.weights:
                 if w.target in layers[index]:
-                    lines.append(f"  {w.source} ──── {_label(w.name, w.value)} ────▶ {w.target}")
+                    lines.append(
+                        f"  {w.source} ──── {_label(w.name, values[w.name])} ────▶ {w.target}"
+                    )
             if index + 1 < len(layers):
                 lines.append("")
     for bias in scenario.biases:
         lines.append(
-            f"  {_label(bias.name, bias.value)} ──▶ {', '.join(bias.targets)}"
+            f"  {_label(bias.name, values[bias.name])} ──▶ {', '.join(bias.targets)}"
             + ("   (shared)" if len(bias.targets) > 1 else "")
         )
     return "\n".join(lines)

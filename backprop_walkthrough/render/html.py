@@ -1,153 +1,263 @@
-"""One self-contained HTML page: formulas as MathML (SymPy's MathML printer), the network as
-inline SVG before and after the update, readable in light and dark mode, printable. No
-JavaScript and no network access: modern browsers lay MathML out natively."""
+"""The HTML writer: one self-contained page — formulas as MathML (SymPy's printer), the network
+as inline SVG before and after the update, light and dark mode, printable, no JavaScript and no
+network access (browsers lay MathML out natively).
+
+Each equation block is one MathML table, so that within a chain every equals sign lines up: the
+labels are left-aligned and indented by their nesting, a chain's lines and results span the
+columns of its factors, and a long sum continues on the next row. Text goes through
+:func:`html.escape`, the one escaper for this format.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from html import escape
 
-import sympy as sp
-
-from ..model import Chain, Overview, Sum, Walkthrough
-from .document import DocumentRenderer, Row
-from .printing import format_value, to_mathml
+from ..model import Walkthrough
+from .blocks import (
+    Aside,
+    Check,
+    Code,
+    Equations,
+    Formula,
+    Heading,
+    Joined,
+    Mark,
+    MathCell,
+    Note,
+    Number,
+    Paragraph,
+    Picture,
+    Prose,
+    Role,
+    Row,
+    Table,
+    Tables,
+    Title,
+    Tone,
+)
+from .breaking import broken
+from .document import DocumentWriter, check_sentence
+from .layout import lay_out
+from .numbers import format_value
+from .printing import to_mathml
 from .svg import draw_svg
+
+#: Indentation of one level of nesting, in em.
+INDENT_EM = 1.5
+OPERATORS = {"×": "×", "+": "+"}
 
 STYLE = """
 :root { color-scheme: light dark; --fg: #1d1d1f; --bg: #ffffff; --muted: #5f6368;
-        --accent: #0b57d0; --note: #fff4d6; --line: #d0d4d9; }
+        --accent: #0b57d0; --note: #fff4d6; --line: #d0d4d9; --ok: #137333; --bad: #c5221f; }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e8eaed; --bg: #16181c; --muted: #9aa0a6; --accent: #8ab4f8;
-          --note: #3a3324; --line: #3c4043; }
+          --note: #3a3324; --line: #3c4043; --ok: #81c995; --bad: #f28b82; }
 }
 body { font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg);
-       margin: 0 auto; max-width: 60rem; padding: 1.5rem; }
+       margin: 0 auto; max-width: 62rem; padding: 1.5rem; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom: 1px solid var(--line); }
-.subtitle { color: var(--muted); font-style: italic; }
-math[display="block"] { margin: 0.8rem 0; overflow-x: auto; overflow-y: hidden; }
-mtd { text-align: left; padding: 0.1rem 0.25rem; } mtd:first-child { text-align: right; }
+.subtitle, .quiet { color: var(--muted); } .subtitle, .intro { font-style: italic; }
+div.eq { overflow-x: auto; overflow-y: hidden; margin: 0.6rem 0; }
+div.eq math { display: inline math; math-style: normal; }
+div.eq mtd { padding: 0.12rem 0.1rem; text-align: left; math-style: normal; }
 table { border-collapse: collapse; margin: 0.8rem 0; }
+caption { text-align: left; font-weight: 600; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.2rem 0.7rem; text-align: left; }
+td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
+.ok { color: var(--ok); } .bad { color: var(--bad); }
+.tables { display: flex; flex-wrap: wrap; gap: 0 3rem; align-items: flex-start; }
 aside.note { background: var(--note); border-left: 4px solid #e0a800; padding: 0.5rem 0.8rem;
              margin: 0.8rem 0; }
-.shake { color: var(--muted); font-size: 0.92rem; }
-figure { display: inline-block; margin: 0.5rem 1rem 0.5rem 0; }
+p.check { color: var(--muted); font-size: 0.92rem; overflow-wrap: anywhere; }
+figure { display: inline-block; margin: 0.5rem 1rem 0.5rem 0; max-width: 100%; }
 figcaption { color: var(--muted); text-align: center; }
-svg.network { width: 30rem; max-width: 100%; color: var(--fg); }
+svg.network { max-width: 100%; height: auto; color: var(--fg); }
 svg .edge { stroke: currentColor; stroke-width: 1.2; opacity: 0.6; }
 svg .neuron { fill: var(--bg); stroke: var(--accent); stroke-width: 2; }
 svg text { fill: currentColor; font: 13px system-ui, sans-serif; text-anchor: middle; }
-svg .weight { font-size: 12px; } svg .bias { text-anchor: start; font-size: 12px; }
-@media print { body { max-width: none; color: #000; background: #fff; }
-               h2 { break-after: avoid; } math, table, figure { break-inside: avoid; } }
+svg text.weight { paint-order: stroke; stroke: var(--bg); stroke-width: 4px;
+                  stroke-linejoin: round; }
+svg text.bias { text-anchor: start; }
+@media (max-width: 40rem) { body { padding: 0.6rem; } div.eq math { font-size: 80%; } }
+@page { margin: 14mm; }
+@media print {
+  body { max-width: none; padding: 0; color: #000; background: #fff; font-size: 11pt; }
+  div.eq { overflow: visible; } div.eq math { font-size: 88%; }
+  h2 { break-after: avoid; } div.eq, table, figure, aside { break-inside: avoid; }
+}
 """
 
 
-class HtmlRenderer(DocumentRenderer):
-    def begin(self, title: str, subtitle: str) -> None:
-        self.parts.append(
+class HtmlWriter(DocumentWriter):
+    @staticmethod
+    def prose(prose: Prose) -> str:
+        return "".join(
+            f"<code>{escape(p.text)}</code>" if isinstance(p, Code) else escape(p) for p in prose
+        )
+
+    def begin(self) -> str:
+        title = next((b.text for b in self.document.blocks if isinstance(b, Title)), "")
+        return (
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
-            f"<h1>{escape(title)}</h1>\n"
-        )
-        if subtitle:
-            self.parts.append(f'<p class="subtitle">{escape(subtitle)}</p>\n')
-
-    def end(self) -> None:
-        self.parts.append("</main>\n</body>\n</html>\n")
-
-    def heading(self, text: str, level: int = 2) -> None:
-        self.parts.append(f"<h{level}>{escape(text)}</h{level}>\n")
-
-    def paragraph(self, text: str) -> None:
-        css = ' class="shake"' if text.startswith("Shake it") else ""
-        self.parts.append(f"<p{css}>{escape(text)}</p>\n")
-
-    def preformatted(self, text: str) -> None:
-        self.parts.append(f"<pre>{escape(text)}</pre>\n")
-
-    def table(
-        self, header: list[str], rows: list[list[str]], math_columns: frozenset[int] = frozenset()
-    ) -> None:
-        head = "".join(f"<th>{escape(h)}</th>" for h in header)
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f"<td><math>{c}</math></td>" if i in math_columns else f"<td>{escape(c)}</td>"
-                for i, c in enumerate(row)
-            )
-            + "</tr>\n"
-            for row in rows
-        )
-        self.parts.append(
-            f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
         )
 
-    def equations(self, rows: list[Row]) -> None:
-        lines = []
-        for row in rows:
-            cells = "".join(f"<mtd>{cell}</mtd>" for cell in row)
-            lines.append(f"<mtr>{cells}</mtr>")
-        self.parts.append(
-            '<math display="block"><mtable columnalign="right center left center '
-            'left center left">' + "".join(lines) + "</mtable></math>\n"
-        )
+    def end(self) -> str:
+        return "</main>\n</body>\n</html>\n"
 
-    def note(self, text: str) -> None:
-        self.parts.append(f'<aside class="note"><strong>Note.</strong> {escape(text)}</aside>\n')
+    def title(self, block: Title) -> str:
+        subtitle = f'<p class="subtitle">{escape(block.subtitle)}</p>\n' if block.subtitle else ""
+        return f"<h1>{escape(block.text)}</h1>\n{subtitle}"
 
-    def math(self, expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None) -> str:
-        return to_mathml(expr, substitutions, self.digits)
+    def heading(self, block: Heading) -> str:
+        return f"<h2>{escape(block.text)}</h2>\n"
 
-    def number(self, value: float, parenthesised: bool = False) -> str:
-        text = format_value(value, self.digits).replace("-", "−")
-        number = f"<mn>{text}</mn>"
-        if parenthesised and value < 0:
+    def paragraph(self, block: Paragraph) -> str:
+        css = "" if block.tone == Tone.PLAIN else f' class="{block.tone.value}"'
+        return f"<p{css}>{self.prose(block.text)}</p>\n"
+
+    # equations ------------------------------------------------------------------------------
+
+    def number(self, value: float, in_product: bool = False) -> str:
+        number = f"<mn>{format_value(value, self.digits, typographic=True)}</mn>"
+        if in_product and value < 0:
             return f"<mrow><mo>(</mo>{number}<mo>)</mo></mrow>"
         return number
 
-    def operator(self, name: str) -> str:
-        return {"equals": "<mo>=</mo>", "times": "<mo>×</mo>", "plus": "<mo>+</mo>"}[name]
+    @staticmethod
+    def words(text: str) -> str:
+        return f"<mtext>{escape(text)}</mtext>"
 
-    def annotation(self, text: str) -> str:
-        return f"<mtext>&#160;({escape(text)})</mtext>"
+    def cell(self, cell: MathCell) -> str:
+        if isinstance(cell, Formula):
+            math = to_mathml(cell.expr, cell.numbers, self.digits)
+            tag = self.words(f"\u00a0({cell.tag})") if cell.tag else ""
+            return f"<mrow>{math}{tag}</mrow>"
+        if isinstance(cell, Number):
+            return self.number(cell.value, cell.in_product)
+        if isinstance(cell, Joined):
+            operator = f"<mo>{OPERATORS[cell.operator]}</mo>"
+            return "<mrow>" + operator.join(self.cell(p) for p in cell.parts) + "</mrow>"
+        assert isinstance(cell, Aside)
+        return self.words(f"({cell.text})")
 
-    def derivation_rows(self, step: Chain | Sum) -> list[Row]:
-        # The base class joins factor labels with an operator; MathML needs them in one <mrow>.
-        return [
-            [f"<mrow>{cell}</mrow>" if cell else cell for cell in row]
-            for row in super().derivation_rows(step)
-        ]
+    def side_lines(self, cell: MathCell) -> list[str]:
+        """A right-hand side as MathML lines, when it is a long sum or product
+        (:mod:`.breaking`): every line after the first starts with its operator."""
+        first, *rest = broken(cell, self.digits)
+        operator = OPERATORS[cell.operator] if isinstance(cell, Joined) else "+"
+        return [self.cell(first), *(f"<mo>{operator}</mo>{self.cell(part)}" for part in rest)]
 
-    def network_picture(self, step: Overview) -> None:
-        s = step.scenario
-        before = {p.name: p.value for p in s.parameters}
-        after = dict(self.walkthrough.updated)
-        self.parts.append(
-            f"<figure>{draw_svg(s, before, 'The network before the update')}"
-            "<figcaption>before the update</figcaption></figure>\n"
-            f"<figure>{draw_svg(s, after, 'The network after one update')}"
-            "<figcaption>after one update</figcaption></figure>\n"
+    def label(self, row: Row) -> str:
+        depth = row.depth + (1 if row.role == Role.FACTOR else 0)
+        space = f'<mspace width="{INDENT_EM * depth:g}em"/>' if depth else ""
+        label = self.cell(row.label) if row.label is not None else ""
+        return f"<mtd>{space}{label}</mtd>"
+
+    def row(self, row: Row, columns: int) -> list[str]:
+        """A row as table rows: one column per side for factors and definitions; a chain's
+        own lines span them all. A long side continues on rows of its own."""
+        aside = self.words(f"\u2003({row.aside})") if row.aside else ""
+        spanning = row.role == Role.STATEMENT
+        cells, more = [], []
+        for side in row.sides:
+            first, *rest = self.side_lines(side)
+            cells.append(f"<mo>=</mo>{first}")
+            more += rest
+        if spanning or more:
+            body = "".join(cells) + aside
+            rows = [f'{self.label(row)}<mtd columnspan="{columns}">{body}</mtd>']
+            indent = '<mspace width="1em"/>'
+            rows += [f'<mtd></mtd><mtd columnspan="{columns}">{indent}{m}</mtd>' for m in more]
+            return rows
+        tds = [f"<mtd>{c}</mtd>" for c in cells]
+        if aside:
+            tds[-1] = tds[-1].removesuffix("</mtd>") + aside + "</mtd>"
+        return [self.label(row) + "".join(tds)]
+
+    def equations(self, block: Equations) -> str:
+        columns = max(len(row.sides) for row in block.rows)
+        rows = [f"<mtr>{tr}</mtr>" for row in block.rows for tr in self.row(row, columns)]
+        return (
+            '<div class="eq"><math display="block"><mtable displaystyle="true">'
+            + "".join(rows)
+            + "</mtable></math></div>\n"
+        )
+
+    # the rest ---------------------------------------------------------------------------------
+
+    def check(self, block: Check) -> str:
+        values, _verdict = check_sentence(block)
+        remark = f" ({escape(block.remark)})" if block.remark else ""
+        return f'<p class="check">{escape(values)} — {self.mark(block.verdict)}{remark}.</p>\n'
+
+    @staticmethod
+    def mark(mark: Mark) -> str:
+        return f'<span class="{"ok" if mark.ok else "bad"}">{escape(str(mark))}</span>'
+
+    def note(self, block: Note) -> str:
+        return f'<aside class="note"><strong>Note.</strong> {self.prose(block.text)}</aside>\n'
+
+    def table(self, block: Table) -> str:
+        right = [c.align.value == "right" for c in block.columns]
+
+        def attributes(index: int) -> str:
+            return ' class="right"' if right[index] else ""
+
+        head = "".join(
+            f"<th{attributes(i)}>{escape(c.header)}</th>" for i, c in enumerate(block.columns)
+        )
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f"<td{attributes(i)}>"
+                + (self.mark(c) if isinstance(c, Mark) else escape(c))
+                + "</td>"
+                for i, c in enumerate(row)
+            )
+            + "</tr>\n"
+            for row in block.rows
+        )
+        caption = f"<caption>{escape(block.title)}</caption>" if block.title else ""
+        return (
+            f"<table>{caption}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+        )
+
+    def tables(self, block: Tables) -> str:
+        return '<div class="tables">\n' + super().tables(block) + "</div>\n"
+
+    def picture(self, block: Picture) -> str:
+        return "".join(
+            f"<figure>{draw_svg(block.scenario, values, f'The network {caption}')}"
+            f"<figcaption>{escape(caption)}</figcaption></figure>\n"
+            for caption, values in block.states
         )
 
 
-def render_html(walkthrough: Walkthrough, digits: int = 9) -> str:
-    return HtmlRenderer(walkthrough, digits).render()
+def render_html(walkthrough: Walkthrough, digits: int = 9, full: bool = False) -> str:
+    return HtmlWriter(lay_out(walkthrough, digits, full)).write()
+
+
+#: The page's rules for a notebook cell: scoped to the walkthrough's own <div>, no page layout.
+FRAGMENT_STYLE = """
+.bw div.eq { overflow-x: auto; margin: 0.5rem 0; }
+.bw div.eq math { display: inline math; math-style: normal; }
+.bw div.eq mtd { padding: 0.12rem 0.1rem; text-align: left; math-style: normal; }
+.bw aside.note { border-left: 4px solid #e0a800; padding: 0.3rem 0.6rem; margin: 0.6rem 0; }
+.bw p.check, .bw .quiet { opacity: 0.75; } .bw .ok { color: #137333; } .bw .bad { color: #c5221f; }
+.bw .tables { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
+.bw figure { display: inline-block; margin: 0.5rem 1rem 0.5rem 0; max-width: 100%; }
+.bw svg.network { max-width: 100%; height: auto; color: inherit; }
+.bw svg .edge { stroke: currentColor; stroke-width: 1.2; opacity: 0.6; }
+.bw svg .neuron { fill: none; stroke: #0b57d0; stroke-width: 2; }
+.bw svg text { fill: currentColor; font: 13px sans-serif; text-anchor: middle; }
+.bw svg text.bias { text-anchor: start; }
+"""
 
 
 def render_html_fragment(walkthrough: Walkthrough, digits: int = 9) -> str:
     """The page's content without <html>/<head>, for a notebook cell: styles scoped to it."""
     page = render_html(walkthrough, digits)
     body = page[page.index("<main>") + len("<main>") : page.index("</main>")]
-    scoped = (
-        ".bw math[display=block] { margin: 0.6rem 0; } .bw mtd { text-align: left; } "
-        ".bw mtd:first-child { text-align: right; } .bw aside.note { border-left: 4px "
-        "solid #e0a800; padding: 0.3rem 0.6rem; } .bw svg.network { width: 26rem; "
-        "color: inherit; } .bw svg .edge { stroke: currentColor; opacity: 0.6; } "
-        ".bw svg .neuron { fill: none; stroke: #0b57d0; stroke-width: 2; } .bw svg text "
-        "{ fill: currentColor; font: 13px sans-serif; text-anchor: middle; } "
-        ".bw svg .bias { text-anchor: start; }"
-    )
-    return f'<div class="bw"><style>{scoped}</style>{body}</div>'
+    return f'<div class="bw"><style>{FRAGMENT_STYLE}</style>{body}</div>'

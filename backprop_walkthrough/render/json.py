@@ -15,6 +15,8 @@ import sympy as sp
 from ..model import Chain, Gradient, Sum, Term, TrainingRun, Walkthrough
 from .printing import to_latex, to_text
 
+MOVED_BY_OPTION = "expected here: --hidden-uses-updated-weights changes the hidden-layer gradients"
+
 
 @lru_cache(maxsize=4096)
 def _symbolic(expr: sp.Basic) -> str:
@@ -88,8 +90,8 @@ def to_document(w: Walkthrough) -> dict[str, Any]:
         "learning_rate": w.scenario.learning_rate,
         "update_biases": w.scenario.update_biases,
         "examples": len(w.scenario.examples),
-        "forward": [dict(f) for f in w.example_forward] if batch else dict(w.example_forward[0]),
-        "errors": [dict(e) for e in w.example_errors] if batch else dict(w.example_errors[0]),
+        "forward": [dict(f) for f in w.forward] if batch else dict(w.forward[0]),
+        "errors": [dict(e) for e in w.errors] if batch else dict(w.errors[0]),
         "E_total": w.E_total,
         "gradients": dict(w.gradients),
         "numeric_gradients": dict(w.numeric_gradients),
@@ -98,11 +100,11 @@ def to_document(w: Walkthrough) -> dict[str, Any]:
         "steps": _steps(w),
         "published": [
             {
-                "figure": c.key,
+                "figure": str(c.key),
                 "published": c.published,
                 "computed": c.computed,
                 "agrees": c.agrees,
-                "why": c.why or None,
+                "why": (MOVED_BY_OPTION if c.moved_by_option else c.why) or None,
             }
             for c in w.comparisons
         ],

@@ -1,38 +1,99 @@
-"""The math hooks shared by the Markdown and LaTeX documents: both write formulas as LaTeX from
-SymPy's printer, align them on their first equals sign, and write numbers the same way."""
+"""Equation blocks as LaTeX math, shared by the LaTeX and Markdown writers.
+
+A block becomes an ``alignat`` (``alignedat`` inside Markdown's ``$$``) with one column for the
+labels and one per right-hand side, so that within a chain every equals sign lines up: the
+labels are left-aligned and indented by their nesting (``\\quad`` per level), and a long sum is
+continued on the next line. Formulas come from SymPy's LaTeX printer (:mod:`.printing`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Sequence
 
-import sympy as sp
+from .blocks import Aside, Formula, Joined, MathCell, Number, Role, Row
+from .breaking import broken
+from .numbers import format_value
+from .printing import to_latex
 
-from .document import DocumentRenderer, Row
-from .printing import format_value, to_latex
+OPERATORS = {"×": r"\times", "+": "+"}
+QUAD = "\\quad "
 
 
-class LatexMathRenderer(DocumentRenderer):
-    def math(self, expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None) -> str:
-        return to_latex(expr, substitutions, self.digits)
+class LatexMath:
+    def __init__(self, digits: int, escape: Callable[[str], str], align_sides: bool = True) -> None:
+        self.digits = digits
+        self.escape = escape  # for the words inside \text{…}
+        # False: only the first equals sign of a row is aligned (for renderers without
+        # \mathrlap, a chain's own lines would widen the columns of its factors).
+        self.align_sides = align_sides
 
-    def number(self, value: float, parenthesised: bool = False) -> str:
+    def words(self, text: str) -> str:
+        return rf"\text{{{self.escape(text)}}}"
+
+    def number(self, value: float, in_product: bool = False) -> str:
         text = format_value(value, self.digits)
         if "e" in text:
             mantissa, exponent = text.split("e")
             text = rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-        return rf"\left({text}\right)" if parenthesised and value < 0 else text
+        return rf"\left({text}\right)" if in_product and value < 0 else text
 
-    def operator(self, name: str) -> str:
-        return {"equals": "=", "times": r" \times ", "plus": " + "}[name]
+    def cell(self, cell: MathCell) -> str:
+        if isinstance(cell, Formula):
+            text = to_latex(cell.expr, cell.numbers, self.digits)
+            return text + (rf"\ {self.words(f'({cell.tag})')}" if cell.tag else "")
+        if isinstance(cell, Number):
+            return self.number(cell.value, cell.in_product)
+        if isinstance(cell, Joined):
+            return f" {OPERATORS[cell.operator]} ".join(self.cell(p) for p in cell.parts)
+        assert isinstance(cell, Aside)
+        return self.words(f"({cell.text})")
 
-    def annotation(self, text: str) -> str:
-        return rf"\ \text{{({text})}}"
+    def side_lines(self, cell: MathCell) -> list[str]:
+        """A right-hand side as lines, when it is a long sum or product (:mod:`.breaking`):
+        every line after the first starts with its operator."""
+        first, *rest = broken(cell, self.digits)
+        operator = OPERATORS[cell.operator] if isinstance(cell, Joined) else "+"
+        return [self.cell(first), *(f"{{}}{operator} {self.cell(part)}" for part in rest)]
 
+    def alignat_rows(self, rows: Sequence[Row]) -> tuple[int, list[str]]:
+        """(the number of column pairs, the rows as ``alignat`` lines).
 
-def aligned_row(row: Row) -> str:
-    """label &= a = b = c: align every row on its first equals sign."""
-    cells = list(row)
-    if "=" in cells:
-        first = cells.index("=")
-        cells[first] = "&="
-    return " ".join(c for c in cells if c != "")
+        With ``align_sides``, a factor's (and a definition's) sides each get a column so that
+        their equals signs line up, and a chain's own lines take no width there
+        (``\\mathrlap``): they are products of fractions as wide as several columns. Without
+        it, every row is its label and one column.
+        """
+        sides = max(len(row.sides) for row in rows) if self.align_sides else 1
+        lines: list[str] = []
+        for row in rows:
+            depth = row.depth + (1 if row.role == Role.FACTOR else 0)
+            label = self.cell(row.label) if row.label is not None else ""
+            current = "& " + QUAD * depth + label
+            spanning = row.role == Role.STATEMENT or not self.align_sides
+            span: list[str] = []  # what the spanning part of the current line says
+            for i, side in enumerate(row.sides):
+                first, *rest = self.side_lines(side)
+                if spanning:
+                    span.append(f"{{}}= {first}")
+                else:
+                    current += f" && {{}}= {first}"
+                for more in rest:  # a long sum continues under its start
+                    lines.append(self.line(current, span))
+                    column = "" if spanning else " &&" * (i + 1)
+                    current, span = f"&{column}", [rf"\quad {more}"]
+                    if not spanning:
+                        current, span = current + rf" \quad {more}", []
+            if row.aside:
+                aside = rf"\quad {self.words(f'({row.aside})')}"
+                if spanning:
+                    span.append(aside)
+                else:
+                    current += f" {aside}"
+            lines.append(self.line(current, span))
+        return sides + 1, lines
+
+    def line(self, cells: str, span: list[str]) -> str:
+        if not span:
+            return cells
+        text = " ".join(span)
+        return f"{cells} && " + (rf"\mathrlap{{{text}}}" if self.align_sides else text)

@@ -1,50 +1,115 @@
-"""GitHub-flavoured Markdown: formulas as $…$ / $$…$$ from SymPy's LaTeX printer."""
+"""The Markdown writer: GitHub-flavoured Markdown, formulas as ``$$`` LaTeX (``alignedat``).
+
+Running text is wrapped at 100 columns and escaped by :func:`markdown_text`, the one escaper for
+this format; options are set as code spans. A chain's nesting shows as ``\\quad`` indentation
+inside its formula block.
+"""
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 from ..model import Walkthrough
-from .document import Row
-from .latexmath import LatexMathRenderer, aligned_row
+from .blocks import (
+    Check,
+    Code,
+    Document,
+    Equations,
+    Heading,
+    Mark,
+    Note,
+    Paragraph,
+    Picture,
+    Prose,
+    Table,
+    Title,
+)
+from .document import DocumentWriter, check_sentence
+from .drawing import draw_network
+from .latexmath import LatexMath
+from .layout import lay_out
+
+#: Running text (everything outside formulas, tables and drawings) wraps at this width.
+LINE_WIDTH = 100
+# Markup characters; an underscore only where it could start or end emphasis (not in E_total).
+_MARKUP = re.compile(r"([\\`*\[\]<>#|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown shows as written: its markup characters escaped."""
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def _math_words(text: str) -> str:
+    """Words inside ``\\text{…}`` of a formula (MathJax and KaTeX read them as TeX)."""
+    return re.sub(r"([\\{}$&#%_^~])", r"\\\1", text)
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", r"\|")
+    return markdown_text(text)
 
 
-class MarkdownRenderer(LatexMathRenderer):
-    def begin(self, title: str, subtitle: str) -> None:
-        self.parts.append(f"# {title}\n\n")
-        if subtitle:
-            self.parts.append(f"*{subtitle}*\n\n")
+class MarkdownWriter(DocumentWriter):
+    def __init__(self, document: Document) -> None:
+        super().__init__(document)
+        self.math = LatexMath(document.digits, _math_words, align_sides=False)
 
-    def heading(self, text: str, level: int = 2) -> None:
-        self.parts.append(f"{'#' * level} {text}\n\n")
+    @staticmethod
+    def prose(prose: Prose) -> str:
+        return "".join(f"`{p.text}`" if isinstance(p, Code) else markdown_text(p) for p in prose)
 
-    def paragraph(self, text: str) -> None:
-        self.parts.append(f"{text}\n\n")
+    @staticmethod
+    def wrapped(text: str, prefix: str = "") -> str:
+        lines = textwrap.wrap(
+            text,
+            LINE_WIDTH,
+            initial_indent=prefix,
+            subsequent_indent=prefix,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        return "\n".join(lines) + "\n\n"
 
-    def preformatted(self, text: str) -> None:
-        self.parts.append(f"```text\n{text}\n```\n\n")
+    def title(self, block: Title) -> str:
+        subtitle = f"*{markdown_text(block.subtitle)}*\n\n" if block.subtitle else ""
+        return f"# {markdown_text(block.text)}\n\n{subtitle}"
 
-    def table(
-        self, header: list[str], rows: list[list[str]], math_columns: frozenset[int] = frozenset()
-    ) -> None:
+    def heading(self, block: Heading) -> str:
+        return f"## {markdown_text(block.text)}\n\n"
+
+    def paragraph(self, block: Paragraph) -> str:
+        return self.wrapped(self.prose(block.text))
+
+    def equations(self, block: Equations) -> str:
+        columns, rows = self.math.alignat_rows(block.rows)
+        body = " \\\\\n".join(rows)
+        return f"$$\n\\begin{{alignedat}}{{{columns}}}\n{body}\n\\end{{alignedat}}\n$$\n\n"
+
+    def check(self, block: Check) -> str:
+        values, verdict = check_sentence(block)
+        return self.wrapped(f"{markdown_text(values)} — {verdict}.")
+
+    def note(self, block: Note) -> str:
+        return self.wrapped(f"**Note.** {self.prose(block.text)}", "> ")
+
+    def table(self, block: Table) -> str:
         lines = [
-            "| " + " | ".join(_cell(h) for h in header) + " |",
-            "|" + "|".join("---" for _ in header) + "|",
+            "| " + " | ".join(_cell(c.header) for c in block.columns) + " |",
+            "|"
+            + "|".join("---:" if c.align.value == "right" else "---" for c in block.columns)
+            + "|",
         ]
-        for row in rows:
-            cells = [f"${c}$" if i in math_columns else _cell(c) for i, c in enumerate(row)]
+        for row in block.rows:
+            cells = [str(c) if isinstance(c, Mark) else _cell(c) for c in row]
             lines.append("| " + " | ".join(cells) + " |")
-        self.parts.append("\n".join(lines) + "\n\n")
+        title = f"**{markdown_text(block.title)}**\n\n" if block.title else ""
+        return title + "\n".join(lines) + "\n\n"
 
-    def equations(self, rows: list[Row]) -> None:
-        body = " \\\\\n".join(aligned_row(row) for row in rows)
-        self.parts.append(f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$\n\n")
-
-    def note(self, text: str) -> None:
-        self.parts.append(f"> **Note.** {text}\n\n")
+    def picture(self, block: Picture) -> str:
+        _caption, values = block.states[0]  # a text drawing shows the first state
+        return f"```text\n{draw_network(block.scenario, values)}\n```\n\n"
 
 
-def render_markdown(walkthrough: Walkthrough, digits: int = 9) -> str:
-    return MarkdownRenderer(walkthrough, digits).render()
+def render_markdown(walkthrough: Walkthrough, digits: int = 9, full: bool = False) -> str:
+    return MarkdownWriter(lay_out(walkthrough, digits, full)).write()

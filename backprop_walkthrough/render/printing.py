@@ -7,7 +7,7 @@ simplification). ``order="none"`` keeps the order in which the engine built each
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,34 +17,10 @@ from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.str import StrPrinter
 
 from ..ops import printed_function
+from .numbers import MINUS, format_operand, with_minus
 
 # Typography for the terminal: products with a middle dot, true minus signs, small powers.
-_TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", "−"))
-
-
-def format_value(value: float, digits: int | None) -> str:
-    """A computed value: ``digits`` decimals, or full precision when ``digits`` is None.
-
-    Values too small to keep three significant digits at that many decimals, and values of
-    1e10 and more, switch to scientific notation: a tiny gradient never prints as 0.000000000
-    and a diverging run never prints a hundred digits.
-    """
-    value += 0.0  # no "-0.000000000": a negative zero prints as zero
-    if digits is None:
-        return repr(value)
-    if not math.isfinite(value):
-        return str(value)
-    if value != 0 and (abs(value) < 10.0 ** (2 - digits) or abs(value) >= 1e10):
-        return f"{value:.{max(digits - 3, 2)}e}"
-    return f"{value:.{digits}f}"
-
-
-def format_operand(value: float, digits: int | None) -> str:
-    """A number put into a formula: like a value, without trailing zeros (0.15, 0.75136507)."""
-    text = format_value(value, digits)
-    if digits is None or "e" in text or "." not in text:
-        return text
-    return text.rstrip("0").rstrip(".")
+_TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", MINUS))
 
 
 class _Substituting:
@@ -142,6 +118,34 @@ def _operand(value: float, digits: int | None) -> str:
     return format_operand(value, digits if digits is not None else 15)
 
 
+#: The symbols of our own formulas that are Greek letters (leaky ReLU's slope).
+_GREEK = {"alpha": r"\alpha"}
+_TRAILING_DIGITS = re.compile(r"([A-Za-z]+)(\d+)\Z")
+
+
+def latex_symbol(name: str) -> str:
+    """A symbol's name as LaTeX: words upright (``\\mathrm{net}_{h1}``, ``E_{\\mathrm{total}}``),
+    trailing digits as a subscript (``w_{5}``), ``^(1)`` and ``⁺`` as superscripts. A name that
+    spells a Greek letter stays a name (a neuron called beta is \\mathrm{beta}, not β)."""
+    if name in _GREEK:
+        return _GREEK[name]
+    superscript = ""
+    if name.endswith("⁺"):  # E_total⁺: the value after the update
+        name, superscript = name[:-1], "+"
+    if "^" in name:  # E_total^(1): one example's part
+        name, superscript = name.split("^", 1)
+    base, _, subscript = name.partition("_")
+    digits = _TRAILING_DIGITS.match(base)
+    if not subscript and digits:
+        base, subscript = digits.groups()
+
+    def word(text: str) -> str:
+        return rf"\mathrm{{{text}}}" if len(text) > 1 and text.isalpha() else text
+
+    text = word(base) + (f"_{{{word(subscript)}}}" if subscript else "")
+    return text + (f"^{{{superscript}}}" if superscript else "")
+
+
 class LatexFormulaPrinter(_Substituting, LatexPrinter):
     """SymPy's LaTeX printer in the learner's order, with ∂-fractions and optional numbers."""
 
@@ -155,9 +159,7 @@ class LatexFormulaPrinter(_Substituting, LatexPrinter):
         number = self._number(expr)
         if number is not None:
             return number
-        if "⁺" in expr.name:  # E_total⁺: the value after the update
-            return str(super()._print_Symbol(sp.Symbol(expr.name.replace("⁺", "")), style)) + "^{+}"
-        return str(super()._print_Symbol(expr, style))
+        return latex_symbol(expr.name)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         number = self._number(expr)
@@ -209,9 +211,9 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
         operand = self._operand_of(expr)
         if operand is None:
             return None
-        text = operand.replace("-", "−")
+        text = with_minus(operand)
         number = self._element("mn", text)
-        if text.startswith("−"):
+        if text.startswith(MINUS):
             return self._row(self._element("mo", "("), number, self._element("mo", ")"))
         return number
 
@@ -244,7 +246,7 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
         # −(target − out): SymPy's MathML printer drops the parentheses of a negated sum.
         if len(args) == 2 and args[0] == -1 and args[1].is_Add:
             return self._row(
-                self._element("mo", "−"),
+                self._element("mo", MINUS),
                 self._element("mo", "("),
                 self._print(args[1]),
                 self._element("mo", ")"),
@@ -307,5 +309,8 @@ def to_mathml(
 ) -> str:
     """Presentation MathML (the inside of a <math> element) for ``expr``."""
     if substitutions and expr in substitutions:
-        return f"<mn>{_operand(substitutions[expr], digits).replace('-', '−')}</mn>"
-    return str(MathMLFormulaPrinter(substitutions, digits).doprint(expr))
+        return f"<mn>{with_minus(_operand(substitutions[expr], digits))}</mn>"
+    # SymPy writes a subtraction with the hyphen; typeset it with the minus sign.
+    return str(MathMLFormulaPrinter(substitutions, digits).doprint(expr)).replace(
+        "<mo>-</mo>", f"<mo>{MINUS}</mo>"
+    )

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import TrainingRun
-from .printing import format_operand, format_value
+from .numbers import format_decimals, format_operand, format_value
 
 LABEL = "bold cyan"
 VALUE = "bold green"
@@ -51,7 +51,7 @@ class TrainingView:
         self.comparisons = comparisons or []
 
     def value(self, value: float) -> str:
-        return format_value(value, self.digits).replace("-", "−")
+        return format_value(value, self.digits, typographic=True)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         run = self.run
@@ -146,7 +146,12 @@ class TrainingView:
         for key, published, decimals, computed, why in self.comparisons:
             agrees = round(computed, decimals) == round(published, decimals)
             mark = Text("✓ agrees", style="green") if agrees else Text("✗ differs", style="red")
-            table.add_row(key, f"{published:.{decimals}f}", f"{computed:.{decimals}f}", mark)
+            table.add_row(
+                key,
+                format_decimals(published, decimals, True),
+                format_decimals(computed, decimals, True),
+                mark,
+            )
             if not agrees and why:
                 notes.setdefault(why, []).append(key)
         lines = [Text(f"{', '.join(keys)}: {why}", style="yellow") for why, keys in notes.items()]

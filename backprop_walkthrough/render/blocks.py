@@ -1,0 +1,232 @@
+"""Presentation blocks: what the layout makes of a walkthrough and every writer writes.
+
+The layout (:mod:`.layout`) decides everything that is shown — titles, sentences, which steps
+appear, in which order, nested how deep — and says it with these few types. A writer (terminal,
+Markdown, LaTeX, HTML) decides only how each type looks in its format. A test checks that every
+writer handles every block type.
+
+Formulas stay SymPy expressions (:class:`Formula`) until a writer prints them with SymPy's own
+printers; numbers stay floats (:class:`Number`) until a writer formats them, because each format
+writes a minus sign its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+import sympy as sp
+
+from ..scenario.types import Scenario
+
+# --- running text ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Code:
+    """Text to be typeset as code: an option (``--full``), a YAML key (``update_biases``)."""
+
+    text: str
+
+
+Inline = str | Code
+Prose = tuple[Inline, ...]
+
+
+def plain(prose: Prose) -> str:
+    """The words of a piece of prose, without the code marks."""
+    return "".join(part.text if isinstance(part, Code) else part for part in prose)
+
+
+class Tone(Enum):
+    PLAIN = "plain"
+    INTRO = "intro"  # the sentence under a heading (italic in the terminal)
+    QUIET = "quiet"  # an aside (dim in the terminal)
+
+
+# --- cells of an equation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A SymPy expression; with ``numbers``, the same expression with those numbers put in.
+    ``tag`` is a few words shown after it: ``via o1``, ``example 2``."""
+
+    expr: sp.Basic
+    numbers: Mapping[sp.Basic, float] | None = None
+    tag: str = ""
+
+
+@dataclass(frozen=True)
+class Number:
+    """A computed value; ``in_product``: a negative value inside a product or sum, which is
+    written in parentheses."""
+
+    value: float
+    in_product: bool = False
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Cells joined by an operator: a chain's factors (×) or a sum's terms (+)."""
+
+    parts: tuple[MathCell, ...]
+    operator: str  # "×" or "+"
+
+
+@dataclass(frozen=True)
+class Aside:
+    """Words in place of a formula: ``from above`` (an earlier result used by its name)."""
+
+    text: str
+
+
+MathCell = Formula | Number | Joined | Aside
+
+
+class Role(Enum):
+    STATEMENT = "statement"  # label = side = side …, a line of its own
+    DEFINITION = "definition"  # label = side, its CONTINUATION rows aligned under it
+    CONTINUATION = "continuation"  # = side, under the row above (no label)
+    FACTOR = "factor"  # one factor of a chain: label = symbolic = with numbers = value
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of an equation block; ``depth`` is its nesting in sums (0 at the top)."""
+
+    role: Role
+    label: MathCell | None
+    sides: tuple[MathCell, ...]
+    depth: int = 0
+    aside: str = ""  # a remark after the row: "SymPy", "activation of layer 1"
+
+
+# --- blocks ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Prose
+    tone: Tone = Tone.PLAIN
+    gap: bool = False  # a visual break before it (a blank line in the terminal)
+
+
+@dataclass(frozen=True)
+class Equations:
+    """Rows whose equals signs align (a chain with its factors, a definition)."""
+
+    rows: tuple[Row, ...]
+    gap: bool = False
+
+
+class Align(Enum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class CellRole(Enum):
+    PLAIN = "plain"
+    LABEL = "label"  # a name: w5, ∂E_total/∂w5
+    NUMBER = "number"  # numbers put in (a formula with numbers)
+    VALUE = "value"  # a computed result
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A verdict, written ✓ or ✗ and then ``text`` (which may be empty)."""
+
+    ok: bool
+    text: str = ""
+
+    @property
+    def symbol(self) -> str:
+        return "✓" if self.ok else "✗"
+
+    def __str__(self) -> str:
+        return f"{self.symbol} {self.text}".rstrip()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A numerical check beside a derivative: labelled values and a verdict."""
+
+    caption: str  # "shake it"
+    detail: str  # "h = 1e-06"
+    rows: tuple[tuple[str, str, CellRole], ...]  # (what, its value written out, its role)
+    verdict: Mark
+    remark: str = ""  # "differs by −2.4e−11"
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class Note:
+    text: Prose
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    align: Align = Align.LEFT
+    role: CellRole = CellRole.PLAIN
+
+
+Cell = str | Mark
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    title: str = ""
+    gap: bool = False
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Tables that belong together: side by side where there is room, else one after another."""
+
+    tables: tuple[Table, ...]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The network drawn with every weight labelled, once for each state (before and after the
+    update). A text drawing shows the first state only; a page draws them all."""
+
+    scenario: Scenario
+    states: tuple[tuple[str, Mapping[str, float]], ...] = field(default=())
+    gap: bool = False
+
+
+Block = Title | Heading | Paragraph | Equations | Check | Note | Table | Tables | Picture
+
+
+@dataclass(frozen=True)
+class Document:
+    """A laid-out walkthrough: the blocks in order, and the decimals its numbers are shown with."""
+
+    blocks: tuple[Block, ...]
+    digits: int = 9
+
+    def sections(self) -> list[list[Block]]:
+        """The blocks cut before every heading (the title, if any, leads the first part)."""
+        parts: list[list[Block]] = [[]]
+        for block in self.blocks:
+            if isinstance(block, Heading) and parts[-1]:
+                parts.append([])
+            parts[-1].append(block)
+        return parts

@@ -1,0 +1,544 @@
+"""The one walk over a walkthrough: the model in, presentation blocks out.
+
+Every title, every sentence and every decision about what is shown lives here: the order of the
+sections, how a chain nests inside a sum, where a note on a published figure goes, which neurons
+of a big layer are summarised in a table (``full`` shows them all), how the update and the
+comparisons are tabulated. The writers (terminal, Markdown, LaTeX, HTML) only write the blocks,
+so that a new view is new layout rules and, at most, a new block type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .. import ops
+from ..model import (
+    Chain,
+    Comparison,
+    FigureKey,
+    Gradient,
+    Overview,
+    Section,
+    SectionKind,
+    Shake,
+    Step,
+    Sum,
+    Term,
+    Update,
+    Walkthrough,
+)
+from ..scenario.types import Bias, Scenario, Weight
+from .blocks import (
+    Align,
+    Aside,
+    Block,
+    CellRole,
+    Check,
+    Code,
+    Column,
+    Document,
+    Equations,
+    Formula,
+    Heading,
+    Joined,
+    Mark,
+    Note,
+    Number,
+    Paragraph,
+    Picture,
+    Prose,
+    Role,
+    Row,
+    Table,
+    Tables,
+    Title,
+    Tone,
+)
+from .numbers import (
+    format_decimals,
+    format_difference,
+    format_given,
+    format_operand,
+    format_value,
+)
+from .printing import to_text
+
+#: A layer of more neurons than this shows its first neuron in full and the others in a table
+#: (``--full`` shows every one), and the network is described in a line instead of drawn.
+COMPACT_ABOVE = 4
+#: A section title lists at most this many weight names (w1 … w64: 64 weights otherwise).
+LISTED_NAMES = 8
+#: The E_total values of a shake check are shown to this many decimals, so the quotient checks.
+SHAKE_DECIMALS = 15
+NUMBER = CellRole.NUMBER
+
+
+def lay_out(walkthrough: Walkthrough, digits: int = 9, full: bool = False) -> Document:
+    """The blocks of ``walkthrough``: ``digits`` decimals; ``full`` shows big layers in full."""
+    return Document(tuple(_Layout(walkthrough, digits, full).blocks()), digits)
+
+
+def compacted_neurons(scenario: Scenario, full: bool) -> frozenset[str]:
+    """The neurons whose steps go into a summary table instead of being shown in full."""
+    if full:
+        return frozenset()
+    return frozenset(
+        neuron
+        for layer in scenario.layers
+        if len(layer.neurons) > COMPACT_ABOVE
+        for neuron in layer.neurons[1:]
+    )
+
+
+class _Layout:
+    def __init__(self, walkthrough: Walkthrough, digits: int, full: bool) -> None:
+        self.w = walkthrough
+        self.digits = digits
+        self.compacted = compacted_neurons(walkthrough.scenario, full)
+
+    # numbers as text (tables and sentences; formulas keep theirs as numbers) ---------------
+
+    def value(self, value: float) -> str:
+        return format_value(value, self.digits, typographic=True)
+
+    def operand(self, value: float) -> str:
+        return format_operand(value, self.digits, typographic=True)
+
+    # the walk ----------------------------------------------------------------------------
+
+    def blocks(self) -> Iterator[Block]:
+        scenario = self.w.scenario
+        yield Title(f"Backpropagation, step by step — {scenario.name}", scenario.description)
+        for section in self.w.sections:
+            yield Heading(self.title(section))
+            intro = self.intro(section)
+            if intro:
+                yield Paragraph(intro, Tone.INTRO)
+            yield from self.section(section)
+
+    def title(self, section: Section) -> str:
+        kind = section.kind
+        if kind == SectionKind.FORWARD:
+            return "Forward pass" + (
+                f" — example {section.example}" if section.example is not None else ""
+            )
+        if kind == SectionKind.GRADIENTS:
+            return self.weights_title(section.layer or 0)
+        return {
+            SectionKind.NETWORK: "The network",
+            SectionKind.ERROR: "The error",
+            SectionKind.BIASES: "Biases",
+            SectionKind.UPDATE: "The update",
+            SectionKind.PUBLISHED: "Checked against the published figures",
+        }[kind]
+
+    def weights_title(self, layer: int) -> str:
+        scenario = self.w.scenario
+        last = len(scenario.layers) - 1
+        names = [w.name for w in scenario.weights if w.target in scenario.layers[layer].neurons]
+        listed = ", ".join(names)
+        if len(names) > LISTED_NAMES:
+            listed = f"{names[0]} … {names[-1]}: {len(names)} weights"
+        if layer == last:
+            return f"Output-layer weights ({listed})"
+        if last == 2:
+            return f"Hidden-layer weights ({listed})"
+        return f"Hidden layer {layer} weights ({listed})"
+
+    def intro(self, section: Section) -> Prose:
+        scenario = self.w.scenario
+        kind = section.kind
+        if kind == SectionKind.FORWARD and section.example is not None:
+            return (self.example_data(section.example),)
+        if kind == SectionKind.ERROR:
+            text = ops.loss(scenario.loss).description
+            if scenario.is_batch:
+                text += " For a batch, E_total is summed over the examples."
+            return (text,)
+        if kind == SectionKind.BIASES:
+            return (
+                "A bias is a weight on a constant input of 1. A bias shared by several neurons "
+                "collects one term per neuron it feeds.",
+            )
+        if kind == SectionKind.UPDATE:
+            rate = format_given(scenario.learning_rate, typographic=True)
+            return (
+                "Every parameter moves against its gradient: "
+                f"p⁺ = p − η·∂E_total/∂p with η = {rate}.",
+            )
+        return ()
+
+    def example_data(self, example: int) -> str:
+        data = self.w.scenario.examples[example - 1]
+        inputs = ", ".join(f"{k} = {format_given(v, True)}" for k, v in data.inputs.items())
+        targets = ", ".join(f"{k} = {format_given(v, True)}" for k, v in data.targets.items())
+        return f"inputs {inputs}; targets {targets}"
+
+    def section(self, section: Section) -> Iterator[Block]:
+        if section.kind == SectionKind.NETWORK:
+            for step in section.steps:
+                if isinstance(step, Overview):
+                    yield from self.overview(step)
+            return
+        if section.kind == SectionKind.PUBLISHED:
+            yield self.comparisons([s for s in section.steps if isinstance(s, Comparison)])
+            return
+        if section.kind == SectionKind.UPDATE:
+            yield from self.update(section)
+            return
+        if (
+            section.kind == SectionKind.GRADIENTS
+            and self.w.hidden_uses_updated_weights
+            and section.layer != len(self.w.scenario.layers) - 1
+        ):
+            yield Note(
+                (
+                    Code("--hidden-uses-updated-weights"),
+                    ": the weights of the next layer are substituted with their updated values, "
+                    "as the post author's early code did. The shake checks show that this is "
+                    "not the gradient of E_total.",
+                )
+            )
+        shown = [s for s in section.steps if not self.summarised(s)]
+        summarised = [s for s in section.steps if self.summarised(s)]
+        # The errors of a batch share one section: each says which example it belongs to.
+        tagged = section.kind == SectionKind.ERROR
+        definitions: list[Row | Note] = []  # consecutive definitions make one aligned block
+        for step in shown:
+            if isinstance(step, Term):
+                definitions += self.definition(step, tagged)
+                definitions += self.notes([step.key.at(step.example)])
+                continue
+            yield from self.grouped(definitions)
+            definitions = []
+            yield from self.step(step, tagged)
+        yield from self.grouped(definitions)
+        if summarised:
+            yield from self.summary(summarised)
+
+    def summarised(self, step: Step) -> bool:
+        return isinstance(step, (Term, Gradient)) and step.neuron in self.compacted
+
+    def step(self, step: Step, tagged: bool = False) -> Iterator[Block]:
+        if isinstance(step, Overview):
+            yield from self.overview(step)
+        elif isinstance(step, Term):
+            yield Equations(self.definition(step, tagged))
+            yield from self.notes([step.key.at(step.example)])
+        elif isinstance(step, Gradient):
+            yield from self.grouped(self.derivation(step.derivation), gap=True)
+            if step.shake is not None:
+                yield self.check(step.shake)
+        elif isinstance(step, (Chain, Sum)):
+            yield from self.grouped(self.derivation(step), gap=True)
+        elif isinstance(step, Update):
+            yield from self.updates([step])
+        elif isinstance(step, Comparison):
+            yield self.comparisons([step])
+        else:  # pragma: no cover - the meta-test checks every step type is handled
+            raise TypeError(f"no layout for {type(step).__name__}")
+
+    # formulas ---------------------------------------------------------------------------
+
+    @staticmethod
+    def definition(term: Term, tagged: bool = False) -> tuple[Row, ...]:
+        tag = f"example {term.example}" if tagged and term.example is not None else ""
+        return (
+            Row(Role.DEFINITION, Formula(term.label, tag=tag), (Formula(term.expr),)),
+            Row(Role.CONTINUATION, None, (Formula(term.expr, term.substitutions),)),
+            Row(Role.CONTINUATION, None, (Number(term.value),)),
+        )
+
+    @staticmethod
+    def tag(step: Chain | Sum) -> str:
+        """What distinguishes one term of a sum from the others: its path or its example."""
+        parts = []
+        if isinstance(step, Chain) and step.via:
+            parts.append(f"via {step.via}")
+        if step.example is not None:
+            parts.append(f"example {step.example}")
+        return ", ".join(parts)
+
+    def derivation(self, step: Chain | Sum, depth: int = 0) -> Iterator[Row | Note]:
+        """The rows of a chain or a sum, nested sums one level deeper, notes where they belong."""
+        label = Formula(step.label, tag=self.tag(step))
+        if isinstance(step, Chain):
+            factors = step.factors
+            yield Row(
+                Role.STATEMENT,
+                label,
+                (Joined(tuple(Formula(f.label) for f in factors), "×"),),
+                depth,
+            )
+            for f in factors:
+                symbolic = Aside("from above") if f.reference else Formula(f.expr)
+                sides = (symbolic, Formula(f.expr, f.substitutions), Number(f.value))
+                yield Row(Role.FACTOR, Formula(f.label), sides, depth)
+            values = Joined(tuple(Number(f.value, in_product=True) for f in factors), "×")
+            yield Row(Role.STATEMENT, label, (values, Number(step.value)), depth)
+            keys = [step.key] + [f.key for f in factors if not f.reference]
+            yield from self.notes([k.at(step.example) for k in keys], depth)
+            return
+        terms = Joined(tuple(Formula(t.label, tag=self.tag(t)) for t in step.terms), "+")
+        yield Row(Role.STATEMENT, label, (terms,), depth)
+        for term in step.terms:
+            yield from self.derivation(term, depth + 1)
+        sums = Joined(tuple(Number(t.value, in_product=True) for t in step.terms), "+")
+        yield Row(Role.STATEMENT, label, (sums, Number(step.value)), depth)
+        for form in step.simplified:
+            yield Row(Role.STATEMENT, label, (Formula(form.expr),), depth, aside="SymPy")
+        if step.simplified:
+            last = step.simplified[-1]
+            result = (Formula(last.expr, last.substitutions), Number(last.value))
+            yield Row(Role.STATEMENT, label, result, depth)
+        yield from self.notes([step.key.at(step.example)], depth)
+
+    @staticmethod
+    def grouped(items: Iterable[Row | Note], gap: bool = False) -> Iterator[Block]:
+        """Consecutive rows as one equation block; a note between them splits it."""
+        rows: list[Row] = []
+        for item in items:
+            if isinstance(item, Row):
+                rows.append(item)
+                continue
+            if rows:
+                yield Equations(tuple(rows), gap)
+                rows, gap = [], False
+            yield item
+        if rows:
+            yield Equations(tuple(rows), gap)
+
+    def check(self, shake: Shake) -> Check:
+        p = shake.wrt
+        return Check(
+            "shake it",
+            f"h = {shake.h:g}",
+            (
+                (f"E_total({p} + h)", format_decimals(shake.plus, SHAKE_DECIMALS, True), NUMBER),
+                (f"E_total({p} − h)", format_decimals(shake.minus, SHAKE_DECIMALS, True), NUMBER),
+                ("(difference) / 2h", self.value(shake.numeric), CellRole.VALUE),
+                ("derived", self.value(shake.symbolic), CellRole.VALUE),
+            ),
+            Mark(shake.agrees, "agrees" if shake.agrees else "does not agree"),
+            f"differs by {format_difference(shake.difference, True)}",
+        )
+
+    # notes on published figures -----------------------------------------------------------
+
+    def notes(self, keys: Iterable[FigureKey], depth: int = 0) -> Iterator[Note]:
+        for key in dict.fromkeys(keys):
+            comparison = self.w.comparison(key)
+            if comparison is None or comparison.agrees:
+                continue
+            text: list[str | Code] = [
+                "The published source prints "
+                f"{format_decimals(comparison.published, comparison.decimals, True)} "
+                f"for {key}; computed: {self.value(comparison.computed)}."
+            ]
+            if comparison.moved_by_option:
+                text += [
+                    " Why: expected here: ",
+                    Code("--hidden-uses-updated-weights"),
+                    " changes the hidden-layer gradients",
+                ]
+            elif comparison.why:
+                text.append(f" Why: {comparison.why}")
+            yield Note(tuple(text), depth)
+
+    # the network ------------------------------------------------------------------------
+
+    def overview(self, step: Overview) -> Iterator[Block]:
+        s = step.scenario
+        parameters = self.parameter_summary(s) if self.compacted else self.parameter_table(s)
+        yield Tables((parameters, self.data_table(s)))
+        if s.init:
+            yield Paragraph((f"({s.init})",), Tone.QUIET)
+        if max(len(layer.neurons) for layer in s.layers) <= COMPACT_ABOVE:
+            before = {p.name: p.value for p in s.parameters}
+            states = (("before the update", before), ("after one update", dict(self.w.updated)))
+            yield Picture(s, states, gap=True)
+        else:  # too wide to draw: the shape in one line
+            sizes = [f"{len(layer.neurons)} {layer.activation or 'inputs'}" for layer in s.layers]
+            yield Paragraph(("layers: " + " → ".join(sizes),), Tone.QUIET, gap=True)
+        for name, function, definition in step.activations:
+            layers = ", ".join(
+                f"layer {i}" for i, layer in enumerate(s.layers) if layer.activation == name
+            )
+            row = Row(
+                Role.STATEMENT,
+                Formula(function),
+                (Formula(definition),),
+                aside=f"activation of {layers}",
+            )
+            yield Equations((row,), gap=True)
+
+    def parameter_table(self, s: Scenario) -> Table:
+        rows: list[tuple[str, ...]] = [
+            (w.name, f"{w.source} → {w.target}", self.operand(w.value)) for w in s.weights
+        ]
+        for b in s.biases:
+            shared = " (shared)" if len(b.targets) > 1 else ""
+            rows.append((b.name, f"1 → {', '.join(b.targets)}{shared}", self.operand(b.value)))
+        columns = (
+            Column("name", role=CellRole.LABEL),
+            Column("connection"),
+            Column("value", Align.RIGHT, CellRole.NUMBER),
+        )
+        return Table(columns, tuple(rows), "Parameters")
+
+    def parameter_summary(self, s: Scenario) -> Table:
+        """For a big network: one row per group of parameters, with their range."""
+        layer_of = {n: i for i, layer in enumerate(s.layers) for n in layer.neurons}
+        groups: dict[str, list[Weight | Bias]] = {}
+        for w in s.weights:
+            connects = f"layer {layer_of[w.source]} → layer {layer_of[w.target]}"
+            groups.setdefault(connects, []).append(w)
+        for b in s.biases:
+            groups.setdefault(f"1 → layer {layer_of[b.targets[0]]}", []).append(b)
+        rows = []
+        for connects, params in groups.items():
+            values = [p.value for p in params]
+            names = params[0].name if len(params) == 1 else f"{params[0].name} … {params[-1].name}"
+            span = f"{self.operand(min(values))} … {self.operand(max(values))}"
+            rows.append((f"{names} ({len(params)})", connects, span))
+        columns = (
+            Column("parameters", role=CellRole.LABEL),
+            Column("connect"),
+            Column("values", Align.RIGHT, CellRole.NUMBER),
+        )
+        return Table(columns, tuple(rows), "Parameters")
+
+    def data_table(self, s: Scenario) -> Table:
+        rows: list[tuple[str, str]] = []
+        if s.is_batch:
+            rows += [(f"example {i}", self.example_data(i)) for i in range(1, len(s.examples) + 1)]
+        else:
+            rows += [(f"input {name}", self.operand(v)) for name, v in s.inputs.items()]
+            rows += [(f"target_{name}", self.operand(v)) for name, v in s.targets.items()]
+        rows += [
+            ("learning rate η", self.operand(s.learning_rate)),
+            ("loss", s.loss.replace("_", " ")),
+            ("update biases", "yes" if s.update_biases else "no"),
+        ]
+        columns = (Column("", role=CellRole.LABEL), Column("value", Align.RIGHT, CellRole.NUMBER))
+        return Table(columns, tuple(rows), "Data")
+
+    # big layers -----------------------------------------------------------------------------
+
+    def summary(self, steps: list[Step]) -> Iterator[Table]:
+        """The steps of the neurons not shown in full: values and shake checks in tables."""
+        terms = [s for s in steps if isinstance(s, Term)]
+        gradients = [s for s in steps if isinstance(s, Gradient)]
+        batch = self.w.scenario.is_batch
+        gap = True
+        if terms:
+            kinds: list[str] = []
+            values: dict[tuple[str, int | None], dict[str, float]] = {}
+            for term in terms:
+                kind = term.key.name.split("_", 1)[0]
+                if kind not in kinds:
+                    kinds.append(kind)
+                values.setdefault((term.neuron or "", term.example), {})[kind] = term.value
+            columns = [Column("neuron", role=CellRole.LABEL)]
+            if batch:
+                columns.append(Column("example", Align.RIGHT))
+            columns += [Column(kind, Align.RIGHT, CellRole.VALUE) for kind in kinds]
+            rows = []
+            for (neuron, example), by_kind in values.items():
+                cells = [neuron] + ([str(example)] if batch else [])
+                cells += [self.value(by_kind[k]) if k in by_kind else "" for k in kinds]
+                rows.append(tuple(cells))
+            yield Table(tuple(columns), tuple(rows), "The other neurons of the layer", gap)
+            gap = False
+        if gradients:
+            columns = [
+                Column("derivative", role=CellRole.LABEL),
+                Column("derived", Align.RIGHT, CellRole.VALUE),
+                Column("shaken", Align.RIGHT),
+                Column(""),
+            ]
+            grows = []
+            for g in gradients:
+                tag = self.tag(g.derivation)
+                label = to_text(g.derivation.label) + (f" ({tag})" if tag else "")
+                shaken: str = ""
+                mark: str | Mark = ""
+                if g.shake is not None:
+                    shaken = self.value(g.shake.numeric)
+                    mark = Mark(g.shake.agrees)
+                grows.append((label, self.value(g.derivation.value), shaken, mark))
+            title = "The other neurons' derivatives (--full shows every factor)"
+            yield Table(tuple(columns), tuple(grows), title, gap)
+
+    # the update and the comparisons -------------------------------------------------------------
+
+    def update(self, section: Section) -> Iterator[Block]:
+        updates = [s for s in section.steps if isinstance(s, Update)]
+        if any(u.bias and not u.applied for u in updates):
+            yield Note(("The biases stay fixed (", Code("update_biases: false"), ")."))
+        if self.compacted:
+            first = self.first_neuron_parameters()
+            shown = [u for u in updates if u.parameter in first]
+            yield from self.updates(shown)
+            yield Paragraph(
+                (
+                    f"… and {len(updates) - len(shown)} more parameters: ",
+                    Code("--full"),
+                    " shows every update, ",
+                    Code("--format json"),
+                    " every value.",
+                ),
+                Tone.QUIET,
+            )
+        else:
+            yield from self.updates(updates)
+        for step in section.steps:
+            if isinstance(step, Term):
+                definition = self.definition(step)
+                yield Equations(definition, gap=True)
+                yield from self.notes([step.key])
+
+    def first_neuron_parameters(self) -> set[str]:
+        s = self.w.scenario
+        return {w.name for w in s.weights if w.target not in self.compacted} | {
+            b.name for b in s.biases if b.targets[0] not in self.compacted
+        }
+
+    def updates(self, updates: list[Update]) -> Iterator[Block]:
+        rows = []
+        for u in updates:
+            if u.applied:
+                gradient = self.operand(u.gradient)
+                gradient = f"({gradient})" if u.gradient < 0 else gradient
+                formula = f"{self.operand(u.old)} − {self.operand(u.learning_rate)}·{gradient}"
+            else:
+                formula = (
+                    f"kept at {self.operand(u.old)} "
+                    f"(∂E_total/∂{u.parameter} = {self.value(u.gradient)})"
+                )
+            rows.append((u.parameter + "⁺", formula, self.value(u.new)))
+        columns = (
+            Column("parameter", role=CellRole.LABEL),
+            Column("p − η·∂E_total/∂p", role=CellRole.NUMBER),
+            Column("new value", Align.RIGHT, CellRole.VALUE),
+        )
+        yield Table(columns, tuple(rows))
+        yield from self.notes([FigureKey.update(u.parameter) for u in updates])
+
+    def comparisons(self, comparisons: list[Comparison]) -> Table:
+        rows = [
+            (
+                str(c.key),
+                format_decimals(c.published, c.decimals, True),
+                self.value(c.computed),
+                Mark(c.agrees, "agrees" if c.agrees else "differs (see the note above)"),
+            )
+            for c in comparisons
+        ]
+        columns = (
+            Column("figure", role=CellRole.LABEL),
+            Column("published", Align.RIGHT),
+            Column("computed", Align.RIGHT, CellRole.VALUE),
+            Column(""),
+        )
+        return Table(columns, tuple(rows))
