@@ -46,3 +46,27 @@ def test_narrow_terminal_keeps_every_number():
     narrow = plain_text("mazur", width=60)
     for number in ("0.298371109", "0.082167041", "0.000438568", "0.291027774"):
         assert number in narrow
+
+
+@pytest.mark.parametrize(
+    "case", [*network_names(), "explain b1", "smooth"], ids=lambda case: case.replace(" ", "-")
+)
+def test_no_formula_line_wraps_at_80_columns(case):
+    """Printed without Rich's own wrapping, every line of a formula fits 80 columns: a long one
+    breaks before an equals sign (or an operator) and hangs under the first equals sign."""
+    from backprop_walkthrough import explain, walkthrough
+    from backprop_walkthrough.render.blocks import Paragraph, plain
+    from backprop_walkthrough.render.terminal import TerminalView
+
+    from .test_activations import SMOOTH
+
+    derived = {"explain b1": lambda: explain("mazur", "b1"), "smooth": lambda: walkthrough(SMOOTH)}
+    view = TerminalView(derived.get(case, lambda: walkthrough(case))())
+    prose = {plain(b.text) for b in view.document.blocks if isinstance(b, Paragraph)}
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(view, soft_wrap=True)
+    lines = [line for line in console.file.getvalue().splitlines() if line.strip() not in prose]
+    assert [line for line in lines if len(line) > 80] == []
+    if case == "explain b1":  # the issue's example: the value hangs under the first "="
+        assert "    ∂E_total/∂b1 (via h1) = 1.000000000 × 0.241300709 × 0.036350306" in lines
+        assert "                          = 0.008771355" in lines

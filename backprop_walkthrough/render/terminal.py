@@ -255,7 +255,9 @@ class TerminalView:
                 cut = self.break_at(line.plain, after)
                 if cut < 0:
                     break  # nothing to break at: Rich wraps what is left
-                lines.append(line[:cut])
+                left = line[:cut]
+                left.rstrip()  # the padding of an aligned column, if the break follows one
+                lines.append(left)
                 line = Text(" " * hang) + line[cut + 1 :]
                 after = hang + 1  # past the operator that starts the continuation
             lines.append(line)
@@ -265,8 +267,8 @@ class TerminalView:
         """Where to break: the last " = " (else " + " or " × ") past column ``after`` that
         leaves a line that fits; -1 when there is none."""
         for mark in (" = ", " + ", " × "):
-            cut = line.rfind(mark, 0, self.width)
-            while cut > after and cell_len(line[:cut]) > self.width:
+            cut = line.rfind(mark)
+            while cut > after and cell_len(line[:cut].rstrip()) > self.width:
                 cut = line.rfind(mark, 0, cut)
             if cut > after:
                 return cut
