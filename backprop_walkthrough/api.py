@@ -315,13 +315,11 @@ def shapes(
 ) -> ShapeWalkthrough:
     """The embedding MLP's shape walkthrough: a ``kind: embedding_mlp`` file (or the defaults),
     with any of its settings overridden."""
-    from .engine.shapes import ShapesSpec, check_spec, shape_walkthrough, spec_from_document
-    from .scenario import read_tree
+    from .engine.shapes import check_spec, shape_walkthrough
+    from .scenario import load_shapes_spec
+    from .scenario.types import ShapesSpec
 
-    spec = ShapesSpec()
-    if scenario is not None:
-        tree, source = read_tree(scenario)
-        spec = spec_from_document(tree.value, source)
+    spec = ShapesSpec() if scenario is None else load_shapes_spec(scenario)
     overrides: dict[str, Any] = {
         "words": None if words is None else tuple(words),
         "block_size": block_size,

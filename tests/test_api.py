@@ -40,7 +40,7 @@ def test_from_dict_refuses_bad_input_with_the_files_messages(tmp_path):
         with pytest.raises(ScenarioError) as from_dict:
             load_scenario(broken, source="mine")
         path = tmp_path / "mine.yaml"
-        path.write_text(yaml.safe_dump(broken))
+        path.write_text(yaml.safe_dump(broken, sort_keys=False))
         with pytest.raises(ScenarioError) as from_file:
             load_scenario(path)
         assert from_dict.value.message == from_file.value.message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from backprop_walkthrough.scenario import (
@@ -515,3 +517,66 @@ def test_xavier_limits_and_zero_biases():
 def test_a_listed_weight_cannot_take_a_generated_name_of_another_connection():
     with pytest.raises(ScenarioError, match="w3 is the generated name of i1 → h2"):
         parse_scenario(SMALL + "weights:\n  w3: {from: i2, to: h1, value: 0.5}\n")
+
+
+SEVEN_MISTAKES = (
+    MAZUR.replace("  w2: {from: i2, to: h1, value: 0.20}", "  w1: {from: i2, to: h1, value: 0.20}")
+    .replace("value: 0.25}", "value: abc}")
+    .replace("w5: {from: h1, to: o1", "w5: {from: h9, to: o1")
+    .replace("activation: sigmoid", "activation: sigmiod", 1)
+    .replace("targets: {o1: 0.01, o2: 0.99}", "targets: {o1: 0.01}")
+    .replace("learning_rate: 0.5", "learning_rate: -1\nlearnig_rate: 0.5")
+)
+
+
+def test_every_problem_of_a_file_is_reported_in_one_pass(runner, tmp_path):
+    """Seven mistakes (a duplicate key among them), seven lines from one run of validate, each
+    with its line number; loading the file raises the first."""
+    from backprop_walkthrough.cli import cli
+
+    path = tmp_path / "seven.yaml"
+    path.write_text(SEVEN_MISTAKES)
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    expected = [
+        "weights.w1: duplicate key 'w1'",
+        "learnig_rate: unknown key 'learnig_rate'",
+        "learning_rate: must be above 0",
+        "layers.1.activation: unknown activation 'sigmiod'",
+        "weights.w3.value: expected a number",
+        "weights.w5.from: unknown neuron 'h9'",
+        "targets: missing a value for output neuron 'o2'",
+    ]
+    assert len(lines) == len(expected), lines
+    for fragment in expected:
+        matching = [line for line in lines if fragment in line]
+        assert matching and re.match(rf"error: {re.escape(str(path))}:\d+: ", matching[0])
+    assert "layers.1.activation" in lines[0]  # from the top of the file down
+    with pytest.raises(ScenarioError, match="unknown activation 'sigmiod'"):
+        load_scenario(path)  # the first of them
+
+
+def test_every_shipped_scenario_validates(runner):
+    """The example in `validate --help` (validate scenarios/*.yaml) passes on what we ship,
+    the embedding-MLP scenario included."""
+    from backprop_walkthrough.cli import cli
+
+    files = sorted(str(p) for p in SCENARIOS.glob("*.yaml"))
+    result = runner.invoke(cli, ["validate", *files])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("ok: ") == len(files) and any("names.yaml" in f for f in files)
+
+
+def test_an_embedding_scenario_gets_line_numbers_too(tmp_path):
+    from backprop_walkthrough.scenario import scenario_problems
+
+    path = tmp_path / "bad-names.yaml"
+    path.write_text("kind: embedding_mlp\nwords: [emma, 0livia]\nblock_size: 0\nhiden: 100\n")
+    problems = [str(p) for p in scenario_problems(path)]
+    assert len(problems) == 3, problems
+    assert any(f"{path}:2: words.1: " in p for p in problems)
+    assert any(f"{path}:3: block_size: must be between 1 and 16" in p for p in problems)
+    assert any(
+        f"{path}:4: hiden: unknown key 'hiden'; did you mean 'hidden'?" in p for p in problems
+    )

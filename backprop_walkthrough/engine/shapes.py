@@ -18,20 +18,10 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..errors import ScenarioError
+from ..scenario.types import ShapesSpec
 
 VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
-DEFAULT_WORDS = ("emma", "olivia", "ava", "isabella", "sophia")
 _WORD = re.compile(r"[a-z]+\Z")
-
-
-@dataclass(frozen=True)
-class ShapesSpec:
-    words: tuple[str, ...] = DEFAULT_WORDS
-    block_size: int = 3
-    embedding_dim: int = 3
-    hidden: int = 100
-    w1_rows: int | None = None  # the first layer's declared input size (default: what fits)
-    source: str = "<options>"
 
 
 @dataclass(frozen=True)
@@ -290,40 +280,3 @@ def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
         forward=forward,
         backward=backward,
     )
-
-
-def spec_from_document(data: object, source: str) -> ShapesSpec:
-    """A ``kind: embedding_mlp`` scenario (already parsed) → its spec."""
-    if not isinstance(data, dict):
-        raise ScenarioError(source, "expected a mapping of scenario keys at the top level")
-    allowed = (
-        "kind",
-        "name",
-        "description",
-        "words",
-        "block_size",
-        "embedding_dim",
-        "hidden",
-        "w1",
-    )
-    for key in data:
-        if key not in allowed:
-            raise ScenarioError(source, f"unknown key {key!r} (allowed: {', '.join(allowed)})", key)
-    words = data.get("words", list(DEFAULT_WORDS))
-    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        raise ScenarioError(source, "expected a list of words", "words")
-    w1 = data.get("w1")
-    if w1 is not None and not (
-        isinstance(w1, list) and len(w1) == 2 and all(isinstance(x, int) for x in w1)
-    ):
-        raise ScenarioError(source, "expected [rows, columns], e.g. [9, 100]", "w1")
-    spec = ShapesSpec(
-        words=tuple(words),
-        block_size=data.get("block_size", 3),
-        embedding_dim=data.get("embedding_dim", 3),
-        hidden=w1[1] if w1 else data.get("hidden", 100),
-        w1_rows=w1[0] if w1 else None,
-        source=source,
-    )
-    check_spec(spec)
-    return spec

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScenarioError
-from .types import MAX_FILE_BYTES, Scenario
-from .validate import Validator, all_problems
+from .types import MAX_FILE_BYTES, Scenario, ShapesSpec
+from .validate import ShapesValidator, Validator, iter_problems
 from .yamltree import Tree, YamlTreeError, parse_yaml
 
 
@@ -121,7 +121,7 @@ def read_tree(name_or_path: str | Path) -> tuple[Tree, str]:
 
 
 def scenario_problems(name_or_path: str | Path) -> list[ScenarioError]:
-    """Every problem of a scenario file (an empty list: it is valid).
+    """Every problem of a scenario file of any kind (an empty list: it is valid), in one pass.
 
     The file is read once, with the same limits as :func:`load_scenario`; a file that cannot be
     read or is not YAML has that one problem only.
@@ -130,11 +130,13 @@ def scenario_problems(name_or_path: str | Path) -> list[ScenarioError]:
         tree, source = read_tree(name_or_path)
     except ScenarioError as unreadable:
         return [unreadable]
-    try:
-        Validator(tree, source).scenario()
-    except ScenarioError as first:
-        return all_problems(tree, source) or [first]
-    return []
+    return list(iter_problems(tree, source))
+
+
+def load_shapes_spec(name_or_path: str | Path) -> ShapesSpec:
+    """An embedding-MLP scenario (``kind: embedding_mlp``) from a built-in name or a file."""
+    tree, source = read_tree(name_or_path)
+    return ShapesValidator(tree, source).spec()
 
 
 def template_text() -> str:

@@ -99,3 +99,17 @@ class Scenario:
     @property
     def targets(self) -> Mapping[str, float]:
         return self.examples[0].targets
+
+
+#: The lecture's five names: 32 examples with a context of three characters.
+DEFAULT_WORDS = ("emma", "olivia", "ava", "isabella", "sophia")
+
+
+@dataclass(frozen=True)
+class ShapesSpec:
+    words: tuple[str, ...] = DEFAULT_WORDS
+    block_size: int = 3
+    embedding_dim: int = 3
+    hidden: int = 100
+    w1_rows: int | None = None  # the first layer's declared input size (default: what fits)
+    source: str = "<options>"

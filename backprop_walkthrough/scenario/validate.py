@@ -1,16 +1,20 @@
-"""The checks that turn a parsed YAML document into a :class:`~.scenario.Scenario`.
+"""Every check between a parsed YAML document and a :class:`~.types.Scenario`, in one pass.
 
-Each check raises :class:`~.scenario.ScenarioError` at the first problem, naming the field and
-(from the parsed tree) its line.
+:func:`iter_problems` yields every problem of a document, each naming its field and line;
+loading raises the first of them. A check that finds a problem records it and gives up on its
+own part only (one weight, one example, one value), so that the other parts are still checked;
+checks that cross parts (a neuron with no incoming weight) run when the parts they read are
+sound, so that one mistake is not reported three times.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import ops
 from ..errors import ScenarioError, did_you_mean
@@ -27,11 +31,13 @@ from .types import (
     Layer,
     PublishedFigure,
     Scenario,
+    ShapesSpec,
     Weight,
 )
 from .yamltree import Tree
 
 FieldPath = tuple[str, ...]
+T = TypeVar("T")
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}\Z")
 _TOP_KEYS = (
@@ -51,9 +57,26 @@ _TOP_KEYS = (
     "published",
 )
 _TRAINING_FIGURE = re.compile(r"train [0-9]+ (E_total|out_[A-Za-z][A-Za-z0-9]*)\Z")
+_LAYER_KEYS = ("neurons", "size", "prefix", "activation", "slope")
 #: How far from 1 the targets of a cross-entropy example may sum (rounding in a YAML file).
 TARGET_SUM_TOLERANCE = 1e-9
-_LAYER_KEYS = ("neurons", "size", "prefix", "activation", "slope")
+#: The kinds of scenario the tool reads; a feed-forward network unless ``kind:`` says otherwise.
+KINDS = ("feed_forward", "embedding_mlp")
+
+
+def _paths(value: Any, path: FieldPath = ()) -> Iterator[FieldPath]:
+    """Every field path of a document, in the order it is written."""
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, path + (str(key),))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, path + (str(index),))
+
+
+class _Skip(Exception):
+    """A check recorded its problem and gives up on its own part of the document."""
 
 
 def _describe(value: Any) -> str:
@@ -79,13 +102,62 @@ def default_prefix(index: int, count: int) -> str:
     return "h" if count == 3 else f"h{index}n"
 
 
-class Validator:
+def iter_problems(tree: Tree, source: str) -> Iterator[ScenarioError]:
+    """Every problem of a parsed document, of any kind of scenario, from the top of the file."""
+    checker: _Checker = Validator(tree, source)
+    if isinstance(tree.value, dict) and tree.value.get("kind") == "embedding_mlp":
+        checker = ShapesValidator(tree, source)
+    checker.run()
+    yield from checker.problems
+
+
+class _Checker:
+    """What both validators share: recording problems and the typed getters."""
+
     def __init__(self, tree: Tree, source: str) -> None:
         self.tree = tree
         self.source = source
+        # Where each field comes in the document (a mapping from Python has no lines, but its
+        # order is the order it was written in): problems are reported in that order.
+        self.order = {path: index for index, path in enumerate(_paths(tree.value))}
+        self.positions: dict[int, int] = {}
+        self.problems: list[ScenarioError] = []
+        for problem in tree.problems:
+            self.record(problem.path, problem.message, problem.line)
 
-    def fail(self, path: FieldPath, message: str) -> ScenarioError:
-        return ScenarioError(self.source, message, ".".join(path), self.tree.line(path))
+    def run(self) -> Any:
+        """Check the whole document; the result, or None when there was a problem. The
+        problems end up in the order of their lines (those of the whole file first)."""
+        result = self.attempt(self.build)
+        self.problems.sort(key=lambda problem: self.positions[id(problem)])
+        return None if self.problems else result
+
+    def build(self) -> Any:
+        raise NotImplementedError
+
+    def result(self) -> Any:
+        """The checked document; raises its first problem."""
+        result = self.run()
+        if self.problems:
+            raise self.problems[0]
+        return result
+
+    def record(self, path: FieldPath, message: str, line: int | None) -> None:
+        error = ScenarioError(self.source, message, ".".join(path), line)
+        self.positions[id(error)] = self.order.get(path, 0)
+        self.problems.append(error)
+
+    def fail(self, path: FieldPath, message: str) -> _Skip:
+        """Record a problem; raise what this returns to give up on the current part."""
+        self.record(path, message, self.tree.line(path))
+        return _Skip()
+
+    def attempt(self, check: Callable[..., T], *args: Any) -> T | None:
+        """Run one check; None when it gave up (its problem is recorded)."""
+        try:
+            return check(*args)
+        except _Skip:
+            return None
 
     # typed getters --------------------------------------------------------------------
 
@@ -101,13 +173,21 @@ class Validator:
         allowed: tuple[str, ...],
         required: tuple[str, ...] = (),
     ) -> None:
+        """Record every unknown and missing key; give up when there was one. A missing key
+        that an unknown one looks like a misspelling of is the same mistake, reported once."""
+        before = len(self.problems)
+        meant = set()
         for key in data:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
-                raise self.fail(path + (key,), f"unknown key {key!r}{hint}")
+                hint = did_you_mean(key, allowed)
+                meant.add(hint.removeprefix("; did you mean '").removesuffix("'?"))
+                hint = hint or f" (allowed: {', '.join(allowed)})"
+                self.fail(path + (key,), f"unknown key {key!r}{hint}")
         for key in required:
-            if key not in data:
-                raise self.fail(path, f"missing required key {key!r}")
+            if key not in data and key not in meant:
+                self.fail(path, f"missing required key {key!r}")
+        if len(self.problems) > before:
+            raise _Skip
 
     def number(self, value: Any, path: FieldPath) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -138,15 +218,6 @@ class Validator:
             raise self.fail(path, f"expected text, got {_describe(value)}")
         return str(value)
 
-    def name(self, value: Any, path: FieldPath, what: str) -> str:
-        if not isinstance(value, str) or not _NAME.match(value):
-            raise self.fail(
-                path,
-                f"{what} {_describe(value)} is not a valid name "
-                "(a letter, then up to 31 letters or digits)",
-            )
-        return value
-
     def choice(self, value: Any, path: FieldPath, choices: tuple[str, ...], what: str) -> str:
         value = self.text(value, path)
         if value not in choices:
@@ -157,45 +228,80 @@ class Validator:
             )
         return str(value)
 
-    # the document ----------------------------------------------------------------------
-
-    def scenario(self) -> Scenario:
-        root = self.mapping(self.tree.value, (), "a mapping of scenario keys at the top level")
+    def kind(self, root: dict[str, Any], expected: str) -> None:
         kind = root.get("kind", "feed_forward")
-        if kind == "embedding_mlp":
+        if kind not in KINDS:
+            raise self.fail(("kind",), f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
+        if kind != expected:
             raise self.fail(
                 ("kind",),
                 "an embedding_mlp scenario is a shape walkthrough: "
-                "run `backprop-walkthrough shapes FILE`",
+                "run `backprop-walkthrough shapes FILE`"
+                if kind == "embedding_mlp"
+                else f"expected a {expected} scenario here",
             )
-        if kind != "feed_forward":
-            raise self.fail(
-                ("kind",), f"unknown kind {kind!r} (known: feed_forward, embedding_mlp)"
-            )
-        self.keys(root, (), _TOP_KEYS, ("layers", "learning_rate"))
-        init = self.init(root["init"]) if "init" in root else None
-        if init is None and "weights" not in root:
-            raise self.fail((), "missing required key 'weights' (or 'init' to generate them)")
-        name = self.text(root.get("name", Path(self.source).stem), ("name",))
-        description = self.text(root.get("description", ""), ("description",))
-        layers = self.layers(root["layers"])
+
+    def named(self, root: dict[str, Any]) -> tuple[str, str]:
+        name = self.attempt(self.text, root.get("name", Path(self.source).stem), ("name",))
+        description = self.attempt(self.text, root.get("description", ""), ("description",))
+        return name or "", description or ""
+
+
+class Validator(_Checker):
+    """A feed-forward scenario: layers, parameters, examples, loss, learning rate."""
+
+    def scenario(self) -> Scenario:
+        """The validated scenario; raises the first problem of the document."""
+        scenario: Scenario = self.result()
+        return scenario
+
+    def build(self) -> Scenario:
+        root = self.mapping(self.tree.value, (), "a mapping of scenario keys at the top level")
+        self.kind(root, "feed_forward")
+        self.attempt(self.keys, root, (), _TOP_KEYS, ("layers", "learning_rate"))
+        init = self.attempt(self.init, root["init"]) if "init" in root else None
+        if "init" not in root and "weights" not in root:
+            self.fail((), "missing required key 'weights' (or 'init' to generate them)")
+        name, description = self.named(root)
+        rate = None
+        if "learning_rate" in root:
+            rate = self.attempt(self.learning_rate, root["learning_rate"])
+        update_biases = self.attempt(
+            self.flag, root.get("update_biases", False), ("update_biases",)
+        )
+        loss = self.attempt(
+            self.choice, root.get("loss", ops.DEFAULT_LOSS), ("loss",), LOSSES, "loss"
+        )
+        published = self.attempt(self.published, root.get("published", {}))
+        layers = self.attempt(self.layers, root["layers"]) if "layers" in root else None
+        if layers is None:
+            raise _Skip
         neuron_layer = {n: i for i, layer in enumerate(layers) for n in layer.neurons}
+        before = len(self.problems)
         weights = self.weights(root.get("weights", {}), neuron_layer)
         biases = self.biases(root.get("biases", {}), neuron_layer)
-        if init is not None:
-            weights, biases = self.generated(init, layers, weights, biases)
+        parameters_sound = len(self.problems) == before and not ("init" in root and init is None)
+        if init is not None and parameters_sound:
+            generated = self.attempt(self.generated, init, layers, weights, biases)
+            if generated is None:
+                parameters_sound = False
+            else:
+                weights, biases = generated
         if len(weights) + len(biases) > MAX_PARAMETERS:
             raise self.fail(
                 ("layers",),
                 f"{len(weights) + len(biases):,} parameters; at most {MAX_PARAMETERS:,}",
             )
-        self.check_names(layers, weights, biases)
-        self.check_incoming(layers, weights)
-        examples = self.examples(root, layers)
-        loss = self.choice(root.get("loss", ops.DEFAULT_LOSS), ("loss",), LOSSES, "loss")
-        self.check_loss(loss, layers, examples)
-        rate = self.learning_rate(root["learning_rate"])
-        update_biases = self.flag(root.get("update_biases", False), ("update_biases",))
+        self.attempt(self.check_names, layers, weights, biases)
+        if parameters_sound:
+            self.attempt(self.check_incoming, layers, weights)
+        examples = self.attempt(self.examples, root, layers)
+        if loss is not None and examples is not None:
+            self.attempt(self.check_loss, loss, layers, examples)
+        if self.problems:
+            raise _Skip
+        assert rate is not None and update_biases is not None and loss is not None
+        assert examples is not None and published is not None
         return Scenario(
             name=name,
             description=description,
@@ -206,7 +312,7 @@ class Validator:
             loss=loss,
             learning_rate=rate,
             update_biases=update_biases,
-            published=self.published(root.get("published", {})),
+            published=published,
             source=self.source,
             init=init.describe() if init else "",
         )
@@ -224,30 +330,54 @@ class Validator:
             raise self.fail(path, f"expected true or false, got {_describe(value)}")
         return value
 
+    def name(self, value: Any, path: FieldPath, what: str) -> str:
+        if not isinstance(value, str) or not _NAME.match(value):
+            raise self.fail(
+                path,
+                f"{what} {_describe(value)} is not a valid name "
+                "(a letter, then up to 31 letters or digits)",
+            )
+        return value
+
+    # layers ------------------------------------------------------------------------------
+
     def layers(self, value: Any) -> tuple[Layer, ...]:
+        """Every layer checked; gives up (after all of them) when one was not sound."""
         path = ("layers",)
         if not isinstance(value, list):
             raise self.fail(path, f"expected a list of layers, got {_describe(value)}")
         if len(value) < 2:
             raise self.fail(path, "needs at least two layers (inputs and outputs)")
-        layers: list[Layer] = []
+        layers: list[Layer | None] = []
         seen: set[str] = set()
         total = 0
         for index, item in enumerate(value):
+            layer = self.attempt(self.layer, item, index, len(value))
+            layers.append(layer)
+            if layer is None:
+                continue
+            total += len(layer.neurons)
             lpath = path + (str(index),)
-            data = self.mapping(item, lpath)
-            self.keys(data, lpath, _LAYER_KEYS)
-            neurons = self.neuron_names(data, lpath, index, len(value))
-            total += len(neurons)
             if total > MAX_NEURONS:
                 raise self.fail(lpath, f"more than {MAX_NEURONS:,} neurons in all")
-            for j, neuron in enumerate(neurons):
+            for j, neuron in enumerate(layer.neurons):
                 if neuron in seen:
-                    raise self.fail(lpath + ("neurons", str(j)), f"neuron {neuron!r} appears twice")
+                    self.fail(lpath + ("neurons", str(j)), f"neuron {neuron!r} appears twice")
                 seen.add(neuron)
-            activation, slope = self.activation(data, lpath, index, len(value), len(neurons))
-            layers.append(Layer(tuple(neurons), activation, slope))
-        return tuple(layers)
+        if any(layer is None for layer in layers) or len(seen) < total:
+            raise _Skip
+        return tuple(layer for layer in layers if layer is not None)
+
+    def layer(self, item: Any, index: int, count: int) -> Layer:
+        path = ("layers", str(index))
+        data = self.mapping(item, path)
+        self.keys(data, path, _LAYER_KEYS)
+        neurons = self.neuron_names(data, path, index, count)
+        # A bad activation leaves the layer's shape sound: the weights into it are still
+        # checked (its activation stays None, and nothing is built from it).
+        checked = self.attempt(self.activation, data, path, index, count, len(neurons))
+        activation, slope = checked if checked is not None else (None, None)
+        return Layer(tuple(neurons), activation, slope)
 
     def neuron_names(
         self, data: dict[str, Any], path: FieldPath, index: int, count: int
@@ -259,9 +389,13 @@ class Validator:
             neurons = data["neurons"]
             if not isinstance(neurons, list) or not neurons:
                 raise self.fail(path + ("neurons",), "expected a non-empty list of neuron names")
-            return [
-                self.name(n, path + ("neurons", str(j)), "neuron") for j, n in enumerate(neurons)
+            names = [
+                self.attempt(self.name, n, path + ("neurons", str(j)), "neuron")
+                for j, n in enumerate(neurons)
             ]
+            if any(n is None for n in names):
+                raise _Skip
+            return [n for n in names if n is not None]
         if "size" not in data:
             raise self.fail(path, "missing required key 'neurons' (or 'size')")
         size = self.integer(data["size"], path + ("size",), 1, MAX_NEURONS)
@@ -304,6 +438,8 @@ class Validator:
             slope = ops.DEFAULT_LEAKY_SLOPE
         return activation, slope
 
+    # parameters -------------------------------------------------------------------------
+
     def neuron(self, value: Any, path: FieldPath, neuron_layer: dict[str, int]) -> str:
         if not isinstance(value, str):
             raise self.fail(path, f"expected a neuron name, got {_describe(value)}")
@@ -312,60 +448,86 @@ class Validator:
         return value
 
     def weights(self, value: Any, neuron_layer: dict[str, int]) -> tuple[Weight, ...]:
-        data = self.mapping(value, ("weights",), "a mapping of weight names")
+        """The sound weights; each unsound one recorded and left out."""
+        data = self.attempt(self.mapping, value, ("weights",), "a mapping of weight names")
+        if data is None:
+            return ()
         if len(data) > MAX_PARAMETERS:
-            raise self.fail(("weights",), f"more than {MAX_PARAMETERS:,} weights")
+            self.fail(("weights",), f"more than {MAX_PARAMETERS:,} weights")
+            return ()
         weights: list[Weight] = []
         connections: dict[tuple[str, str], str] = {}
         for name, item in data.items():
-            path = ("weights", name)
-            self.name(name, path, "weight")
-            spec = self.mapping(item, path, "a mapping with from, to and value")
-            self.keys(spec, path, ("from", "to", "value"), ("from", "to", "value"))
-            source = self.neuron(spec["from"], path + ("from",), neuron_layer)
-            target = self.neuron(spec["to"], path + ("to",), neuron_layer)
-            if neuron_layer[target] != neuron_layer[source] + 1:
-                raise self.fail(
-                    path,
-                    f"{source} → {target} does not connect a layer to the next one "
-                    f"(layer {neuron_layer[source] + 1} → layer {neuron_layer[target] + 1})",
+            weight = self.attempt(self.weight, name, item, neuron_layer)
+            if weight is None:
+                continue
+            connection = (weight.source, weight.target)
+            if connection in connections:
+                self.fail(
+                    ("weights", name),
+                    f"{weight.source} → {weight.target} already has weight "
+                    f"{connections[connection]}",
                 )
-            if (source, target) in connections:
-                raise self.fail(
-                    path, f"{source} → {target} already has weight {connections[(source, target)]}"
-                )
-            connections[(source, target)] = name
-            value = self.number(spec["value"], path + ("value",))
-            weights.append(Weight(name, source, target, value))
+                continue
+            connections[connection] = name
+            weights.append(weight)
         return tuple(weights)
 
+    def weight(self, name: str, item: Any, neuron_layer: dict[str, int]) -> Weight:
+        path = ("weights", name)
+        self.name(name, path, "weight")
+        spec = self.mapping(item, path, "a mapping with from, to and value")
+        self.keys(spec, path, ("from", "to", "value"), ("from", "to", "value"))
+        source = self.attempt(self.neuron, spec["from"], path + ("from",), neuron_layer)
+        target = self.attempt(self.neuron, spec["to"], path + ("to",), neuron_layer)
+        value = self.attempt(self.number, spec["value"], path + ("value",))
+        if source is None or target is None or value is None:
+            raise _Skip
+        if neuron_layer[target] != neuron_layer[source] + 1:
+            raise self.fail(
+                path,
+                f"{source} → {target} does not connect a layer to the next one "
+                f"(layer {neuron_layer[source] + 1} → layer {neuron_layer[target] + 1})",
+            )
+        return Weight(name, source, target, value)
+
     def biases(self, value: Any, neuron_layer: dict[str, int]) -> tuple[Bias, ...]:
-        data = self.mapping(value, ("biases",), "a mapping of bias names")
+        data = self.attempt(self.mapping, value, ("biases",), "a mapping of bias names")
+        if data is None:
+            return ()
         biases: list[Bias] = []
         fed_by: dict[str, str] = {}
         for name, item in data.items():
-            path = ("biases", name)
-            self.name(name, path, "bias")
-            spec = self.mapping(item, path, "a mapping with to and value")
-            self.keys(spec, path, ("to", "value"), ("to", "value"))
-            targets = spec["to"]
-            if isinstance(targets, str):
-                targets = [targets]
-            if not isinstance(targets, list) or not targets:
-                raise self.fail(path + ("to",), "expected a neuron name or a list of them")
-            checked = []
-            for j, target in enumerate(targets):
-                tpath = path + ("to",) if len(targets) == 1 else path + ("to", str(j))
-                target = self.neuron(target, tpath, neuron_layer)
-                if neuron_layer[target] == 0:
-                    raise self.fail(tpath, f"{target} is an input neuron; inputs have no bias")
-                if target in fed_by:
-                    raise self.fail(tpath, f"{target} already has bias {fed_by[target]}")
-                fed_by[target] = name
-                checked.append(target)
-            value = self.number(spec["value"], path + ("value",))
-            biases.append(Bias(name, tuple(checked), value))
+            bias = self.attempt(self.bias, name, item, neuron_layer, fed_by)
+            if bias is not None:
+                biases.append(bias)
         return tuple(biases)
+
+    def bias(
+        self, name: str, item: Any, neuron_layer: dict[str, int], fed_by: dict[str, str]
+    ) -> Bias:
+        path = ("biases", name)
+        self.name(name, path, "bias")
+        spec = self.mapping(item, path, "a mapping with to and value")
+        self.keys(spec, path, ("to", "value"), ("to", "value"))
+        targets = spec["to"]
+        if isinstance(targets, str):
+            targets = [targets]
+        if not isinstance(targets, list) or not targets:
+            raise self.fail(path + ("to",), "expected a neuron name or a list of them")
+        checked = []
+        for j, target in enumerate(targets):
+            tpath = path + ("to",) if len(targets) == 1 else path + ("to", str(j))
+            target = self.neuron(target, tpath, neuron_layer)
+            if neuron_layer[target] == 0:
+                raise self.fail(tpath, f"{target} is an input neuron; inputs have no bias")
+            if target in fed_by:
+                raise self.fail(tpath, f"{target} already has bias {fed_by[target]}")
+            checked.append(target)
+        value = self.number(spec["value"], path + ("value",))
+        for target in checked:
+            fed_by[target] = name
+        return Bias(name, tuple(checked), value)
 
     def init(self, value: Any) -> InitSpec:
         path = ("init",)
@@ -427,9 +589,7 @@ class Validator:
         for group, params in (("weights", weights), ("biases", biases)):
             for p in params:
                 if p.name in owner:
-                    raise self.fail(
-                        (group, p.name), f"the name {p.name!r} is already {owner[p.name]}"
-                    )
+                    self.fail((group, p.name), f"the name {p.name!r} is already {owner[p.name]}")
                 owner[p.name] = "a weight" if group == "weights" else "a bias"
 
     def check_incoming(self, layers: tuple[Layer, ...], weights: tuple[Weight, ...]) -> None:
@@ -437,10 +597,12 @@ class Validator:
         for index, layer in enumerate(layers[1:], start=1):
             for j, neuron in enumerate(layer.neurons):
                 if neuron not in fed:
-                    raise self.fail(
+                    self.fail(
                         ("layers", str(index), "neurons", str(j)),
                         f"neuron {neuron!r} has no incoming weight",
                     )
+
+    # examples and the loss ----------------------------------------------------------------
 
     def examples(self, root: dict[str, Any], layers: tuple[Layer, ...]) -> tuple[Example, ...]:
         inputs, outputs = layers[0].neurons, layers[-1].neurons
@@ -455,48 +617,60 @@ class Validator:
                 raise self.fail(("examples",), "expected a non-empty list of examples")
             if len(items) > MAX_EXAMPLES:
                 raise self.fail(("examples",), f"at most {MAX_EXAMPLES} examples")
-            examples = []
-            for index, item in enumerate(items):
-                path = ("examples", str(index))
-                data = self.mapping(item, path, "a mapping with inputs and targets")
-                self.keys(data, path, ("inputs", "targets"), ("inputs", "targets"))
-                examples.append(
-                    Example(
-                        self.values_for(data["inputs"], path + ("inputs",), inputs, "input"),
-                        self.values_for(data["targets"], path + ("targets",), outputs, "output"),
-                    )
-                )
-            return tuple(examples)
-        for key in ("inputs", "targets"):
-            if key not in root:
-                raise self.fail((), f"missing required key {key!r} (or 'examples')")
-        return (
-            Example(
-                self.values_for(root["inputs"], ("inputs",), inputs, "input"),
-                self.values_for(root["targets"], ("targets",), outputs, "output"),
-            ),
+            examples = [
+                self.attempt(self.example, item, ("examples", str(i)), inputs, outputs)
+                for i, item in enumerate(items)
+            ]
+            if any(e is None for e in examples):
+                raise _Skip
+            return tuple(e for e in examples if e is not None)
+        missing = [key for key in ("inputs", "targets") if key not in root]
+        for key in missing:
+            self.fail((), f"missing required key {key!r} (or 'examples')")
+        if missing:
+            raise _Skip
+        return (self.example(root, (), inputs, outputs),)
+
+    def example(
+        self, item: Any, path: FieldPath, inputs: tuple[str, ...], outputs: tuple[str, ...]
+    ) -> Example:
+        data = self.mapping(item, path, "a mapping with inputs and targets")
+        if path:
+            self.keys(data, path, ("inputs", "targets"), ("inputs", "targets"))
+        given = self.attempt(self.values_for, data["inputs"], path + ("inputs",), inputs, "input")
+        wanted = self.attempt(
+            self.values_for, data["targets"], path + ("targets",), outputs, "output"
         )
+        if given is None or wanted is None:
+            raise _Skip
+        return Example(given, wanted)
 
     def values_for(
         self, value: Any, path: FieldPath, neurons: tuple[str, ...], what: str
     ) -> dict[str, float]:
         data = self.mapping(value, path, f"a mapping of {what} neuron → number")
+        before = len(self.problems)
         for key in data:
             if key not in neurons:
-                raise self.fail(
+                self.fail(
                     path + (key,),
                     f"{key!r} is not an {what} neuron{did_you_mean(key, neurons)}"
                     f" ({what} neurons: {', '.join(neurons)})",
                 )
         for neuron in neurons:
             if neuron not in data:
-                raise self.fail(path, f"missing a value for {what} neuron {neuron!r}")
-        return {n: self.number(data[n], path + (n,)) for n in neurons}
+                self.fail(path, f"missing a value for {what} neuron {neuron!r}")
+        values = {n: self.attempt(self.number, data[n], path + (n,)) for n in neurons if n in data}
+        if len(self.problems) > before:
+            raise _Skip
+        return {n: v for n, v in values.items() if v is not None}
 
     def check_loss(
         self, loss: str, layers: tuple[Layer, ...], examples: tuple[Example, ...]
     ) -> None:
-        output = layers[-1].activation or ""
+        output = layers[-1].activation
+        if output is None:
+            return  # the output layer's activation has a problem of its own
         needs, has = ops.loss(loss), ops.activation(output)
 
         def layers_that(holds: str) -> str:
@@ -520,12 +694,10 @@ class Validator:
             base = ("examples", str(index), "targets") if len(examples) > 1 else ("targets",)
             for neuron, target in example.targets.items():
                 if not 0 <= target <= 1:
-                    raise self.fail(
-                        base + (neuron,), f"a {loss} target lies in [0, 1], got {target}"
-                    )
+                    self.fail(base + (neuron,), f"a {loss} target lies in [0, 1], got {target}")
             total = sum(example.targets.values())
             if needs.targets_sum_to_one and abs(total - 1) > TARGET_SUM_TOLERANCE:
-                raise self.fail(
+                self.fail(
                     base,
                     f"{loss} targets are a distribution and sum to 1 "
                     f"(one-hot for a class); these sum to {total:g}",
@@ -533,82 +705,85 @@ class Validator:
 
     def published(self, value: Any) -> tuple[PublishedFigure, ...]:
         data = self.mapping(value, ("published",), "a mapping of figure names")
-        figures = []
-        for key, item in data.items():
-            path = ("published", key)
-            why = ""
-            if isinstance(item, dict):
-                self.keys(item, path, ("value", "why"), ("value",))
-                why = " ".join(self.text(item.get("why", ""), path + ("why",)).split())
-                item = item["value"]
-                path = (*path, "value")  # type: ignore[assignment]
-            if key.startswith("train ") and not _TRAINING_FIGURE.match(key):
-                raise self.fail(
-                    ("published", key),
-                    "a training figure is named 'train STEPS E_total' or 'train STEPS out_NEURON'",
-                )
-            number = self.number(item, path)
-            exponent = Decimal(repr(number)).as_tuple().exponent
-            decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-            figures.append(PublishedFigure(key, number, decimals, why, self.tree.line(path)))
-        return tuple(figures)
+        figures = [self.attempt(self.figure, key, item) for key, item in data.items()]
+        if any(f is None for f in figures):
+            raise _Skip
+        return tuple(f for f in figures if f is not None)
+
+    def figure(self, key: str, item: Any) -> PublishedFigure:
+        path: FieldPath = ("published", key)
+        why = ""
+        if isinstance(item, dict):
+            self.keys(item, path, ("value", "why"), ("value",))
+            why = " ".join(self.text(item.get("why", ""), path + ("why",)).split())
+            item = item["value"]
+            path = (*path, "value")
+        if key.startswith("train ") and not _TRAINING_FIGURE.match(key):
+            raise self.fail(
+                ("published", key),
+                "a training figure is named 'train STEPS E_total' or 'train STEPS out_NEURON'",
+            )
+        number = self.number(item, path)
+        exponent = Decimal(repr(number)).as_tuple().exponent
+        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+        return PublishedFigure(key, number, decimals, why, self.tree.line(path))
 
 
-def all_problems(tree: Tree, source: str) -> list[ScenarioError]:
-    """Every problem of a document, not only the first (``validate`` reports them all).
+class ShapesValidator(_Checker):
+    """A ``kind: embedding_mlp`` scenario: the words and sizes of the character-level MLP."""
 
-    Each part — a top-level key, a layer list, each weight, each bias, the examples — is checked
-    on its own; a part that the others depend on (the layers) stops only what depends on it.
-    When the parts are all fine, the full check runs for what crosses them.
-    """
-    v = Validator(tree, source)
-    problems: list[ScenarioError] = []
+    KEYS = ("kind", "name", "description", "words", "block_size", "embedding_dim", "hidden", "w1")
+    LIMITS = {"block_size": (1, 16), "embedding_dim": (1, 1000), "hidden": (1, 100_000)}
 
-    def attempt(check: Any, *args: Any) -> Any:
-        try:
-            return check(*args)
-        except ScenarioError as exc:
-            problems.append(exc)
-            return None
+    def spec(self) -> ShapesSpec:
+        spec: ShapesSpec = self.result()
+        return spec
 
-    root = attempt(v.mapping, tree.value, (), "a mapping of scenario keys at the top level")
-    if root is None:
-        return problems
-    for key in root:
-        if key not in _TOP_KEYS:
-            attempt(v.keys, {key: None}, (), _TOP_KEYS)
-    for key in ("layers", "learning_rate"):
-        if key not in root:
-            problems.append(v.fail((), f"missing required key {key!r}"))
-    for key in ("name", "description"):
-        if key in root:
-            attempt(v.text, root[key], (key,))
-    if "learning_rate" in root:
-        attempt(v.learning_rate, root["learning_rate"])
-    if "update_biases" in root:
-        attempt(v.flag, root["update_biases"], ("update_biases",))
-    if "loss" in root:
-        attempt(v.choice, root["loss"], ("loss",), LOSSES, "loss")
-    if "published" in root:
-        attempt(v.published, root["published"])
-    if "init" in root:
-        attempt(v.init, root["init"])
-    layers = attempt(v.layers, root["layers"]) if "layers" in root else None
-    if layers is None:
-        return problems
-    neuron_layer = {n: i for i, layer in enumerate(layers) for n in layer.neurons}
-    before = len(problems)
-    for group, check in (("weights", v.weights), ("biases", v.biases)):
-        data = root.get(group, {})
-        if isinstance(data, dict):
-            for name, item in data.items():
-                attempt(check, {name: item}, neuron_layer)
-        else:
-            attempt(check, data, neuron_layer)
-    attempt(v.examples, root, layers)
-    if len(problems) == before and not problems:
-        attempt(v.scenario)  # what crosses the parts: names, connections, the loss's needs
-    elif len(problems) == before:
-        for group, check in (("weights", v.weights), ("biases", v.biases)):
-            attempt(check, root.get(group, {}), neuron_layer)
-    return problems
+    def build(self) -> ShapesSpec:
+        root = self.mapping(self.tree.value, (), "a mapping of scenario keys at the top level")
+        if "layers" in root and root.get("kind", "feed_forward") == "feed_forward":
+            raise self.fail(
+                ("layers",),
+                "this is a network scenario (it has layers): shapes takes an embedding_mlp "
+                "scenario, such as the built-in names; run the network with "
+                "`backprop-walkthrough run`",
+            )
+        self.kind(root, "embedding_mlp")
+        self.attempt(self.keys, root, (), self.KEYS)
+        self.named(root)
+        words = self.attempt(self.words, root.get("words", list(ShapesSpec.words)))
+        sizes = {
+            key: self.attempt(self.integer, root.get(key, getattr(ShapesSpec, key)), (key,), *span)
+            for key, span in self.LIMITS.items()
+        }
+        w1 = self.attempt(self.w1, root["w1"]) if "w1" in root else None
+        if self.problems:
+            raise _Skip
+        assert words is not None
+        return ShapesSpec(
+            words=words,
+            block_size=sizes["block_size"] or 0,
+            embedding_dim=sizes["embedding_dim"] or 0,
+            hidden=w1[1] if w1 else sizes["hidden"] or 0,
+            w1_rows=w1[0] if w1 else None,
+            source=self.source,
+        )
+
+    def words(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value:
+            raise self.fail(("words",), "expected a non-empty list of words")
+        before = len(self.problems)
+        for i, word in enumerate(value):
+            path = ("words", str(i))
+            if not isinstance(word, str) or not re.fullmatch(r"[a-z]+", word):
+                self.fail(path, f"{_describe(word)} is not a word of the letters a to z")
+        if len(self.problems) > before:
+            raise _Skip
+        return tuple(value)
+
+    def w1(self, value: Any) -> tuple[int, int]:
+        if not (isinstance(value, list) and len(value) == 2):
+            raise self.fail(("w1",), "expected [rows, columns], e.g. [9, 100]")
+        rows = self.integer(value[0], ("w1", "0"), 1, 100_000)
+        columns = self.integer(value[1], ("w1", "1"), *self.LIMITS["hidden"])
+        return rows, columns

@@ -4,8 +4,9 @@ PyYAML's own loaders lose line numbers and silently keep the last of two duplica
 compose the node graph with the safe loader and build the values ourselves. Only the plain YAML
 types are accepted (mapping, sequence, str, int, float, bool, null); any other tag — including
 ``!!python/object`` — is refused, and alias expansion is capped so that a "billion laughs"
-document fails fast instead of eating memory. An unquoted ``1e-3`` is a number (as in YAML 1.2),
-not the text PyYAML's YAML 1.1 rules would make of it.
+document fails fast instead of eating memory. A duplicate key is noted (the first value is
+kept) rather than stopping the parse, so that it is reported with every other problem. An
+unquoted ``1e-3`` is a number (as in YAML 1.2), not the text PyYAML's YAML 1.1 rules make of it.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ class Tree:
 
     value: Any
     lines: dict[Path, int] = field(default_factory=dict)
+    #: Problems the parse noted and went past (a duplicate key: the first value is kept), so
+    #: that validation reports them with everything else in one pass.
+    problems: list[YamlTreeError] = field(default_factory=list)
 
     def line(self, path: Path) -> int | None:
         """The line of ``path`` or of its closest ancestor that has one."""
@@ -125,9 +129,12 @@ class _Builder:
             key = key_node.value
             if key in result:
                 first = self.tree.lines.get(path + (key,))
-                raise YamlTreeError(
-                    f"duplicate key {key!r} (first on line {first})", line, path + (key,)
+                self.tree.problems.append(
+                    YamlTreeError(
+                        f"duplicate key {key!r} (first on line {first})", line, path + (key,)
+                    )
                 )
+                continue
             self.tree.lines[path + (key,)] = line
             result[key] = self.build(value_node, path + (key,))
         return result
