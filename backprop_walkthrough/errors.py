@@ -11,7 +11,7 @@ OptionError          2     an option or argument value that cannot be used
 OutputError          2     the output cannot go where it was asked to (a bad path)
 NumericalError       2     the scenario's numbers cannot be computed in floating point
 MissingToolError     1     an external program the command needs is not installed
-EnvironmentProblem   1     the machine refused (a full disk, a closed stdout, …)
+MachineError         1     the machine refused (a full disk, a closed stdout, …)
 ===================  ====  ===========================================================
 """
 
@@ -70,7 +70,7 @@ class MissingToolError(BackpropError):
     exit_code = EXIT_ENVIRONMENT
 
 
-class EnvironmentProblem(BackpropError):
+class MachineError(BackpropError):
     """The machine refused: a full disk, an encoding that cannot show the output."""
 
     exit_code = EXIT_ENVIRONMENT

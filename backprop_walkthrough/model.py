@@ -151,6 +151,12 @@ class Sum:
     simplified: tuple[Term, ...] = ()  # simpler forms SymPy finds for the sum, in order
 
 
+#: The shake check's tolerance: a multiple of h² for the truncation error of a central
+#: difference, and of 1/h for the rounding of E_total (about 1e-16 relative).
+TRUNCATION_FACTOR = 10
+ROUNDING_FACTOR = 1e-13
+
+
 @dataclass(frozen=True)
 class Shake:
     """The numerical check (E(p+h) − E(p−h)) / 2h beside a symbolic derivative."""
@@ -176,8 +182,9 @@ class Shake:
         The h² term is scaled by the size of E_total, a stand-in for its third derivative.
         """
         scale = max(1.0, abs(self.symbolic), abs(self.plus))
-        tolerance = 10 * self.h**2 * scale + 1e-13 * (1 + abs(self.plus)) / self.h
-        return abs(self.difference) <= tolerance
+        truncation = TRUNCATION_FACTOR * self.h**2 * scale
+        rounding = ROUNDING_FACTOR * (1 + abs(self.plus)) / self.h
+        return abs(self.difference) <= truncation + rounding
 
 
 @dataclass(frozen=True)
@@ -292,11 +299,11 @@ class Walkthrough:
     scenario: Scenario
     sections: tuple[Section, ...]
     examples: tuple[ExampleValues, ...]  # one per example (a single one outside a batch)
-    E_total: float  # noqa: N815 - summed over the examples
+    E_total: float
     gradients: Mapping[str, float]  # parameter → ∂E_total/∂parameter
     numeric_gradients: Mapping[str, float]  # parameter → central difference
     updated: Mapping[str, float]  # parameter → value after one step
-    E_total_after: float  # noqa: N815 - the name learners know
+    E_total_after: float
     figures: Mapping[FigureKey, float]  # every keyed number of the derivation
     comparisons: tuple[Comparison, ...] = ()
     h: float = 1e-6
@@ -336,7 +343,7 @@ class TrainingRun:
     steps_run: int
     learning_rate: float
     history: tuple[tuple[int, float], ...]  # (steps taken, E_total) at the checkpoints
-    E_total: float  # noqa: N815 - after the last step
+    E_total: float
     outputs: tuple[Mapping[str, float], ...]  # per example, after the last step
     parameters: Mapping[str, float]  # after the last step
     stopped_early: bool

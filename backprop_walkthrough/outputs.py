@@ -43,7 +43,7 @@ def format_for(output: str | None, requested: str | None) -> str:
 def write_atomically(path: str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` all at once, or not at all."""
     target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    directory = target.parent if str(target.parent) else Path()
     if target.is_dir():
         raise OutputError(path, "is a directory; --output needs a file name")
     try:
@@ -53,8 +53,8 @@ def write_atomically(path: str, data: str | bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise OutputError(path, f"cannot write: {exc.strerror or exc}") from None

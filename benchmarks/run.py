@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from handwritten import train_classic  # noqa: E402
+from handwritten import train_classic
 
 PY = sys.executable
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": ""}

@@ -43,10 +43,10 @@ class JsonSnapshot(TextSnapshot):
 
 
 @pytest.fixture
-def text_snapshot(snapshot):  # noqa: ANN001, ANN201 - syrupy's fixture
+def text_snapshot(snapshot):
     return snapshot.use_extension(TextSnapshot)
 
 
 @pytest.fixture
-def json_snapshot(snapshot):  # noqa: ANN001, ANN201
+def json_snapshot(snapshot):
     return snapshot.use_extension(JsonSnapshot)

@@ -79,7 +79,7 @@ def _examples(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [{"inputs": doc["inputs"], "targets": doc["targets"]}]
 
 
-def _forward(doc, example, weights, biases):  # noqa: ANN001, ANN202
+def _forward(doc, example, weights, biases):
     out = dict(example["inputs"])
     nets: dict[str, float] = {}
     for layer in doc["layers"][1:]:

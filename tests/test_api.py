@@ -80,15 +80,15 @@ class _Checker(HTMLParser):
         self.stack: list[str] = []
         self.seen: dict[str, int] = {}
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         self.seen[tag] = self.seen.get(tag, 0) + 1
         if tag not in self.VOID:
             self.stack.append(tag)
 
-    def handle_startendtag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_startendtag(self, tag, attrs):
         self.seen[tag] = self.seen.get(tag, 0) + 1
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag):
         assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
         self.stack.pop()
 

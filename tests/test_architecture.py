@@ -45,7 +45,7 @@ def test_engine_does_not_import_rich():
     assert result.stdout.strip() == "False False", result.stderr
 
 
-def _one_of_each_step_type(w) -> dict:  # noqa: ANN001
+def _one_of_each_step_type(w) -> dict:
     examples: dict[type, object] = {}
     for section in w.sections:
         for step in section.steps:

@@ -133,7 +133,7 @@ return out;
 """
 
 
-def _meets(a, b) -> bool:  # noqa: ANN001
+def _meets(a, b) -> bool:
     return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
 
 

@@ -3,7 +3,7 @@ crashes, nothing from a file runs, and no NaN or inf is ever printed as a result
 
 from __future__ import annotations
 
-import os
+import contextlib
 import re
 import signal
 import subprocess
@@ -78,7 +78,7 @@ PAYLOADS = [
 ]
 
 
-def _scalar_paths(node, path=()):  # noqa: ANN001, ANN202
+def _scalar_paths(node, path=()):
     if isinstance(node, dict):
         for key, value in node.items():
             yield from _scalar_paths(value, path + (key,))
@@ -100,15 +100,11 @@ def test_nothing_in_a_scenario_is_ever_run(tmp_path):
             for key in path[:-1]:
                 node = node[key]
             node[path[-1]] = text
-            try:
+            with contextlib.suppress(ScenarioError):
                 derive(load_scenario(changed))
-            except ScenarioError:
-                pass
             raw = yaml.safe_dump(changed).replace(f"'{text}'", text, 1)
-            try:
+            with contextlib.suppress(ScenarioError):
                 derive(parse_scenario(raw))
-            except ScenarioError:
-                pass
     assert not marker.exists()
 
 
@@ -266,4 +262,4 @@ def test_output_to_an_unwritable_place(runner, tmp_path):
     blocker.write_text("")
     result = runner.invoke(cli, ["--output", str(blocker / "walkthrough.md")])
     assert result.exit_code == 2 and "cannot write" in result.stderr
-    assert sorted(os.listdir(tmp_path)) == ["a-file"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

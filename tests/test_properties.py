@@ -111,7 +111,7 @@ def networks(draw, max_hidden_layers: int = 3, max_neurons: int = 5) -> dict:
     return doc
 
 
-def _near_a_kink(doc: dict, w) -> bool:  # noqa: ANN001
+def _near_a_kink(doc: dict, w) -> bool:
     """A ReLU net within 1e-4 of 0: the shake straddles the kink and may rightly disagree."""
     kinked = {
         n for layer in doc["layers"][1:] if layer["activation"] in KINKED for n in layer["neurons"]

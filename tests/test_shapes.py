@@ -22,7 +22,7 @@ class MarkdownSnapshot(TextSnapshot):
     _file_extension = "md"
 
 
-def _shapes(w) -> dict:  # noqa: ANN001
+def _shapes(w) -> dict:
     return {t.name: t.shape for t in w.forward + w.backward}
 
 

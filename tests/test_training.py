@@ -12,7 +12,7 @@ from backprop_walkthrough.cli import cli
 from backprop_walkthrough.cli.train import LazyProgress
 from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.engine.fastpath import compile_step
-from backprop_walkthrough.engine.training import TrainingDiverged, default_every, train
+from backprop_walkthrough.engine.training import TrainingDivergedError, default_every, train
 from backprop_walkthrough.scenario import network_names
 
 
@@ -105,7 +105,7 @@ def test_default_checkpoints(steps, every):
 
 def test_divergence_names_the_step():
     with pytest.raises(
-        TrainingDiverged, match=r"training diverged at step \d+: a value overflowed"
+        TrainingDivergedError, match=r"training diverged at step \d+: a value overflowed"
     ):
         train(load_scenario("deep_relu"), 1_000, learning_rate=5)
 

@@ -23,10 +23,6 @@ def derivative(of: sp.Symbol, wrt: sp.Symbol) -> sp.Derivative:
     return sp.Derivative(of, wrt)
 
 
-def derivative_key(of: sp.Symbol, wrt: sp.Symbol) -> str:
-    return f"d{of}/d{wrt}"
-
-
 def textbook_form(derivative: sp.Expr, residual: sp.Expr) -> sp.Expr:
     """Write a loss derivative as a multiple of the residual (target − out) when it is one.
 

@@ -26,6 +26,9 @@ from ..scenario import Scenario
 from .calculus import Calculus
 from .network import E_TOTAL, Network, build_network
 
+#: Significant digits that write a double exactly (the inputs and targets in the program).
+ROUND_TRIP_DIGITS = 17
+
 #: What the compiled source calls for each function SymPy prints, by the name it prints.
 FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
     function.__name__: numeric for function, numeric in ops.FLOAT_FUNCTIONS.items()
@@ -36,8 +39,8 @@ FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
 class CompiledStep:
     """One gradient step of the whole scenario, compiled.
 
-    ``gradient(params, rate)`` → (E_total, outputs per example, ∂E_total/∂p per parameter) and
-    ``step(params, rate)`` → (E_total, parameters after one step): the same program, the second
+    ``gradient(params, rate)`` → (E_total, outputs per example, ∂E_total/∂p per parameter);
+    ``step_function(params, rate)`` → [E_total, parameters after one step…]: the same program,
     without the outputs and gradients that a training loop does not need. E_total is the error
     of ``params``, before the step.
     """
@@ -60,10 +63,6 @@ class CompiledStep:
         n = len(self.outputs)
         outs = [result[1 + e * n : 1 + (e + 1) * n] for e in range(self.examples)]
         return result[0], outs, result[1 + self.examples * n :]
-
-    def step(self, params: Sequence[float], rate: float) -> tuple[float, list[float]]:
-        result = self.step_function(params, rate)
-        return result[0], result[1:]
 
 
 def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) -> CompiledStep:
@@ -126,9 +125,9 @@ def _program(network: Network, hidden_uses_updated_weights: bool) -> tuple[Any, 
     for example in scenario.examples:
         rename: dict[sp.Basic, sp.Basic] = dict(zip(params, arguments_params, strict=True))
         for name, value in example.inputs.items():
-            rename[network.outs[name]] = sp.Float(value, 17)
+            rename[network.outs[name]] = sp.Float(value, ROUND_TRIP_DIGITS)
         for name, value in example.targets.items():
-            rename[network.targets[name]] = sp.Float(value, 17)
+            rename[network.targets[name]] = sp.Float(value, ROUND_TRIP_DIGITS)
 
         def assign(expr: sp.Expr, rename: dict[Any, Any] = rename) -> sp.Symbol:
             symbol = fresh()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..errors import ScenarioError
-from ..scenario.types import ShapesSpec
+from ..scenario.types import SHAPES_LIMITS, ShapesSpec
 
 VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
 _WORD = re.compile(r"[a-z]+\Z")
@@ -36,8 +36,8 @@ class Tensor:
 class ShapeWalkthrough:
     spec: ShapesSpec
     examples: tuple[tuple[str, str], ...]  # (context, next character)
-    X: tuple[tuple[int, ...], ...]  # noqa: N815 - the lecture's name
-    Y: tuple[int, ...]  # noqa: N815
+    X: tuple[tuple[int, ...], ...]
+    Y: tuple[int, ...]
     row_uses: tuple[tuple[str, int], ...]  # how often each row of C is looked up
     forward: tuple[Tensor, ...]
     backward: tuple[Tensor, ...]
@@ -59,15 +59,15 @@ def check_spec(spec: ShapesSpec) -> None:
                 f"{word!r} has characters outside the vocabulary "
                 f"(a to z): {' '.join(repr(c) for c in bad) or 'empty word'}",
             )
-    for field, value, low, high in (
-        ("block_size", spec.block_size, 1, 16),
-        ("embedding_dim", spec.embedding_dim, 1, 1000),
-        ("hidden", spec.hidden, 1, 100_000),
-    ):
+    for field, (low, high) in SHAPES_LIMITS.items():
+        value = getattr(spec, field)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise fail(field, f"must be a whole number from {low} to {high:,}, got {value!r}")
-    if spec.w1_rows is not None and not 1 <= spec.w1_rows <= 100_000:
-        raise fail("w1", f"the first layer's rows must be from 1 to 100,000, got {spec.w1_rows}")
+    low, high = SHAPES_LIMITS["hidden"]
+    if spec.w1_rows is not None and not low <= spec.w1_rows <= high:
+        raise fail(
+            "w1", f"the first layer's rows must be from {low} to {high:,}, got {spec.w1_rows}"
+        )
 
 
 def build_dataset(words: tuple[str, ...], block_size: int) -> list[tuple[str, str]]:

@@ -16,8 +16,11 @@ from ..model import TrainingRun
 from ..scenario import Scenario
 from .fastpath import compile_step
 
+#: How often (in steps) the progress callback hears how far the run is.
+PROGRESS_EVERY = 1000
 
-class TrainingDiverged(NumericalError):
+
+class TrainingDivergedError(NumericalError):
     """E_total or a gradient stopped being a finite number."""
 
     def __init__(self, step: int, reason: str, source: str = "") -> None:
@@ -62,7 +65,7 @@ def train(
         while True:
             total = result[0]
             if not math.isfinite(total):
-                raise TrainingDiverged(step, f"E_total became {total}", scenario.source)
+                raise TrainingDivergedError(step, f"E_total became {total}", scenario.source)
             if step % every == 0:
                 history.append((step, total))
             if stop_below is not None and total < stop_below:
@@ -73,16 +76,16 @@ def train(
             params = result[1:]
             step += 1
             result = step_function(params, rate)
-            if progress is not None and step % 1000 == 0:
+            if progress is not None and step % PROGRESS_EVERY == 0:
                 progress(step)
     except OverflowError:
-        raise TrainingDiverged(
+        raise TrainingDivergedError(
             step, "a value overflowed floating point (past 1.8e308)", scenario.source
         ) from None
     except ZeroDivisionError:
-        raise TrainingDiverged(step, "a division by zero", scenario.source) from None
+        raise TrainingDivergedError(step, "a division by zero", scenario.source) from None
     except NumericalError as exc:
-        raise TrainingDiverged(step, str(exc), scenario.source) from None
+        raise TrainingDivergedError(step, str(exc), scenario.source) from None
     if history[-1][0] != step:
         history.append((step, total))
     if progress is not None:

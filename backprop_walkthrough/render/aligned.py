@@ -21,11 +21,10 @@ def aligned(
     rows: Sequence[Sequence[Cell]],
     right: Sequence[int] = (0,),
     indent: int = 0,
-    styles: Sequence[str | None] = (),
 ) -> Text:
     """One Text: a line per row; columns in ``right`` are right-justified, others left.
 
-    A row may have fewer cells than the widest one; ``styles`` gives a default style per column.
+    A row may have fewer cells than the widest one.
     """
     texts = [[cell if isinstance(cell, Text) else Text(cell) for cell in row] for row in rows]
     columns = max(len(row) for row in texts)
@@ -36,9 +35,6 @@ def aligned(
     for row in texts:
         line = Text(" " * indent)
         for i, cell in enumerate(row):
-            style = styles[i] if i < len(styles) else None
-            if style and not cell.style:
-                cell.stylize(style)
             gap = " " * (widths[i] - cell.cell_len)
             if i in right:
                 line.append(gap)

@@ -46,7 +46,7 @@ def _crossing(
         return " " + body.ljust(width - 4) + right_mark + "  "
 
     has_down, has_up = bool(down), bool(up)
-    rows = [
+    return [
         straight(top, bool(top)),
         diagonal("╲" if has_down else " ", down, "↗" if has_up else " "),
         " " * 4
@@ -62,7 +62,6 @@ def _crossing(
         diagonal("╱" if has_up else " ", up, "↘" if has_down else " "),
         straight(bottom, bool(bottom)),
     ]
-    return rows
 
 
 def draw_network(scenario: Scenario, values: Mapping[str, float]) -> str:

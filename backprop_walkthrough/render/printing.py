@@ -20,6 +20,8 @@ from ..ops import printed_function
 from .numbers import MINUS, format_operand, with_minus
 
 # Typography for the terminal: products with a middle dot, true minus signs, small powers.
+#: The decimals of a number put into a formula when no number of digits is asked for (JSON).
+FULL_DIGITS = 15
 _TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", MINUS))
 
 
@@ -90,7 +92,7 @@ class TextPrinter(_Substituting, StrPrinter):
         return f"({self._print(value)} if {self._print(condition)} else {self._print(otherwise)})"
 
     def _print_Float(self, expr: sp.Float) -> str:
-        return format_operand(float(expr), self.digits if self.digits is not None else 15)
+        return format_operand(float(expr), FULL_DIGITS if self.digits is None else self.digits)
 
     def _print_Max(self, expr: sp.Max) -> str:
         return f"max({', '.join(self._print(a) for a in expr.args)})"
@@ -115,7 +117,7 @@ def to_text(
 
 
 def _operand(value: float, digits: int | None) -> str:
-    return format_operand(value, digits if digits is not None else 15)
+    return format_operand(value, FULL_DIGITS if digits is None else digits)
 
 
 #: The symbols of our own formulas that are Greek letters (leaky ReLU's slope).

@@ -26,6 +26,7 @@ from .types import (
     MAX_LEARNING_RATE,
     MAX_NEURONS,
     MAX_PARAMETERS,
+    SHAPES_LIMITS,
     Bias,
     Example,
     Layer,
@@ -75,7 +76,7 @@ def _paths(value: Any, path: FieldPath = ()) -> Iterator[FieldPath]:
             yield from _paths(item, path + (str(index),))
 
 
-class _Skip(Exception):
+class _Skip(Exception):  # noqa: N818 - control flow: a part was rejected, not an error
     """A check recorded its problem and gives up on its own part of the document."""
 
 
@@ -733,7 +734,7 @@ class ShapesValidator(_Checker):
     """A ``kind: embedding_mlp`` scenario: the words and sizes of the character-level MLP."""
 
     KEYS = ("kind", "name", "description", "words", "block_size", "embedding_dim", "hidden", "w1")
-    LIMITS = {"block_size": (1, 16), "embedding_dim": (1, 1000), "hidden": (1, 100_000)}
+    LIMITS = SHAPES_LIMITS
 
     def spec(self) -> ShapesSpec:
         spec: ShapesSpec = self.result()
@@ -784,6 +785,6 @@ class ShapesValidator(_Checker):
     def w1(self, value: Any) -> tuple[int, int]:
         if not (isinstance(value, list) and len(value) == 2):
             raise self.fail(("w1",), "expected [rows, columns], e.g. [9, 100]")
-        rows = self.integer(value[0], ("w1", "0"), 1, 100_000)
+        rows = self.integer(value[0], ("w1", "0"), *self.LIMITS["hidden"])
         columns = self.integer(value[1], ("w1", "1"), *self.LIMITS["hidden"])
         return rows, columns
