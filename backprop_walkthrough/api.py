@@ -23,11 +23,8 @@ from typing import Any
 
 from . import model
 from .engine.derivation import derive
-from .engine.explain import explain as _cut
-from .engine.shapes import ShapeWalkthrough
-from .engine.training import train as _train
 from .errors import OptionError, OutputError, ScenarioError
-from .model import TrainingRun
+from .model import ShapeWalkthrough, TrainingRun
 from .scenario import Scenario, load_scenario, scenario_problems
 
 __all__ = [
@@ -128,8 +125,10 @@ def _as_api(derived: model.Walkthrough) -> Walkthrough:
 
 def explain(source: ScenarioLike | model.Walkthrough, parameter: str) -> Walkthrough:
     """A walkthrough of ``parameter`` alone: its chain and everything it rests on."""
+    from .engine.explain import explain as cut
+
     derived = source if isinstance(source, model.Walkthrough) else walkthrough(source)
-    return _as_api(_cut(derived, parameter))
+    return _as_api(cut(derived, parameter))
 
 
 def render(
@@ -229,13 +228,15 @@ def train(
     progress: Callable[[int], None] | None = None,
 ) -> TrainingRun:
     """Gradient descent on the compiled fast path; the run's history and final values."""
+    from .engine.training import train as run_training
+
     loaded = _scenario(scenario)
     if hidden_uses_updated_weights and loaded.is_batch:
         raise ScenarioError(
             loaded.source,
             "--hidden-uses-updated-weights needs a single-example scenario (this one is a batch)",
         )
-    return _train(
+    return run_training(
         loaded,
         steps,
         learning_rate=learning_rate,
@@ -327,6 +328,6 @@ def shapes(
         "hidden": hidden,
         "w1_rows": w1_rows,
     }
-    spec = dataclasses.replace(spec, **{k: v for k, v in overrides.items() if v is not None})
+    spec = spec._replace(**{k: v for k, v in overrides.items() if v is not None})
     check_spec(spec)
     return shape_walkthrough(spec)

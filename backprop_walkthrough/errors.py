@@ -17,7 +17,6 @@ MachineError         1     the machine refused (a full disk, a closed stdout, â€
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 EXIT_BAD_INPUT = 2
@@ -78,5 +77,7 @@ class MachineError(BackpropError):
 
 def did_you_mean(word: str, choices: Iterable[object]) -> str:
     """``; did you mean 'w1'?`` for the closest of ``choices``, or nothing."""
+    import difflib  # here, not at the top: --help imports this module and needs no difflib
+
     close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""

@@ -18,10 +18,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
+from typing import NamedTuple
 
 import sympy as sp
 
-from .scenario.types import Scenario
+from .scenario.types import Scenario, ShapesSpec
 
 # --- figure keys -----------------------------------------------------------------------------
 
@@ -31,8 +32,7 @@ _KEY = re.compile(
 )
 
 
-@dataclass(frozen=True, order=True)
-class FigureKey:
+class FigureKey(NamedTuple):
     """The name of one number of the derivation, as the JSON and ``published:`` spell it:
     ``net_h1``, ``dE_total/dw5``, ``dE_total/dout_h1 via o2``, ``new w5``, ``E_total_after``,
     with `` [example 2]`` in a batch. ``str()`` gives that spelling, :meth:`parse` reads it."""
@@ -113,8 +113,7 @@ class Figures(Mapping[FigureKey, float]):
 # --- steps -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """``label = expr`` evaluated: e.g. ∂out_o1/∂net_o1 = out_o1·(1 − out_o1) = 0.186815602."""
 
     label: sp.Expr  # a Symbol (net_h1) or an unevaluated Derivative (∂net_o1/∂w5)
@@ -127,8 +126,7 @@ class Term:
     neuron: str | None = None
 
 
-@dataclass(frozen=True)
-class Chain:
+class Chain(NamedTuple):
     """A chain-rule product: label = factor × factor × …"""
 
     label: sp.Derivative
@@ -139,8 +137,7 @@ class Chain:
     example: int | None = None
 
 
-@dataclass(frozen=True)
-class Sum:
+class Sum(NamedTuple):
     """A derivative that adds one term per path (or per example): ∂E_total/∂out_h1 = … + …"""
 
     label: sp.Derivative
@@ -157,8 +154,7 @@ TRUNCATION_FACTOR = 10
 ROUNDING_FACTOR = 1e-13
 
 
-@dataclass(frozen=True)
-class Shake:
+class Shake(NamedTuple):
     """The numerical check (E(p+h) − E(p−h)) / 2h beside a symbolic derivative."""
 
     wrt: str
@@ -187,8 +183,7 @@ class Shake:
         return abs(self.difference) <= truncation + rounding
 
 
-@dataclass(frozen=True)
-class Gradient:
+class Gradient(NamedTuple):
     """∂E_total/∂(parameter, out or net), its derivation and its shake check."""
 
     wrt: str
@@ -198,8 +193,7 @@ class Gradient:
     neuron: str | None = None
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(NamedTuple):
     """parameter⁺ = parameter − η·∂E_total/∂parameter (or kept, when not updated)."""
 
     parameter: str
@@ -211,8 +205,7 @@ class Update:
     bias: bool = False
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     """A figure printed by the scenario's source next to what the engine computed.
 
     ``moved_by_option``: the figure differs from the correct derivation's because of
@@ -231,8 +224,7 @@ class Comparison:
         return round(self.computed, self.decimals) == round(self.published, self.decimals)
 
 
-@dataclass(frozen=True)
-class Overview:
+class Overview(NamedTuple):
     """The network itself: the layout reads the scenario's layers, parameters and data."""
 
     scenario: Scenario
@@ -253,8 +245,7 @@ class SectionKind(Enum):
     PUBLISHED = "published"
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     kind: SectionKind
     steps: tuple[Step, ...]
     layer: int | None = None  # GRADIENTS: the layer whose incoming weights these are
@@ -264,8 +255,7 @@ class Section:
 # --- the values of every neuron, for the graph --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NeuronValues:
+class NeuronValues(NamedTuple):
     """One neuron in one example: its net and out, and ∂E_total/∂ of each (this example's
     part of E_total)."""
 
@@ -275,8 +265,7 @@ class NeuronValues:
     d_out: float  # ∂E_total/∂out
 
 
-@dataclass(frozen=True)
-class ExampleValues:
+class ExampleValues(NamedTuple):
     """One example: its forward values, errors, every neuron, and its part of each gradient."""
 
     forward: Mapping[str, float]  # net_h1, out_h1, …
@@ -284,9 +273,21 @@ class ExampleValues:
     neurons: Mapping[str, NeuronValues]  # every non-input neuron
     gradients: Mapping[str, float]  # parameter → this example's term of ∂E_total/∂parameter
 
-    def __post_init__(self) -> None:
-        for name in ("forward", "errors", "neurons", "gradients"):
-            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+    @classmethod
+    def of(
+        cls,
+        forward: Mapping[str, float],
+        errors: Mapping[str, float],
+        neurons: Mapping[str, NeuronValues],
+        gradients: Mapping[str, float],
+    ) -> ExampleValues:
+        """Read-only views of copies: safe to keep and share."""
+        return cls(
+            MappingProxyType(dict(forward)),
+            MappingProxyType(dict(errors)),
+            MappingProxyType(dict(neurons)),
+            MappingProxyType(dict(gradients)),
+        )
 
 
 # --- the walkthrough ---------------------------------------------------------------------------
@@ -336,8 +337,7 @@ class Walkthrough:
         )
 
 
-@dataclass(frozen=True)
-class TrainingRun:
+class TrainingRun(NamedTuple):
     scenario: Scenario
     steps_requested: int
     steps_run: int
@@ -349,3 +349,23 @@ class TrainingRun:
     stopped_early: bool
     compile_seconds: float
     hidden_uses_updated_weights: bool = False
+
+
+# --- the embedding MLP's shapes ---------------------------------------------------------------
+
+
+class Tensor(NamedTuple):
+    name: str
+    shape: tuple[int, ...]
+    formula: str
+    why: str
+
+
+class ShapeWalkthrough(NamedTuple):
+    spec: ShapesSpec
+    examples: tuple[tuple[str, str], ...]  # (context, next character)
+    X: tuple[tuple[int, ...], ...]
+    Y: tuple[int, ...]
+    row_uses: tuple[tuple[str, int], ...]  # how often each row of C is looked up
+    forward: tuple[Tensor, ...]
+    backward: tuple[Tensor, ...]

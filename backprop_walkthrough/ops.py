@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import sympy as sp
 
@@ -184,8 +184,7 @@ def softmax_component(k: float, *nets: float) -> float:
 X = sp.Symbol("x")
 
 
-@dataclass(frozen=True)
-class Printed:
+class Printed(NamedTuple):
     """How a function's name is printed: in the terminal, LaTeX, MathML and Graphviz DOT."""
 
     text: str
@@ -194,8 +193,7 @@ class Printed:
     dot: str
 
 
-@dataclass(frozen=True)
-class Activation:
+class Activation(NamedTuple):
     """An activation: out = activation(net), for one neuron or (softmax) a whole layer."""
 
     name: str
@@ -377,8 +375,7 @@ def _cross_entropy(target: sp.Symbol, out: sp.Symbol, _outputs: int) -> sp.Expr:
     return sp.Mul(-1, sp.Mul(target, sp.log(out), evaluate=False), evaluate=False)
 
 
-@dataclass(frozen=True)
-class Loss:
+class Loss(NamedTuple):
     """The error of one output neuron; E_total is their sum (and, for a batch, over examples).
 
     ``term`` is built unevaluated so that it prints as written: ½(target − out)², not SymPy's

@@ -24,7 +24,6 @@ For a batch, every example gets its own chains and each gradient is the sum over
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 import sympy as sp
 
@@ -302,7 +301,7 @@ class _Engine:
                     delta = self.softmax_delta(ex, neuron)
                     # Later chains use the simplest form by name; its value is the sum's.
                     ex.delta[neuron] = (
-                        replace(delta.simplified[-1], key=delta.key) if delta.simplified else delta
+                        delta.simplified[-1]._replace(key=delta.key) if delta.simplified else delta
                     )
                     steps.append(self.neuron_gradient(ex, neuron, n.net, delta))
                 elif layer != last:
@@ -408,7 +407,7 @@ class _Engine:
             forward_values = {
                 str(s): ex.values[s] for n in network.neurons.values() for s in (n.net, n.out)
             }
-            result.append(ExampleValues(forward_values, example_errors, neurons, ex.gradients))
+            result.append(ExampleValues.of(forward_values, example_errors, neurons, ex.gradients))
         return tuple(result)
 
 
@@ -533,6 +532,6 @@ def _compare(
         computed = figures[key]
         comparison = Comparison(key, figure.value, figure.decimals, computed, figure.why)
         if abs(computed - correct[key]) > MOVED and not comparison.agrees:
-            comparison = replace(comparison, why="", moved_by_option=True)
+            comparison = comparison._replace(why="", moved_by_option=True)
         comparisons.append(comparison)
     return comparisons

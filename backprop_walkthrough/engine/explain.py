@@ -84,5 +84,5 @@ def explain(w: Walkthrough, parameter: str) -> Walkthrough:
         else:
             continue
         if steps:
-            sections.append(replace(section, steps=steps))
+            sections.append(section._replace(steps=steps))
     return replace(w, sections=tuple(sections), comparisons=())

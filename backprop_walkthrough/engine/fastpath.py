@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sympy as sp
 
@@ -35,8 +34,7 @@ FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
 }
 
 
-@dataclass(frozen=True)
-class CompiledStep:
+class CompiledStep(NamedTuple):
     """One gradient step of the whole scenario, compiled.
 
     ``gradient(params, rate)`` → (E_total, outputs per example, ∂E_total/∂p per parameter);

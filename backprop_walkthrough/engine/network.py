@@ -18,7 +18,7 @@ writes them (``w1·i1 + w2·i2 + b1·1``, not SymPy's sorted ``b1 + i1*w1 + i2*w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import sympy as sp
 
@@ -44,8 +44,7 @@ def error_symbol(neuron: str) -> sp.Symbol:
     return sp.Symbol(f"E_{neuron}")
 
 
-@dataclass(frozen=True)
-class Neuron:
+class Neuron(NamedTuple):
     """A non-input neuron and its local expressions."""
 
     name: str
@@ -64,8 +63,7 @@ class Neuron:
         return ops.activation(self.activation).elementwise
 
 
-@dataclass(frozen=True)
-class Network:
+class Network(NamedTuple):
     scenario: Scenario
     layers: tuple[tuple[str, ...], ...]
     neurons: dict[str, Neuron]  # non-input neurons by name

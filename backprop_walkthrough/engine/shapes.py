@@ -13,34 +13,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 import sympy as sp
 
 from ..errors import ScenarioError
+from ..model import ShapeWalkthrough, Tensor
 from ..scenario.types import SHAPES_LIMITS, ShapesSpec
 
 VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
 _WORD = re.compile(r"[a-z]+\Z")
-
-
-@dataclass(frozen=True)
-class Tensor:
-    name: str
-    shape: tuple[int, ...]
-    formula: str
-    why: str
-
-
-@dataclass(frozen=True)
-class ShapeWalkthrough:
-    spec: ShapesSpec
-    examples: tuple[tuple[str, str], ...]  # (context, next character)
-    X: tuple[tuple[int, ...], ...]
-    Y: tuple[int, ...]
-    row_uses: tuple[tuple[str, int], ...]  # how often each row of C is looked up
-    forward: tuple[Tensor, ...]
-    backward: tuple[Tensor, ...]
 
 
 def check_spec(spec: ShapesSpec) -> None:

@@ -13,8 +13,8 @@ writes a minus sign its own way.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 import sympy as sp
 
@@ -23,8 +23,7 @@ from ..scenario.types import Scenario
 # --- running text ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     """Text to be typeset as code: an option (``--full``), a YAML key (``update_biases``)."""
 
     text: str
@@ -48,8 +47,7 @@ class Tone(Enum):
 # --- cells of an equation ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(NamedTuple):
     """A SymPy expression; with ``numbers``, the same expression with those numbers put in.
     ``tag`` is a few words shown after it: ``via o1``, ``example 2``."""
 
@@ -58,8 +56,7 @@ class Formula:
     tag: str = ""
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     """A computed value; ``in_product``: a negative value inside a product or sum, which is
     written in parentheses."""
 
@@ -67,16 +64,14 @@ class Number:
     in_product: bool = False
 
 
-@dataclass(frozen=True)
-class Joined:
+class Joined(NamedTuple):
     """Cells joined by an operator: a chain's factors (×) or a sum's terms (+)."""
 
     parts: tuple[MathCell, ...]
     operator: str  # "×" or "+"
 
 
-@dataclass(frozen=True)
-class Aside:
+class Aside(NamedTuple):
     """Words in place of a formula: ``from above`` (an earlier result used by its name)."""
 
     text: str
@@ -92,8 +87,7 @@ class Role(Enum):
     FACTOR = "factor"  # one factor of a chain: label = symbolic = with numbers = value
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One row of an equation block; ``depth`` is its nesting in sums (0 at the top)."""
 
     role: Role
@@ -106,26 +100,22 @@ class Row:
 # --- blocks ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Title:
+class Title(NamedTuple):
     text: str
     subtitle: str = ""
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     text: Prose
     tone: Tone = Tone.PLAIN
     gap: bool = False  # a visual break before it (a blank line in the terminal)
 
 
-@dataclass(frozen=True)
-class Equations:
+class Equations(NamedTuple):
     """Rows whose equals signs align (a chain with its factors, a definition)."""
 
     rows: tuple[Row, ...]
@@ -144,8 +134,7 @@ class CellRole(Enum):
     VALUE = "value"  # a computed result
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """A verdict, written ✓ or ✗ and then ``text`` (which may be empty)."""
 
     ok: bool
@@ -159,8 +148,7 @@ class Mark:
         return f"{self.symbol} {self.text}".rstrip()
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """A numerical check beside a derivative: labelled values and a verdict."""
 
     caption: str  # "shake it"
@@ -171,14 +159,12 @@ class Check:
     depth: int = 0
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     text: Prose
     depth: int = 0
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     align: Align = Align.LEFT
     role: CellRole = CellRole.PLAIN
@@ -187,36 +173,32 @@ class Column:
 Cell = str | Mark
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     title: str = ""
     gap: bool = False
 
 
-@dataclass(frozen=True)
-class Tables:
+class Tables(NamedTuple):
     """Tables that belong together: side by side where there is room, else one after another."""
 
     tables: tuple[Table, ...]
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(NamedTuple):
     """The network drawn with every weight labelled, once for each state (before and after the
     update). A text drawing shows the first state only; a page draws them all."""
 
     scenario: Scenario
-    states: tuple[tuple[str, Mapping[str, float]], ...] = field(default=())
+    states: tuple[tuple[str, Mapping[str, float]], ...] = ()
     gap: bool = False
 
 
 Block = Title | Heading | Paragraph | Equations | Check | Note | Table | Tables | Picture
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """A laid-out walkthrough: the blocks in order, and the decimals its numbers are shown with."""
 
     blocks: tuple[Block, ...]

@@ -9,7 +9,7 @@ starts again. Sizes are in CSS pixels; a label's box is estimated from its lengt
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..scenario.types import Scenario
 from .numbers import format_operand
@@ -28,8 +28,7 @@ CANDIDATES = tuple(0.2 + 0.05 * i for i in range(13))  # points along an edge, 0
 MAX_SPREAD = 6  # rows may grow to this many times ROW before labels give up on a free spot
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     left: float
     top: float
     right: float
@@ -44,23 +43,20 @@ class Box:
         )
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):
     text: str
     x: float  # the centre of the text
     y: float  # its baseline
     box: Box
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     source: tuple[float, float]
     target: tuple[float, float]
     label: Label
 
 
-@dataclass(frozen=True)
-class Drawing:
+class Drawing(NamedTuple):
     width: float
     height: float
     neurons: Mapping[str, tuple[float, float]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
@@ -109,7 +110,20 @@ def to_text(
     typographic: bool = True,
 ) -> str:
     """One line of text for ``expr``; with ``substitutions``, its numbers put in."""
-    text = TextPrinter(substitutions, digits).doprint(expr)
+    numbers = tuple(substitutions.items()) if substitutions else ()
+    return _text(expr, numbers, digits, typographic)
+
+
+@lru_cache(maxsize=1 << 14)
+def _text(
+    expr: sp.Basic,
+    numbers: tuple[tuple[sp.Basic, float], ...],
+    digits: int | None,
+    typographic: bool,
+) -> str:
+    """The printing itself, kept: a factor such as out_o1·(1 − out_o1) with its numbers is
+    printed once, however many chains show it."""
+    text = TextPrinter(dict(numbers), digits).doprint(expr)
     if typographic:
         for old, new in _TEXT_REPLACEMENTS:
             text = text.replace(old, new)

@@ -11,7 +11,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.shapes import VOCABULARY, ShapeWalkthrough, Tensor
+from ..engine.shapes import VOCABULARY
+from ..model import ShapeWalkthrough, Tensor
 
 SHOWN_EXAMPLES = 8
 

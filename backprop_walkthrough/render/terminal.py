@@ -299,15 +299,17 @@ class TerminalView:
         return Text(str(mark), style="bold green" if mark.ok else "bold red")
 
     def table(self, table: Table) -> RichTable:
-        rich = RichTable(title=table.title or None, title_justify="left", show_edge=False)
+        # Text, never markup: a cell such as "[example 1]" is words, not a Rich style tag.
+        title = Text(table.title) if table.title else None
+        rich = RichTable(title=title, title_justify="left", show_edge=False)
         for column in table.columns:
             rich.add_column(
-                column.header,
+                Text(column.header),
                 justify="right" if column.align == Align.RIGHT else "left",
                 style=STYLES.get(column.role, ""),
             )
         for row in table.rows:
-            rich.add_row(*(self.mark(c) if isinstance(c, Mark) else c for c in row))
+            rich.add_row(*(self.mark(c) if isinstance(c, Mark) else Text(c) for c in row))
         return rich
 
 

@@ -25,13 +25,12 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .types import Bias, Layer, Weight
 
 
-@dataclass(frozen=True)
-class InitSpec:
+class InitSpec(NamedTuple):
     seed: int
     method: str  # uniform, normal, xavier_uniform, xavier_normal
     low_or_mean: float = 0.0

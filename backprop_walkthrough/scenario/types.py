@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_FILE_BYTES = 1_000_000
 MAX_ABS_VALUE = 1e6
@@ -29,36 +30,31 @@ MAX_PARAMETERS = 20_000
 MAX_EXAMPLES = 100
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     neurons: tuple[str, ...]
     activation: str | None  # None for the input layer
     slope: float | None = None  # leaky_relu only: the slope for net ≤ 0
 
 
-@dataclass(frozen=True)
-class Weight:
+class Weight(NamedTuple):
     name: str
     source: str
     target: str
     value: float
 
 
-@dataclass(frozen=True)
-class Bias:
+class Bias(NamedTuple):
     name: str
     targets: tuple[str, ...]
     value: float
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     inputs: Mapping[str, float]
     targets: Mapping[str, float]
 
 
-@dataclass(frozen=True)
-class PublishedFigure:
+class PublishedFigure(NamedTuple):
     """A figure printed by the scenario's source, with ``decimals`` as printed."""
 
     key: str
@@ -108,8 +104,7 @@ SHAPES_LIMITS = {"block_size": (1, 16), "embedding_dim": (1, 1000), "hidden": (1
 DEFAULT_WORDS = ("emma", "olivia", "ava", "isabella", "sophia")
 
 
-@dataclass(frozen=True)
-class ShapesSpec:
+class ShapesSpec(NamedTuple):
     words: tuple[str, ...] = DEFAULT_WORDS
     block_size: int = 3
     embedding_dim: int = 3

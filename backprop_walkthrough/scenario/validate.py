@@ -752,9 +752,10 @@ class ShapesValidator(_Checker):
         self.kind(root, "embedding_mlp")
         self.attempt(self.keys, root, (), self.KEYS)
         self.named(root)
-        words = self.attempt(self.words, root.get("words", list(ShapesSpec.words)))
+        defaults = ShapesSpec._field_defaults
+        words = self.attempt(self.words, root.get("words", list(defaults["words"])))
         sizes = {
-            key: self.attempt(self.integer, root.get(key, getattr(ShapesSpec, key)), (key,), *span)
+            key: self.attempt(self.integer, root.get(key, defaults[key]), (key,), *span)
             for key, span in self.LIMITS.items()
         }
         w1 = self.attempt(self.w1, root["w1"]) if "w1" in root else None
