@@ -165,7 +165,15 @@ def render(
     from rich.console import Console
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
     console.print(terminal_view(result, digits=digits, full=full, log_scale=log_scale))
     return buffer.getvalue()
 

@@ -316,6 +316,24 @@ def test_net_derivatives_by_the_sum_rule_equal_sympys_diff(name):
             assert calculus.d_net(neuron.name, symbol) == sp.diff(neuron.net_expr, symbol)
 
 
+def test_activation_derivatives_by_their_own_rule_equal_sympys_diff():
+    """∂out/∂net from the function's derivative rule (fdiff) is what sp.diff gives, for every
+    activation of the records, softmax's Jacobian included; and ∂E_o/∂out_o for every loss."""
+    from backprop_walkthrough.engine.calculus import own_rule
+    from backprop_walkthrough.ops import ACTIVATION_RECORDS, LOSS_RECORDS
+
+    nets = sp.symbols("n1 n2 n3")
+    for record in ACTIVATION_RECORDS.values():
+        for index, net in enumerate(nets):
+            out = record.build(net, nets, index, 0.1)
+            for wrt in nets:
+                assert sp.simplify(own_rule(out, wrt) - sp.diff(out, wrt)) == 0, record.name
+    target, out = sp.symbols("t o")
+    for record in LOSS_RECORDS.values():
+        total = record.term(target, out, 2) + record.term(sp.Symbol("t2"), sp.Symbol("o2"), 2)
+        assert sp.diff(total, out) == sp.diff(record.term(target, out, 2), out)
+
+
 @pytest.mark.parametrize("name", BUILT_IN)
 def test_downstream_shakes_equal_whole_forward_passes(name):
     scenario = load_scenario(name)

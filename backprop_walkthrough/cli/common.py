@@ -94,7 +94,9 @@ def terminal() -> Console:
     """The console for output shown in a terminal (colours only when it is one)."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    # No markup, emoji or highlighting: what is printed is ours, already styled, and a name
+    # such as [bold] in a scenario stays the words it is.
+    return Console(highlight=False, markup=False, emoji=False)
 
 
 def deliver(document: str | bytes, output: str | None) -> None:
