@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import model
+from . import model, options
 from .engine.derivation import derive
 from .errors import OptionError, OutputError, ScenarioError
 from .model import ShapeWalkthrough, TrainingRun
@@ -34,7 +34,7 @@ __all__ = [
     "graph",
     "load_scenario",
     "new_scenario",
-    "render",
+    "export",
     "scenario_text",
     "shapes",
     "terminal_view",
@@ -53,29 +53,29 @@ FORMATS = ("text", "json", "markdown", "latex", "html")
 
 class Walkthrough(model.Walkthrough):
     """A derived walkthrough (plain data, see :mod:`.model`) with the conveniences of the API:
-    ``explain()``, ``render()`` and the displays Jupyter uses."""
+    ``explain()``, ``export()`` and the displays Jupyter uses."""
 
     def explain(self, parameter: str) -> Walkthrough:
         """Only ``parameter``'s derivation and what it rests on."""
         return explain(self, parameter)
 
-    def render(self, output_format: str = "text", **options: Any) -> str:
-        return render(self, output_format, **options)
+    def export(self, output_format: str = "text", **options: Any) -> str:
+        return export(self, output_format, **options)
 
     def to_text(self, width: int = 100, digits: int = 9, full: bool = False) -> str:
-        return render(self, "text", digits=digits, full=full, width=width)
+        return export(self, "text", digits=digits, full=full, width=width)
 
     def to_json(self) -> str:
-        return render(self, "json")
+        return export(self, "json")
 
     def to_markdown(self, digits: int = 9) -> str:
-        return render(self, "markdown", digits=digits)
+        return export(self, "markdown", digits=digits)
 
     def to_latex(self, digits: int = 9) -> str:
-        return render(self, "latex", digits=digits)
+        return export(self, "latex", digits=digits)
 
     def to_html(self, digits: int = 9) -> str:
-        return render(self, "html", digits=digits)
+        return export(self, "html", digits=digits)
 
     def _repr_html_(self) -> str:
         """Jupyter: the HTML page's content, formulas as MathML."""
@@ -98,15 +98,19 @@ def walkthrough(
     h: float = 1e-6,
     hidden_uses_updated_weights: bool = False,
     max_parameters: int | None = None,
+    max_work: int = options.DEFAULT_MAX_WORK,
 ) -> Walkthrough:
     """One step of backpropagation for a built-in name, a YAML path, a mapping or a Scenario.
 
-    ``max_parameters`` refuses a bigger network before anything is derived (the command line
-    sets it for text output, where a walkthrough of thousands of parameters is unreadable).
+    The limits (:mod:`.options`) are checked before anything is derived: ``max_parameters``
+    (the command line sets it for text output, where thousands of parameters are unreadable)
+    and ``max_work``, parameters × examples.
     """
+    h = options.h(h)
     loaded = _scenario(scenario)
+    check_work(loaded, max_work)
     count = len(loaded.parameters)
-    if max_parameters is not None and count > max_parameters:
+    if max_parameters is not None and count > options.max_parameters(max_parameters):
         raise ScenarioError(
             loaded.source,
             f"{count:,} parameters are too many for a text walkthrough (the limit is "
@@ -114,6 +118,19 @@ def walkthrough(
         )
     derived = derive(loaded, h=h, hidden_uses_updated_weights=hidden_uses_updated_weights)
     return _as_api(derived)
+
+
+def check_work(scenario: Scenario, max_work: int) -> None:
+    """Refuse, before anything is built, a scenario whose parameters × examples pass the limit."""
+    limit = options.max_work(max_work)
+    parameters, examples = len(scenario.parameters), len(scenario.examples)
+    if parameters * examples > limit:
+        raise ScenarioError(
+            scenario.source,
+            f"{parameters:,} parameters × {examples:,} examples = {parameters * examples:,} "
+            f"is more work than the limit of {limit:,} (--max-work); raise it to go on, or use "
+            "fewer examples or a smaller network",
+        )
 
 
 def _as_api(derived: model.Walkthrough) -> Walkthrough:
@@ -131,7 +148,7 @@ def explain(source: ScenarioLike | model.Walkthrough, parameter: str) -> Walkthr
     return _as_api(cut(derived, parameter))
 
 
-def render(
+def export(
     result: model.Walkthrough | TrainingRun | ShapeWalkthrough,
     output_format: str = "text",
     *,
@@ -145,6 +162,8 @@ def render(
     Walkthroughs: text, json, markdown, latex, html. Training runs: text, json. Shapes: text,
     json, markdown.
     """
+    digits = options.digits(digits)
+    width = options.whole("width", width, 20)
     if isinstance(result, TrainingRun):
         if output_format == "json":
             from .render.json import render_training_json
@@ -234,11 +253,21 @@ def train(
     every: int | None = None,
     hidden_uses_updated_weights: bool = False,
     progress: Callable[[int], None] | None = None,
+    max_checkpoints: int = options.DEFAULT_MAX_CHECKPOINTS,
+    max_work: int = options.DEFAULT_MAX_WORK,
 ) -> TrainingRun:
-    """Gradient descent on the compiled fast path; the run's history and final values."""
+    """Gradient descent on the compiled fast path; the run's history and final values.
+
+    Every argument is checked as the command line checks its options (:mod:`.options`).
+    """
     from .engine.training import train as run_training
 
+    steps = options.steps(steps)
+    rate = None if learning_rate is None else options.learning_rate(learning_rate)
+    stop = None if stop_below is None else options.stop_below(stop_below)
+    every = None if every is None else options.every(every)
     loaded = _scenario(scenario)
+    check_work(loaded, max_work)
     if hidden_uses_updated_weights and loaded.is_batch:
         raise ScenarioError(
             loaded.source,
@@ -247,11 +276,12 @@ def train(
     return run_training(
         loaded,
         steps,
-        learning_rate=learning_rate,
-        stop_below=stop_below,
+        learning_rate=rate,
+        stop_below=stop,
         every=every,
         hidden_uses_updated_weights=hidden_uses_updated_weights,
         progress=progress,
+        max_checkpoints=options.max_checkpoints(max_checkpoints),
     )
 
 
@@ -297,20 +327,36 @@ def builtin_scenarios() -> dict[str, str]:
 
 
 def scenario_text(name: str) -> str:
-    """A built-in scenario's YAML text, for copying."""
-    from .scenario import resolve
+    """A scenario's YAML text, for copying: a built-in one, or a file that is a scenario.
 
-    return resolve(name).read_text(encoding="utf-8")
+    Anything else is refused (this is not a file viewer): a file must end in .yaml or .yml,
+    be within the size limit, and be a YAML mapping with the keys of a scenario.
+    """
+    from .scenario import builtin_names, read_scenario_text, read_tree
+
+    if name in builtin_names():
+        return read_scenario_text(name)[0]
+    if Path(name).suffix.lower() not in (".yaml", ".yml"):
+        raise ScenarioError(
+            name,
+            "not a built-in scenario or a .yaml scenario file "
+            f"(built-in: {', '.join(builtin_names())})",
+        )
+    tree, source = read_tree(name)
+    keys = set(tree.value) if isinstance(tree.value, dict) else set()
+    if not keys & {"layers", "kind", "words"}:
+        raise ScenarioError(source, "is not a scenario file (it has no layers and no kind)")
+    return read_scenario_text(name)[0]
 
 
 def new_scenario(path: str | Path) -> None:
     """Write the commented template scenario to ``path`` (never over an existing file)."""
-    from .outputs import write_atomically
+    from .outputs import write_output
     from .scenario import template_text
 
-    if Path(path).exists():
+    if Path(path).exists() or Path(path).is_symlink():
         raise OutputError(str(path), "already exists; choose another name")
-    write_atomically(str(path), template_text())
+    write_output(str(path), template_text())
 
 
 def shapes(

@@ -148,39 +148,68 @@ class Sum(NamedTuple):
     simplified: tuple[Term, ...] = ()  # simpler forms SymPy finds for the sum, in order
 
 
-#: The shake check's tolerance: a multiple of h² for the truncation error of a central
-#: difference, and of 1/h for the rounding of E_total (about 1e-16 relative).
-TRUNCATION_FACTOR = 10
-ROUNDING_FACTOR = 1e-13
+#: The shake check's tolerance (see Shake.tolerance): double precision's unit roundoff, the
+#: units of the last place an E value may be off by, a safety factor on the estimate, and a
+#: relative floor below which two values count as the same.
+EPSILON = 2.0**-52
+ROUNDING_ULPS = 4
+SAFETY = 4
+RELATIVE_FLOOR = 1e-9
 
 
 class Shake(NamedTuple):
-    """The numerical check (E(p+h) − E(p−h)) / 2h beside a symbolic derivative."""
+    """The numerical check (E(p+h) − E(p−h)) / 2h beside a symbolic derivative.
+
+    E is also taken at p ± 2h and p ± 4h. Three central differences give two Richardson
+    extrapolations, whose disagreement bounds how far the better one can be from the true
+    derivative; with the rounding of E divided by the step, that is the tolerance. So the
+    verdict follows from the numbers at any h, rather than from a fixed allowance that is too
+    loose at one end and too tight at the other.
+    """
 
     wrt: str
     h: float
     plus: float  # E_total with the quantity nudged up by h
     minus: float
     symbolic: float
+    plus2: float  # … by 2h
+    minus2: float
+    plus4: float  # … by 4h
+    minus4: float
 
     @property
     def numeric(self) -> float:
         return (self.plus - self.minus) / (2 * self.h)
 
     @property
+    def extrapolated(self) -> float:
+        """Richardson's (4·D(h) − D(2h)) / 3: the h² error of both central differences cancels."""
+        return (4 * self.numeric - self._difference(2)) / 3
+
+    def _difference(self, times: int) -> float:
+        plus, minus = {1: (self.plus, self.minus), 2: (self.plus2, self.minus2)}.get(
+            times, (self.plus4, self.minus4)
+        )
+        return (plus - minus) / (2 * times * self.h)
+
+    @property
     def difference(self) -> float:
         return self.symbolic - self.numeric
 
     @property
-    def agrees(self) -> bool:
-        """Within what a central difference can resolve: O(h²) plus rounding ~1e-16/h.
+    def tolerance(self) -> float:
+        """How far the extrapolated difference may be from the true derivative: its error
+        (O(h⁴): a sixteenth of the gap to the coarser extrapolation from 2h and 4h), and the
+        rounding of E (a few units of its last place, over the step)."""
+        coarser = (4 * self._difference(2) - self._difference(4)) / 3
+        truncation = abs(self.extrapolated - coarser) / 15
+        size = max(abs(v) for v in (self.plus, self.minus, self.plus2, self.minus2))
+        rounding = ROUNDING_ULPS * EPSILON * size / self.h
+        return SAFETY * truncation + rounding + RELATIVE_FLOOR * abs(self.symbolic)
 
-        The h² term is scaled by the size of E_total, a stand-in for its third derivative.
-        """
-        scale = max(1.0, abs(self.symbolic), abs(self.plus))
-        truncation = TRUNCATION_FACTOR * self.h**2 * scale
-        rounding = ROUNDING_FACTOR * (1 + abs(self.plus)) / self.h
-        return abs(self.difference) <= truncation + rounding
+    @property
+    def agrees(self) -> bool:
+        return abs(self.symbolic - self.extrapolated) <= self.tolerance
 
 
 class Gradient(NamedTuple):

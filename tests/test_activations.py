@@ -11,7 +11,7 @@ import subprocess
 import pytest
 import yaml
 
-from backprop_walkthrough import load_scenario, render, train, walkthrough
+from backprop_walkthrough import export, load_scenario, train, walkthrough
 from backprop_walkthrough.cli import cli
 from backprop_walkthrough.engine.fastpath import compile_step
 from backprop_walkthrough.ops import ACTIVATION_RECORDS, LOSS_RECORDS
@@ -66,7 +66,7 @@ def test_softplus_and_silu_gradients_match_the_oracle_and_the_shake():
 
 def test_the_textbook_forms_of_their_derivatives(smooth_file, runner):
     out = runner.invoke(cli, ["explain", "w1", str(smooth_file)], env={"COLUMNS": "120"}).output
-    assert "softplus(x) = log(1 + exp(x))" in render(walkthrough(SMOOTH))
+    assert "softplus(x) = log(1 + exp(x))" in export(walkthrough(SMOOTH))
     assert "∂out_h1/∂net_h1 = σ(net_h1)" in out  # softplus' = σ
     assert "∂out_g1/∂net_g1 = σ(net_g1)·(1 + net_g1·(1 − σ(net_g1)))" in out  # silu'
 
@@ -97,7 +97,7 @@ def test_every_export(smooth_file, runner, output_format):
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 def test_their_latex_compiles(tmp_path):
-    (tmp_path / "smooth.tex").write_text(render(walkthrough(SMOOTH), "latex"))
+    (tmp_path / "smooth.tex").write_text(export(walkthrough(SMOOTH), "latex"))
     result = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "smooth.tex"],
         cwd=tmp_path,

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from backprop_walkthrough import render, walkthrough
+from backprop_walkthrough import export, walkthrough
 from backprop_walkthrough.scenario import network_names
 
 from .browser import CHROMIUM, measure, print_to_pdf, screenshot
@@ -32,7 +32,7 @@ return {
 
 @pytest.fixture(scope="module")
 def classic_html():
-    return render(walkthrough("mazur"), "html")
+    return export(walkthrough("mazur"), "html")
 
 
 def test_mathml_is_typeset_aligned_and_at_display_size(classic_html, tmp_path):
@@ -61,7 +61,7 @@ def test_mathml_is_typeset_aligned_and_at_display_size(classic_html, tmp_path):
 def test_nothing_overflows_a_printed_page(name, paper, tmp_path):
     """The print stylesheet applied at the printable width: no block needs a scrollbar and the
     page is no wider than the paper."""
-    html = render(walkthrough(name), "html").replace("@media print {", "@media all {")
+    html = export(walkthrough(name), "html").replace("@media print {", "@media all {")
     found = measure(html, OVERFLOW, tmp_path, PRINTABLE[paper])
     assert found["blocks"] > 5 and found["over"] == [], found["over"]
     assert found["page"] <= found["view"]
@@ -85,7 +85,7 @@ def test_the_printed_pdf_keeps_every_value_on_the_page(classic_html, paper, tmp_
 
 @pytest.mark.parametrize("name", network_names())
 def test_readable_at_600_pixels(name, tmp_path):
-    found = measure(render(walkthrough(name), "html"), OVERFLOW, tmp_path, 600)
+    found = measure(export(walkthrough(name), "html"), OVERFLOW, tmp_path, 600)
     assert found["over"] == [], found["over"]
     assert found["page"] <= found["view"]
 
@@ -139,7 +139,7 @@ def _meets(a, b) -> bool:
 
 @pytest.mark.parametrize("scenario", ["mazur", TWO_THREE_TWO_ONE], ids=["classic", "2-3-2-1"])
 def test_network_labels_never_overlap_or_clip(scenario, tmp_path):
-    drawn = measure(render(walkthrough(scenario), "html"), LABELS, tmp_path)
+    drawn = measure(export(walkthrough(scenario), "html"), LABELS, tmp_path)
     assert len(drawn) == 2  # before and after the update
     if scenario is TWO_THREE_TWO_ONE:
         assert sum(1 for label in drawn[0]["labels"] if label[0].startswith("w")) == 13

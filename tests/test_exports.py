@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from backprop_walkthrough import load_scenario
-from backprop_walkthrough.api import render as render_document
+from backprop_walkthrough.api import export as render_document
 from backprop_walkthrough.cli import cli
 from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.scenario import network_names

@@ -114,7 +114,7 @@ BAD = [
     ),
     (
         "bool-value",
-        _replace("value: 0.15}", "value: yes}"),
+        _replace("value: 0.15}", "value: true}"),
         "got a boolean (true)",
         "weights.w1.value",
         11,

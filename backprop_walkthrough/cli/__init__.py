@@ -6,12 +6,13 @@ Heavy imports (SymPy, Rich) happen inside the commands, so ``--help`` stays fast
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
 
 from .. import __version__
-from .common import CONTEXT_SETTINGS, EXIT_INTERRUPTED
+from .common import CONTEXT_SETTINGS, EXIT_INTERRUPTED, say
 
 
 class DefaultGroup(click.Group):
@@ -45,16 +46,25 @@ def cli() -> None:
     """
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM or SIGHUP: leave as an interruption does, through every ``finally`` (so that a
+    half-written temporary file is removed)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """The console script: click's own handling, except that a usage error is one line."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminated)
     try:
         code = cli.main(prog_name="backprop-walkthrough", standalone_mode=False)
     except click.ClickException as exc:
         hint = " (see --help)" if isinstance(exc, click.UsageError) else ""
-        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        say(f"error: {exc.format_message()}{hint}")
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
+        say("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -5,6 +5,7 @@ Only click is imported here at module level, so that ``--help`` never loads SymP
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -13,6 +14,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from .. import options
 
 if TYPE_CHECKING:  # type names only: importing Rich here would slow down --help
     from rich.console import Console
@@ -24,13 +27,48 @@ EXIT_INTERRUPTED = 130
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
+
+def _checked(parse: Callable[[Any], Any], check: Callable[[Any], Any], name: str) -> Any:
+    """An option type checked by the rule the Python API uses (:mod:`..options`): the same
+    values pass and fail in both, with the same words (click shows the ValueError's)."""
+    from ..errors import OptionError
+
+    def convert(value: Any) -> Any:
+        try:
+            parsed = parse(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"expected {name}, got {value!r}") from None
+        try:
+            return check(parsed)
+        except OptionError as refused:
+            raise ValueError(refused.message) from None
+
+    convert.__name__ = name.split()[-1]  # the metavar: NUMBER
+    return convert
+
+
+def checked_int(check: Callable[[Any], Any]) -> Any:
+    return _checked(int, check, "a whole number")
+
+
+def checked_float(check: Callable[[Any], Any]) -> Any:
+    return _checked(float, check, "a number")
+
+
 # Options that several commands share, declared once (sqlite-utils' habit).
 digits_option = click.option(
     "--digits",
-    type=click.IntRange(1, 15),
+    type=checked_int(options.digits),
     default=9,
     show_default=True,
     help="Decimals shown in text output (computation always uses full precision).",
+)
+max_work_option = click.option(
+    "--max-work",
+    type=checked_int(options.max_work),
+    default=options.DEFAULT_MAX_WORK,
+    show_default=True,
+    help="Refuse a derivation of more parameters × examples (it would take long).",
 )
 debug_option = click.option(
     "--debug", is_flag=True, help="Show the traceback of an unexpected error."
@@ -56,36 +94,69 @@ def format_option(
     )
 
 
+def say(message: str) -> None:
+    """One line on stderr: control characters made visible (a file name is user input and
+    must not clear the screen), and never an encoding error of its own."""
+    visible = "".join(
+        char if char.isprintable() or char == " " else repr(char)[1:-1] for char in message
+    )
+    stream = sys.stderr
+    if stream is None:
+        return
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(visible.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+    stream.flush()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 @contextmanager
 def user_errors(debug: bool = False) -> Iterator[None]:
     """Turn every failure into one line on stderr and an exit code; never a traceback."""
-    from ..errors import BackpropError
+    from ..errors import EXIT_ENVIRONMENT, BackpropError
 
     try:
+        if sys.stdout is None:
+            say("error: standard output is closed; give --output FILE, or run with stdout open")
+            sys.exit(EXIT_ENVIRONMENT)
         yield
     except BackpropError as exc:
-        click.echo(f"error: {exc}", err=True)
+        say(f"error: {exc}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        say("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
-        # The reader (e.g. `head`) went away: that is not an error. Point stdout at devnull so
-        # that Python's own flush at exit does not raise a second time.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # The reader (e.g. `head`) went away: that is not an error.
+        _silence_stdout()
         sys.exit(0)
+    except UnicodeEncodeError as exc:
+        _silence_stdout()
+        say(
+            f"error: the output's encoding ({exc.encoding}) cannot show the walkthrough's "
+            "symbols (∂, σ, −); set PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use "
+            "--format json"
+        )
+        sys.exit(EXIT_ENVIRONMENT)
     except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
+    except OSError as exc:  # standard output itself failed: /dev/full, a closed descriptor
+        _silence_stdout()
+        say(f"error: cannot write to standard output: {exc.strerror or exc}")
+        sys.exit(EXIT_ENVIRONMENT)
     except Exception as exc:  # the last line of defence
         if debug:
             traceback.print_exc()
-        click.echo(
+        say(
             f"error: internal error ({type(exc).__name__}: {exc}). This is a bug in "
             "backprop-walkthrough; please report it with your scenario file and command"
             + ("" if debug else " (--debug shows the traceback)")
-            + ".",
-            err=True,
+            + "."
         )
         sys.exit(EXIT_INTERNAL_ERROR)
 
@@ -95,20 +166,22 @@ def terminal() -> Console:
     from rich.console import Console
 
     # No markup, emoji or highlighting: what is printed is ours, already styled, and a name
-    # such as [bold] in a scenario stays the words it is.
-    return Console(highlight=False, markup=False, emoji=False)
+    # such as [bold] in a scenario stays the words it is. COLUMNS of 0 or less is no width.
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.strip().isdigit() and int(columns) > 0 else None
+    if columns and width is None:
+        os.environ.pop("COLUMNS")  # Rich would read it again
+    return Console(highlight=False, markup=False, emoji=False, width=width)
 
 
-def deliver(document: str | bytes, output: str | None) -> None:
-    """A finished document to its place: FILE, written atomically, or standard output."""
-    from ..outputs import write_atomically
+def deliver(document: str | bytes, output: str | None, protect: str = "") -> None:
+    """A finished document to its place: FILE (by the rules of :mod:`..outputs`; never the
+    scenario ``protect`` names) or standard output."""
+    from ..outputs import write_output
 
     if output is not None:
-        write_atomically(output, document)
+        write_output(output, document, [protect] if protect else [])
         return
-    if isinstance(document, bytes):
-        sys.stdout.buffer.write(document)
-        sys.stdout.buffer.flush()
-        return
-    sys.stdout.write(document)
-    sys.stdout.flush()
+    raw = document.encode("utf-8") if isinstance(document, str) else document
+    sys.stdout.buffer.write(raw)
+    sys.stdout.buffer.flush()

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import click
 
-from .common import CONTEXT_SETTINGS, debug_option, deliver, output_option, user_errors
+from .common import (
+    CONTEXT_SETTINGS,
+    debug_option,
+    deliver,
+    max_work_option,
+    output_option,
+    user_errors,
+)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("scenario", default="mazur", metavar="[SCENARIO]")
 @output_option("Write to FILE: .dot as text; .svg, .png or .pdf rendered by Graphviz's dot.")
+@max_work_option
 @debug_option
-def graph(scenario: str, output: str | None, debug: bool) -> None:
+def graph(scenario: str, output: str | None, max_work: int, debug: bool) -> None:
     """The computation graph of SCENARIO as Graphviz DOT, values and gradients on every node.
 
     \b
@@ -22,7 +30,8 @@ def graph(scenario: str, output: str | None, debug: bool) -> None:
     with user_errors(debug):
         from .. import api
 
-        deliver(api.graph(scenario, api.graph_format(output)), output)
+        derived = api.walkthrough(scenario, max_work=max_work)
+        deliver(api.graph(derived, api.graph_format(output)), output, protect=scenario)
 
 
 COMMANDS = (graph,)

@@ -6,12 +6,16 @@ import sys
 
 import click
 
+from .. import options
 from .common import (
     CONTEXT_SETTINGS,
+    checked_float,
+    checked_int,
     debug_option,
     deliver,
     digits_option,
     format_option,
+    max_work_option,
     output_option,
     terminal,
     user_errors,
@@ -35,7 +39,7 @@ DOCUMENT_FORMATS = ("text", "json", "markdown", "latex", "html")
 @click.option(
     "--h",
     "h",
-    type=click.FloatRange(0, 0.1, min_open=True),
+    type=checked_float(options.h),
     default=1e-6,
     show_default=True,
     help="The nudge of the shake check (E(p+h) − E(p−h)) / 2h.",
@@ -54,11 +58,12 @@ DOCUMENT_FORMATS = ("text", "json", "markdown", "latex", "html")
 )
 @click.option(
     "--max-parameters",
-    type=click.IntRange(1),
-    default=2_000,
+    type=checked_int(options.max_parameters),
+    default=options.DEFAULT_MAX_PARAMETERS,
     show_default=True,
     help="Refuse a text walkthrough of a bigger network (JSON has no such limit).",
 )
+@max_work_option
 @click.option(
     "--step",
     is_flag=True,
@@ -75,6 +80,7 @@ def run(
     hidden_uses_updated_weights: bool,
     full: bool,
     max_parameters: int,
+    max_work: int,
     step: bool,
     debug: bool,
 ) -> None:
@@ -104,8 +110,9 @@ def run(
             h=h,
             hidden_uses_updated_weights=hidden_uses_updated_weights,
             max_parameters=max_parameters if output_format == "text" else None,
+            max_work=max_work,
         )
-        show(derived, output_format, output, digits, full, step)
+        show(derived, output_format, output, digits, full, step, protect=scenario)
 
 
 def show(
@@ -115,13 +122,15 @@ def show(
     digits: int,
     full: bool,
     step: bool = False,
+    protect: str = "",
 ) -> None:
     """A walkthrough to the terminal (coloured, --step aware) or as a document."""
     from .. import api
 
     assert isinstance(derived, api.Walkthrough)
     if output is not None or output_format != "text":
-        deliver(api.render(derived, output_format, digits=digits, full=full), output)
+        document = api.export(derived, output_format, digits=digits, full=full)
+        deliver(document, output, protect=protect)
         return
     console = terminal()
     if step and console.is_terminal and sys.stdin.isatty():
@@ -158,6 +167,7 @@ def show_step_by_step(derived: object, console: object, digits: int, full: bool)
 @format_option(DOCUMENT_FORMATS, "As for run.")
 @output_option("Write to FILE; the format follows its suffix.")
 @digits_option
+@max_work_option
 @debug_option
 def explain(
     parameter: str,
@@ -165,6 +175,7 @@ def explain(
     output_format: str | None,
     output: str | None,
     digits: int,
+    max_work: int,
     debug: bool,
 ) -> None:
     """Only the derivation of PARAMETER, with everything it rests on.
@@ -182,7 +193,8 @@ def explain(
         from ..outputs import format_for
 
         output_format = format_for(output, output_format)
-        show(api.explain(scenario, parameter), output_format, output, digits, full=False)
+        derived = api.explain(api.walkthrough(scenario, max_work=max_work), parameter)
+        show(derived, output_format, output, digits, full=False, protect=scenario)
 
 
 COMMANDS = (run, explain)

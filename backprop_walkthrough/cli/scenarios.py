@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import EXIT_BAD_INPUT
-from .common import CONTEXT_SETTINGS, debug_option, user_errors
+from .common import CONTEXT_SETTINGS, debug_option, say, user_errors
 
 
 @click.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
@@ -86,17 +86,18 @@ def validate(files: tuple[str, ...]) -> None:
       backprop-walkthrough validate my-network.yaml
       backprop-walkthrough validate scenarios/*.yaml
     """
-    from .. import api
+    with user_errors():
+        from .. import api
 
-    failed = False
-    for file in files:
-        problems = api.validate(file)
-        if not problems:
-            click.echo(f"ok: {file}")
-            continue
-        failed = True
-        for problem in problems:
-            click.echo(f"error: {problem}", err=True)
+        failed = False
+        for file in files:
+            problems = api.validate(file)  # never raises for a bad file: it has problems
+            if not problems:
+                click.echo(f"ok: {file}")
+                continue
+            failed = True
+            for problem in problems:
+                say(f"error: {problem}")
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 

@@ -77,7 +77,7 @@ def shapes(
         if output is None and output_format == "text":
             terminal().print(api.terminal_view(walked))
             return
-        deliver(api.render(walked, output_format), output)
+        deliver(api.export(walked, output_format), output)
 
 
 COMMANDS = (shapes,)

@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .. import options
 from .common import (
     CONTEXT_SETTINGS,
+    checked_float,
+    checked_int,
     debug_option,
     deliver,
     digits_option,
     format_option,
+    max_work_option,
     terminal,
     user_errors,
 )
@@ -66,26 +70,26 @@ class LazyProgress:
 @click.argument("scenario", default="mazur", metavar="[SCENARIO]")
 @click.option(
     "--steps",
-    type=click.IntRange(0, 10_000_000),
+    type=checked_int(options.steps),
     default=10_000,
     show_default=True,
     help="Gradient steps to run (each uses every example of a batch).",
 )
 @click.option(
     "--every",
-    type=click.IntRange(1),
+    type=checked_int(options.every),
     default=None,
     help="Record E_total every K steps (default: about ten checkpoints).",
 )
 @click.option(
     "--learning-rate",
-    type=click.FloatRange(0, 1000, min_open=True),
+    type=checked_float(options.learning_rate),
     default=None,
     help="Override the scenario's learning rate η.",
 )
 @click.option(
     "--stop-below",
-    type=click.FloatRange(0, min_open=True),
+    type=checked_float(options.stop_below),
     default=None,
     help="Stop as soon as E_total falls below this value.",
 )
@@ -102,6 +106,14 @@ class LazyProgress:
     is_flag=True,
     help="Train in the order of the classic post's early code (see `run --help`).",
 )
+@click.option(
+    "--max-checkpoints",
+    type=checked_int(options.max_checkpoints),
+    default=options.DEFAULT_MAX_CHECKPOINTS,
+    show_default=True,
+    help="Keep at most this many E_total values; a longer history is thinned.",
+)
+@max_work_option
 @debug_option
 def train(
     scenario: str,
@@ -113,6 +125,8 @@ def train(
     output_format: str,
     digits: int,
     hidden_uses_updated_weights: bool,
+    max_checkpoints: int,
+    max_work: int,
     debug: bool,
 ) -> None:
     """Train SCENARIO (default: mazur) for many steps on the compiled fast path.
@@ -141,11 +155,13 @@ def train(
                 every=every,
                 hidden_uses_updated_weights=hidden_uses_updated_weights,
                 progress=progress,
+                max_checkpoints=max_checkpoints,
+                max_work=max_work,
             )
         finally:
             progress.close()
         if output_format == "json":
-            deliver(api.render(run, "json"), None)
+            deliver(api.export(run, "json"), None)
             return
         terminal().print(api.terminal_view(run, digits=digits, log_scale=log_scale))
         sys.stdout.flush()

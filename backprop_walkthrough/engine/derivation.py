@@ -258,13 +258,20 @@ class _Engine:
         h = self.h
         if example is None:
             centre = self.numeric.base[self.numeric.index[wrt]]
-            plus = self.numeric.total_error({wrt: centre + h})
-            minus = self.numeric.total_error({wrt: centre - h})
+
+            def error_at(value: float) -> float:
+                return self.numeric.total_error({wrt: value})
+
         else:
             centre = self.examples[example].values[sp.Symbol(wrt)]
-            plus = self.numeric.total_error(fixed={(example, wrt): centre + h})
-            minus = self.numeric.total_error(fixed={(example, wrt): centre - h})
-        return Shake(wrt, h, plus, minus, symbolic)
+
+            def error_at(value: float) -> float:
+                return self.numeric.total_error(fixed={(example, wrt): value})
+
+        plus, minus = error_at(centre + h), error_at(centre - h)
+        plus2, minus2 = error_at(centre + 2 * h), error_at(centre - 2 * h)
+        plus4, minus4 = error_at(centre + 4 * h), error_at(centre - 4 * h)
+        return Shake(wrt, h, plus, minus, symbolic, plus2, minus2, plus4, minus4)
 
     # sections ---------------------------------------------------------------------------
 

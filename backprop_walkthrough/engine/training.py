@@ -16,6 +16,8 @@ from ..model import TrainingRun
 from ..scenario import Scenario
 from .fastpath import compile_step
 
+#: The most E_total values a run keeps (options.DEFAULT_MAX_CHECKPOINTS, which the API passes).
+DEFAULT_MAX_CHECKPOINTS = 1_000
 #: How often (in steps) the progress callback hears how far the run is.
 PROGRESS_EVERY = 1000
 
@@ -48,8 +50,14 @@ def train(
     every: int | None = None,
     hidden_uses_updated_weights: bool = False,
     progress: Callable[[int], None] | None = None,
+    max_checkpoints: int = DEFAULT_MAX_CHECKPOINTS,
 ) -> TrainingRun:
-    """Run up to ``steps`` gradient steps; ``progress(steps_done)`` is called now and then."""
+    """Run up to ``steps`` gradient steps; ``progress(steps_done)`` is called now and then.
+
+    At most ``max_checkpoints`` values of E_total are kept: when the history would grow past
+    it, every other checkpoint is dropped and the interval between checkpoints doubles, so a
+    run of ten million steps recorded at every step keeps a thousand, evenly spaced.
+    """
     if steps < 0:
         raise ValueError("steps must be at least 0")
     compiled = compile_step(scenario, hidden_uses_updated_weights)
@@ -68,6 +76,8 @@ def train(
                 raise TrainingDivergedError(step, f"E_total became {total}", scenario.source)
             if step % every == 0:
                 history.append((step, total))
+                if len(history) > max_checkpoints:
+                    history, every = history[::2], every * 2
             if stop_below is not None and total < stop_below:
                 stopped_early = step < steps
                 break

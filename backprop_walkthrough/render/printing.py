@@ -134,17 +134,15 @@ def _operand(value: float, digits: int | None) -> str:
     return format_operand(value, FULL_DIGITS if digits is None else digits)
 
 
-#: The symbols of our own formulas that are Greek letters (leaky ReLU's slope).
-_GREEK = {"alpha": r"\alpha"}
+#: The symbols of our own formulas that are Greek letters (leaky ReLU's slope): LaTeX, MathML.
+_GREEK = {"alpha": (r"\alpha", "α")}
 _TRAILING_DIGITS = re.compile(r"([A-Za-z]+)(\d+)\Z")
 
 
-def latex_symbol(name: str) -> str:
-    """A symbol's name as LaTeX: words upright (``\\mathrm{net}_{h1}``, ``E_{\\mathrm{total}}``),
-    trailing digits as a subscript (``w_{5}``), ``^(1)`` and ``⁺`` as superscripts. A name that
-    spells a Greek letter stays a name (a neuron called beta is \\mathrm{beta}, not β)."""
-    if name in _GREEK:
-        return _GREEK[name]
+def symbol_parts(name: str) -> tuple[str, str, str]:
+    """(base, subscript, superscript) of a symbol's name, for LaTeX and MathML alike:
+    ``net_h1`` → net, h1; ``w5`` → w, 5; ``E_total^(1)`` → E, total, (1); ``E_total⁺`` → +.
+    The name is taken as written: a neuron called beta or pi is that word, never β or π."""
     superscript = ""
     if name.endswith("⁺"):  # E_total⁺: the value after the update
         name, superscript = name[:-1], "+"
@@ -154,6 +152,15 @@ def latex_symbol(name: str) -> str:
     digits = _TRAILING_DIGITS.match(base)
     if not subscript and digits:
         base, subscript = digits.groups()
+    return base, subscript, superscript
+
+
+def latex_symbol(name: str) -> str:
+    """A symbol's name as LaTeX: words upright (``\\mathrm{net}_{h1}``, ``E_{\\mathrm{total}}``),
+    trailing digits as a subscript (``w_{5}``), ``^(1)`` and ``⁺`` as superscripts."""
+    if name in _GREEK:
+        return _GREEK[name][0]
+    base, subscript, superscript = symbol_parts(name)
 
     def word(text: str) -> str:
         return rf"\mathrm{{{text}}}" if len(text) > 1 and text.isalpha() else text
@@ -237,12 +244,21 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
         number = self._number(sym)
         if number is not None:
             return number
-        if "⁺" in sym.name:
-            return self._row(
-                super()._print_Symbol(sp.Symbol(sym.name.replace("⁺", "")), style),
-                self._element("mo", "⁺"),
-            )
-        return super()._print_Symbol(sym, style)
+        if sym.name in _GREEK:
+            return self._element("mi", _GREEK[sym.name][1])
+        base, subscript, superscript = symbol_parts(sym.name)
+        parts = [self._element("mi", base)]
+        if subscript:
+            parts.append(self._element("mi", subscript))
+        if superscript:
+            parts.append(self._element("mo" if superscript == "+" else "mi", superscript))
+        tag = {1: "", 2: "msup" if superscript else "msub", 3: "msubsup"}[len(parts)]
+        if not tag:
+            return parts[0]
+        element = self.dom.createElement(tag)
+        for part in parts:
+            element.appendChild(part)
+        return element
 
     def _print_Derivative(self, expr: sp.Derivative) -> Any:
         number = self._number(expr)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import os
+import stat
+import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import ScenarioError
 from .types import MAX_FILE_BYTES, Scenario, ShapesSpec
 from .validate import ShapesValidator, Validator, iter_problems
-from .yamltree import Tree, YamlTreeError, parse_yaml
+from .yamltree import Tree, YamlTreeError, parse_yaml, tree_of
 
 
 def scenarios_dir() -> Path:
@@ -42,14 +45,22 @@ def describe_builtin(name: str) -> str:
     return ""
 
 
+#: The names that read a scenario from standard input.
+STDIN_NAMES = ("-", "/dev/stdin")
+
+
 def resolve(name_or_path: str) -> Path:
     """A built-in name (``mazur``) or a path → the file to load."""
     path = Path(name_or_path)
-    looks_like_path = path.suffix in (".yaml", ".yml") or "/" in name_or_path or path.exists()
+    try:
+        exists = path.exists()
+    except OSError:  # a name too long for the file system is not a file
+        exists = False
+    looks_like_path = path.suffix in (".yaml", ".yml") or "/" in name_or_path or exists
     if looks_like_path:
         return path
     builtin = scenarios_dir() / f"{name_or_path}.yaml"
-    if builtin.is_file():
+    if name_or_path in builtin_names():
         return builtin
     names = builtin_names()
     close = difflib.get_close_matches(name_or_path, names, n=1)
@@ -71,34 +82,74 @@ def load_scenario(
     if isinstance(scenario, Scenario):
         return scenario
     if not isinstance(scenario, (str, Path)):  # a mapping (or anything else) given in Python
-        return Validator(Tree(scenario), source).scenario()
+        try:
+            tree = tree_of(scenario)
+        except YamlTreeError as exc:
+            raise ScenarioError(source, exc.message, ".".join(exc.path), exc.line) from None
+        return Validator(tree, source).scenario()
     text, source = read_scenario_text(scenario)
     return parse_scenario(text, source)
 
 
 def read_scenario_text(name_or_path: str | Path) -> tuple[str, str]:
-    """(the file's text, its name for messages), refusing what is not a small UTF-8 file."""
+    """(the text, its name for messages) of a built-in scenario, a file or standard input
+    (``-``), refusing what is not a small UTF-8 file. A built-in is named by its name."""
+    if str(name_or_path) in STDIN_NAMES:
+        if sys.stdin is None:
+            raise ScenarioError("<stdin>", "standard input is closed")
+        return _decoded(_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
     path = resolve(str(name_or_path))
-    source = str(path)
-    if not path.exists():
-        raise ScenarioError(source, "no such file")
-    if path.is_dir():
-        raise ScenarioError(source, "is a directory, not a scenario file")
+    builtin = path.parent == scenarios_dir() and path.stem == str(name_or_path)
+    source = str(name_or_path) if builtin else str(path)
+    return _decoded(read_bounded(path, source), source)
+
+
+def read_bounded(path: Path, source: str) -> bytes:
+    """The bytes of a regular file, at most the limit: never a directory, a device, a FIFO or
+    a socket (``/dev/zero`` would never end, a FIFO with no writer would never start). The
+    file is opened without blocking and checked after opening, so nothing can be swapped in
+    between the check and the read."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(
-                source, f"file is {size:,} bytes; scenario files are at most {MAX_FILE_BYTES:,}"
-            )
-        raw = path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ScenarioError(source, "no such file") from None
     except OSError as exc:
         raise ScenarioError(source, f"cannot read: {exc.strerror or exc}") from None
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        if stat.S_ISDIR(mode):
+            raise ScenarioError(source, "is a directory, not a scenario file")
+        raise ScenarioError(
+            source,
+            "is not a regular file (a device, a pipe or a socket); give a scenario file, "
+            "or - to read one from standard input",
+        )
+    with os.fdopen(handle, "rb") as stream:
+        return _bounded(stream, source)
+
+
+def _bounded(stream: BinaryIO, source: str) -> bytes:
+    """At most the limit + 1 bytes of ``stream``: one byte more says the file is too big."""
     try:
-        text = raw.decode("utf-8")
+        data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(source, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            source,
+            f"is larger than {MAX_FILE_BYTES:,} bytes; scenario files are at most "
+            f"{MAX_FILE_BYTES:,}",
+        )
+    return data
+
+
+def _decoded(raw: bytes, source: str) -> tuple[str, str]:
+    try:
+        return raw.decode("utf-8"), source
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(source, "not UTF-8 text", line=line) from None
-    return text, source
 
 
 def parse_scenario(text: str, source: str = "<string>") -> Scenario:

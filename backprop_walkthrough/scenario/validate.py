@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -61,6 +62,12 @@ _TRAINING_FIGURE = re.compile(r"train [0-9]+ (E_total|out_[A-Za-z][A-Za-z0-9]*)\
 _LAYER_KEYS = ("neurons", "size", "prefix", "activation", "slope")
 #: How far from 1 the targets of a cross-entropy example may sum (rounding in a YAML file).
 TARGET_SUM_TOLERANCE = 1e-9
+#: Characters that reorder the text around them (a name could display as another).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Neuron names that would make a derived name collide with another: E_total is the total error.
+RESERVED_NEURON_NAMES = frozenset({"total"})
+#: A text value quoted in a message is cut after this many characters.
+QUOTED_TEXT = 40
 #: The kinds of scenario the tool reads; a feed-forward network unless ``kind:`` says otherwise.
 KINDS = ("feed_forward", "embedding_mlp")
 
@@ -86,6 +93,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, str):
+        if len(value) > QUOTED_TEXT:
+            return f"the text {value[:QUOTED_TEXT]!r}… ({len(value):,} characters)"
         return f"the text {value!r}"
     if isinstance(value, list):
         return "a list"
@@ -125,6 +134,9 @@ class _Checker:
         self.problems: list[ScenarioError] = []
         for problem in tree.problems:
             self.record(problem.path, problem.message, problem.line)
+        # A field the parse already reported (a duplicate key, a number of 5,000 digits) is not
+        # reported again by the checks that read what the parse made of it.
+        self.noted = {problem.path for problem in tree.problems}
 
     def run(self) -> Any:
         """Check the whole document; the result, or None when there was a problem. The
@@ -150,7 +162,8 @@ class _Checker:
 
     def fail(self, path: FieldPath, message: str) -> _Skip:
         """Record a problem; raise what this returns to give up on the current part."""
-        self.record(path, message, self.tree.line(path))
+        if path not in self.noted:
+            self.record(path, message, self.tree.line(path))
         return _Skip()
 
     def attempt(self, check: Callable[..., T], *args: Any) -> T | None:
@@ -214,9 +227,22 @@ class _Checker:
             raise self.fail(path, f"must be between {low:,} and {high:,}, got {value:,}")
         return value
 
-    def text(self, value: Any, path: FieldPath) -> str:
+    def text(self, value: Any, path: FieldPath, lines: bool = False) -> str:
+        """One line of plain text: no control characters (an escape sequence in a name would
+        reach the terminal, a newline would break a heading) and no bidirectional overrides.
+        With ``lines``, line breaks are allowed (a note that the layout joins into one)."""
         if not isinstance(value, str):
             raise self.fail(path, f"expected text, got {_describe(value)}")
+        allowed = "\n\t" if lines else ""
+        for position, char in enumerate(value):
+            if char in allowed:
+                continue
+            if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+                raise self.fail(
+                    path,
+                    f"contains the control character U+{ord(char):04X} at position "
+                    f"{position + 1}; names, descriptions and notes are one line of plain text",
+                )
         return str(value)
 
     def choice(self, value: Any, path: FieldPath, choices: tuple[str, ...], what: str) -> str:
@@ -258,6 +284,10 @@ class Validator(_Checker):
 
     def build(self) -> Scenario:
         root = self.mapping(self.tree.value, (), "a mapping of scenario keys at the top level")
+        if root and not set(root) & set(_TOP_KEYS):
+            raise self.fail(
+                (), f"not a scenario: none of its keys is one ({', '.join(_TOP_KEYS[:8])}, …)"
+            )
         self.kind(root, "feed_forward")
         self.attempt(self.keys, root, (), _TOP_KEYS, ("layers", "learning_rate"))
         init = self.attempt(self.init, root["init"]) if "init" in root else None
@@ -337,6 +367,12 @@ class Validator(_Checker):
                 path,
                 f"{what} {_describe(value)} is not a valid name "
                 "(a letter, then up to 31 letters or digits)",
+            )
+        if what == "neuron" and value in RESERVED_NEURON_NAMES:
+            raise self.fail(
+                path,
+                f"a neuron may not be called {value!r}: its error would be E_{value}, the name "
+                f"of the total error; call it {value}1 or out{value.capitalize()}",
             )
         return value
 
@@ -716,7 +752,7 @@ class Validator(_Checker):
         why = ""
         if isinstance(item, dict):
             self.keys(item, path, ("value", "why"), ("value",))
-            why = " ".join(self.text(item.get("why", ""), path + ("why",)).split())
+            why = " ".join(self.text(item.get("why", ""), path + ("why",), lines=True).split())
             item = item["value"]
             path = (*path, "value")
         if key.startswith("train ") and not _TRAINING_FIGURE.match(key):

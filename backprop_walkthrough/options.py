@@ -1,0 +1,104 @@
+"""Every option's rule, once: the Python API checks its arguments with these functions and the
+command line's option types call the same ones, so both accept and refuse the same values with
+the same words (a refusal is an :class:`~.errors.OptionError`).
+
+The limits on work form one family, each with the option that raises it:
+
+=====================  ==========  =============================================================
+limit                  default     what it bounds
+=====================  ==========  =============================================================
+``--max-parameters``   2,000       the parameters of a text walkthrough (JSON: up to the scenario
+                                   limit of 20,000)
+``--max-work``         20,000      parameters × examples that a derivation takes on (the time it
+                                   takes grows with it: about 1.5 ms each here)
+``--max-checkpoints``  1,000       the E_total values a training run keeps; a longer history is
+                                   thinned to every k-th step, k doubling as needed
+=====================  ==========  =============================================================
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .errors import OptionError
+
+MIN_H = 1e-10  # below, rounding swamps the central difference (ε·E/h ≈ 1e-6 of E)
+MAX_H = 0.1  # above, the central difference no longer measures the derivative at the point
+MAX_STEPS = 10_000_000
+MAX_DIGITS = 15
+MAX_LEARNING_RATE = 1e3
+DEFAULT_MAX_PARAMETERS = 2_000
+DEFAULT_MAX_WORK = 20_000
+DEFAULT_MAX_CHECKPOINTS = 1_000
+
+
+def _number(option: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise OptionError(option, f"expected a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise OptionError(option, f"expected a finite number, got {value!r}")
+    return number
+
+
+def whole(option: str, value: Any, low: int, high: int | None = None) -> int:
+    """A whole number in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise OptionError(option, f"expected a whole number, got {value!r}")
+    if value < low or (high is not None and value > high):
+        span = f"at least {low:,}" if high is None else f"from {low:,} to {high:,}"
+        raise OptionError(option, f"must be {span}, got {value:,}")
+    return value
+
+
+def h(value: Any) -> float:
+    """The nudge of the shake check: between 1e-10 and 0.1."""
+    number = _number("--h", value)
+    if not MIN_H <= number <= MAX_H:
+        raise OptionError(
+            "--h",
+            f"must lie between {MIN_H:g} and {MAX_H:g}, got {number:g}: below, rounding "
+            "swamps the central difference; above, it no longer measures the derivative",
+        )
+    return number
+
+
+def learning_rate(value: Any) -> float:
+    number = _number("--learning-rate", value)
+    if not 0 < number <= MAX_LEARNING_RATE:
+        raise OptionError(
+            "--learning-rate", f"must be above 0 and at most {MAX_LEARNING_RATE:g}, got {number:g}"
+        )
+    return number
+
+
+def stop_below(value: Any) -> float:
+    number = _number("--stop-below", value)
+    if not number > 0:
+        raise OptionError("--stop-below", f"must be above 0, got {number:g}")
+    return number
+
+
+def steps(value: Any) -> int:
+    return whole("--steps", value, 0, MAX_STEPS)
+
+
+def every(value: Any) -> int:
+    return whole("--every", value, 1)
+
+
+def digits(value: Any) -> int:
+    return whole("--digits", value, 1, MAX_DIGITS)
+
+
+def max_parameters(value: Any) -> int:
+    return whole("--max-parameters", value, 1)
+
+
+def max_work(value: Any) -> int:
+    return whole("--max-work", value, 1)
+
+
+def max_checkpoints(value: Any) -> int:
+    return whole("--max-checkpoints", value, 2)
