@@ -120,6 +120,10 @@ def walkthrough(
     return _as_api(derived)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 def check_work(scenario: Scenario, max_work: int) -> None:
     """Refuse, before anything is built, a scenario whose parameters × examples pass the limit."""
     limit = options.max_work(max_work)
@@ -127,9 +131,25 @@ def check_work(scenario: Scenario, max_work: int) -> None:
     if parameters * examples > limit:
         raise ScenarioError(
             scenario.source,
-            f"{parameters:,} parameters × {examples:,} examples = {parameters * examples:,} "
+            f"{_count(parameters, 'parameter')} × {_count(examples, 'example')} = "
+            f"{parameters * examples:,} "
             f"is more work than the limit of {limit:,} (--max-work); raise it to go on, or use "
             "fewer examples or a smaller network",
+        )
+
+
+def check_training_work(scenario: Scenario, steps: int, max_train_work: int) -> None:
+    """Refuse, before the first step, a run whose steps × parameters × examples pass the limit."""
+    limit = options.max_train_work(max_train_work)
+    parameters, examples = len(scenario.parameters), len(scenario.examples)
+    work = steps * parameters * examples
+    if work > limit:
+        raise ScenarioError(
+            scenario.source,
+            f"{_count(steps, 'step')} × {_count(parameters, 'parameter')} × "
+            f"{_count(examples, 'example')} = {work:,} "
+            f"is more training than the limit of {limit:,} (--max-train-work); raise it to go "
+            "on, or take fewer steps",
         )
 
 
@@ -255,6 +275,7 @@ def train(
     progress: Callable[[int], None] | None = None,
     max_checkpoints: int = options.DEFAULT_MAX_CHECKPOINTS,
     max_work: int = options.DEFAULT_MAX_WORK,
+    max_train_work: int = options.DEFAULT_MAX_TRAIN_WORK,
 ) -> TrainingRun:
     """Gradient descent on the compiled fast path; the run's history and final values.
 
@@ -268,6 +289,7 @@ def train(
     every = None if every is None else options.every(every)
     loaded = _scenario(scenario)
     check_work(loaded, max_work)
+    check_training_work(loaded, steps, max_train_work)
     if hidden_uses_updated_weights and loaded.is_batch:
         raise ScenarioError(
             loaded.source,

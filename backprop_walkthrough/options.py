@@ -10,7 +10,12 @@ limit                  default     what it bounds
 ``--max-parameters``   2,000       the parameters of a text walkthrough (JSON: up to the scenario
                                    limit of 20,000)
 ``--max-work``         20,000      parameters × examples that a derivation takes on (the time it
-                                   takes grows with it: about 1.5 ms each here)
+                                   takes grows with it: 0.4 to 2.5 ms each here, more in a deeper
+                                   network)
+``--max-train-work``   50,000,000  steps × parameters × examples of a training run (about
+                                   0.2 µs each here: the default is some ten seconds), checked
+                                   against the steps asked for, even if ``--stop-below`` would end
+                                   the run sooner
 ``--max-checkpoints``  1,000       the E_total values a training run keeps; a longer history is
                                    thinned to every k-th step, k doubling as needed
 =====================  ==========  =============================================================
@@ -30,6 +35,7 @@ MAX_DIGITS = 15
 MAX_LEARNING_RATE = 1e3
 DEFAULT_MAX_PARAMETERS = 2_000
 DEFAULT_MAX_WORK = 20_000
+DEFAULT_MAX_TRAIN_WORK = 50_000_000
 DEFAULT_MAX_CHECKPOINTS = 1_000
 
 
@@ -98,6 +104,10 @@ def max_parameters(value: Any) -> int:
 
 def max_work(value: Any) -> int:
     return whole("--max-work", value, 1)
+
+
+def max_train_work(value: Any) -> int:
+    return whole("--max-train-work", value, 1)
 
 
 def max_checkpoints(value: Any) -> int:

@@ -132,6 +132,18 @@ def test_too_much_work_is_refused_before_anything_is_built(runner):
         walkthrough(path)
 
 
+def test_too_much_training_is_refused_before_the_first_step():
+    # a timeout, not a timed assertion: without the budget this ran for 15 s (5.2 GB on v0.6.0)
+    result = _limited(
+        "train", "--steps", "10000000", "--every", "1", "--format", "json", timeout=10
+    )
+    _one_line(result, 2, "10,000,000 steps × 10 parameters × 1 example = 100,000,000")
+    assert "--max-train-work" in result.stderr and result.stdout == ""
+    with pytest.raises(ScenarioError, match="limit of 1,000 "):
+        train("xor", steps=28, max_train_work=1_000)  # 28 × 9 × 4 = 1,008
+    assert train("xor", steps=27, max_train_work=1_000).steps_run == 27
+
+
 def test_a_long_training_history_is_thinned_to_the_limit():
     run = train("mazur", steps=20_000, every=1, max_checkpoints=100)
     steps = [step for step, _ in run.history]
@@ -263,7 +275,17 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_one(tmp_path,
 
 def test_sigterm_during_a_run_exits_as_terminated():
     process = subprocess.Popen(
-        [sys.executable, "-m", "backprop_walkthrough", "train", "wide", "--steps", "5000000"],
+        [
+            sys.executable,
+            "-m",
+            "backprop_walkthrough",
+            "train",
+            "wide",
+            "--steps",
+            "5000000",
+            "--max-train-work",
+            "3000000000",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -245,7 +245,17 @@ def test_an_overflow_is_refused_with_a_reason(runner, tmp_path):
 
 def test_ctrl_c_exits_130_without_a_traceback():
     process = subprocess.Popen(
-        [sys.executable, "-m", "backprop_walkthrough", "train", "wide", "--steps", "5000000"],
+        [
+            sys.executable,
+            "-m",
+            "backprop_walkthrough",
+            "train",
+            "wide",
+            "--steps",
+            "5000000",
+            "--max-train-work",
+            "3000000000",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -114,6 +114,13 @@ class LazyProgress:
     help="Keep at most this many E_total values; a longer history is thinned.",
 )
 @max_work_option
+@click.option(
+    "--max-train-work",
+    type=checked_int(options.max_train_work),
+    default=options.DEFAULT_MAX_TRAIN_WORK,
+    show_default=True,
+    help="Refuse a run of more steps × parameters × examples (it would take long).",
+)
 @debug_option
 def train(
     scenario: str,
@@ -127,6 +134,7 @@ def train(
     hidden_uses_updated_weights: bool,
     max_checkpoints: int,
     max_work: int,
+    max_train_work: int,
     debug: bool,
 ) -> None:
     """Train SCENARIO (default: mazur) for many steps on the compiled fast path.
@@ -157,6 +165,7 @@ def train(
                 progress=progress,
                 max_checkpoints=max_checkpoints,
                 max_work=max_work,
+                max_train_work=max_train_work,
             )
         finally:
             progress.close()
