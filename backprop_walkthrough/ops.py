@@ -125,6 +125,13 @@ class softmax(sp.Function):
         return sp.exp(nets[int(k)]) / sp.Add(*(sp.exp(n) for n in nets))
 
 
+class logsumexp(sp.Function):
+    """log(e^x₁ + … + e^xₙ), computed with the largest x taken out (no overflow, no log 0).
+
+    Used only inside the stable forms below, after every derivative has been taken.
+    """
+
+
 # --- the same on floats: stable forms that never overflow ----------------------------------
 
 
@@ -155,7 +162,7 @@ def float_silu(x: float) -> float:
 
 def safe_log(x: float) -> float:
     if x <= 0:
-        raise NumericalError(f"log({x!r}) is undefined: an output reached {x!r}")
+        raise NumericalError(f"log({x!r}) is undefined")
     return math.log(x)
 
 
@@ -174,9 +181,63 @@ def stable_softmax(nets: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+def stable_logsumexp(*xs: float) -> float:
+    top = max(xs)
+    if math.isinf(top):
+        return top
+    return top + math.log(math.fsum(math.exp(x - top) for x in xs))
+
+
 def softmax_component(k: float, *nets: float) -> float:
     """softmax(k, net_1, …) as SymPy's ``softmax`` function takes it: component k (from 0)."""
     return stable_softmax(nets)[int(k)]
+
+
+# --- stable forms: the sub-expressions of the textbook formulas, from net --------------------
+#
+# The textbook writes σ' = out·(1 − out), tanh' = 1 − out² and the cross-entropies with log(out)
+# and log(1 − out). Evaluated from a rounded out, each loses its precision as the neuron
+# saturates: out = 0.9999999999 leaves 1 − out with six digits, and from net ≈ 37 on, out is 1.0
+# exactly and log(1 − out) is log 0. So these sub-expressions ("groups") are never evaluated from
+# out: each activation maps them to a form in net that keeps full precision, 1 − σ(net) = σ(−net)
+# and log σ(net) = −softplus(−net), and the walkthrough, the fast path and the shake check all
+# substitute them. The formulas shown keep the textbook form.
+
+Groups = dict[sp.Expr, sp.Expr]
+
+
+def complement(out: sp.Expr) -> sp.Expr:
+    """1 − out, as SymPy writes it in every formula (σ', the cross-entropy, its derivative)."""
+    return sp.Integer(1) - out
+
+
+def _sigmoid_groups(out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Groups:
+    return {
+        complement(out): sigmoid(-net),
+        sp.log(out): -softplus(-net),
+        sp.log(complement(out)): -softplus(net),
+    }
+
+
+def _tanh_groups(out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Groups:
+    # 1 − tanh²(x) = sech²(x) = 4·σ(2x)·σ(−2x): a product of two precise factors.
+    return {sp.Integer(1) - out**2: 4 * sigmoid(2 * net) * sigmoid(-2 * net)}
+
+
+def _softmax_groups(out: sp.Symbol, _net: sp.Symbol, nets: Sequence[sp.Symbol], k: int) -> Groups:
+    others = [n for j, n in enumerate(nets) if j != k]
+    everything = logsumexp(*nets)
+    return {
+        complement(out): sp.Add(
+            *(softmax(sp.Integer(j), *nets) for j in range(len(nets)) if j != k)
+        ),
+        sp.log(out): nets[k] - everything,
+        sp.log(complement(out)): logsumexp(*others) - everything,
+    }
+
+
+def _no_groups(_out: sp.Symbol, _net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Groups:
+    return {}
 
 
 # --- the records -------------------------------------------------------------------------------
@@ -209,6 +270,9 @@ class Activation(NamedTuple):
     #: Every out of a layer from its nets, on floats.
     layer: Callable[[Sequence[float], float], list[float]]
     printed: Printed
+    #: The groups of the textbook formulas (1 − out, log out, …) → their stable forms in net,
+    #: for the neuron at ``index`` with this out and net among these nets.
+    stable: Callable[[sp.Symbol, sp.Symbol, Sequence[sp.Symbol], int], Groups] = _no_groups
     elementwise: bool = True  # out_k depends on net_k alone (not softmax)
     output_only: bool = False
     min_neurons: int = 1
@@ -245,6 +309,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             stable_sigmoid,
             _each(stable_sigmoid),
             Printed("σ", r"\sigma", "σ", "σ"),
+            stable=_sigmoid_groups,
             unit_interval=True,
         ),
         Activation(
@@ -255,6 +320,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             math.tanh,
             _each(math.tanh),
             Printed("tanh", r"\tanh", "tanh", "tanh"),
+            stable=_tanh_groups,
         ),
         Activation(
             "relu",
@@ -313,6 +379,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             softmax_component,
             lambda nets, _slope: stable_softmax(nets),
             Printed("softmax", r"\operatorname{softmax}", "softmax", "softmax"),
+            stable=_softmax_groups,
             elementwise=False,
             output_only=True,
             min_neurons=2,
@@ -326,6 +393,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
 FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
     sp.exp: safe_exp,
     sp.log: safe_log,
+    logsumexp: stable_logsumexp,
     **{r.function: r.numeric for r in ACTIVATION_RECORDS.values() if r.function is not None},
 }
 
@@ -385,7 +453,6 @@ class Loss(NamedTuple):
     name: str
     description: str
     term: Callable[[sp.Symbol, sp.Symbol, int], sp.Expr]
-    numeric: Callable[[float, float, int], float]
     needs_unit_interval: bool = False  # outputs strictly between 0 and 1 (log of out, 1 − out)
     needs_normalised: bool = False  # outputs that sum to 1 (a softmax layer)
     targets_in_unit_interval: bool = False
@@ -399,19 +466,16 @@ LOSS_RECORDS: dict[str, Loss] = {
             "half_squared_error",
             "E_total = Σ ½ (target − out)² over the output neurons.",
             _half_squared,
-            lambda t, o, _n: 0.5 * (t - o) ** 2,
         ),
         Loss(
             "mean_squared_error",
             "E_total = (1/N) Σ (target − out)² over the N output neurons.",
             _mean_squared,
-            lambda t, o, n: (t - o) ** 2 / n,
         ),
         Loss(
             "binary_cross_entropy",
             "E_total = −Σ [target·log(out) + (1 − target)·log(1 − out)] over the output neurons.",
             _binary_cross_entropy,
-            lambda t, o, _n: -(t * safe_log(o) + (1 - t) * safe_log(1 - o)),
             needs_unit_interval=True,
             targets_in_unit_interval=True,
         ),
@@ -419,7 +483,6 @@ LOSS_RECORDS: dict[str, Loss] = {
             "cross_entropy",
             "E_total = −Σ target·log(out) over the output neurons.",
             _cross_entropy,
-            lambda t, o, _n: -(t * safe_log(o)),
             needs_normalised=True,
             targets_in_unit_interval=True,
             targets_sum_to_one=True,

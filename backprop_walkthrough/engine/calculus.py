@@ -123,6 +123,24 @@ class Calculus:
 
         return self._once(("error", output), make)
 
+    def fused_delta(self, output: str) -> sp.Expr | None:
+        """δ_o = ∂out_o/∂net_o × ∂E/∂out_o in one form, when ∂E/∂out_o divides by out_o or
+        by 1 − out_o (the cross-entropies): SymPy cancels the quotient, σ' × BCE' = out − target.
+
+        Where the output saturates past double precision's range, the two factors are 0 and
+        infinite and only this product can be computed (the walkthrough shows both); the fast
+        path always uses it. None for a loss without such a pole.
+        """
+
+        def make() -> sp.Expr | None:
+            error = self.d_error(output, E_TOTAL)
+            if not any(p.exp.is_negative for p in error.atoms(sp.Pow)):
+                return None
+            return sp.factor(sp.cancel(self.d_out(output, output) * error))
+
+        fused: sp.Expr | None = self._once(("fused", output), make)
+        return fused
+
     def softmax_delta(self, neuron: str) -> tuple[sp.Expr, ...]:
         """δ_k = Σ_j ∂out_j/∂net_k · ∂E_total/∂out_j, in the simpler forms SymPy finds.
 

@@ -97,13 +97,27 @@ class _Engine:
             for e in range(len(self.scenario.examples))
         ]
         self.gradients: dict[str, Gradient] = {}
+        self.groups_of: dict[sp.Basic, list[sp.Expr]] = {}  # out symbol → its groups
+        for group in network.groups():
+            for symbol in group.free_symbols:
+                self.groups_of.setdefault(symbol, []).append(group)
+        self._groups_in: dict[sp.Basic, tuple[sp.Expr, ...]] = {}
+
+    def groups_in(self, expr: sp.Expr) -> tuple[sp.Expr, ...]:
+        """The groups (1 − out_o1, log(out_o1), …) that ``expr`` contains, found once."""
+        if expr not in self._groups_in:
+            candidates = {g for s in expr.free_symbols for g in self.groups_of.get(s, ())}
+            self._groups_in[expr] = tuple(g for g in candidates if expr.has(g))
+        return self._groups_in[expr]
 
     # small builders --------------------------------------------------------------------
 
     def term(
         self, ex: _Example, label: sp.Expr, expr: sp.Expr, key: FigureKey, neuron: str | None = None
     ) -> Term:
-        substitutions = {s: ex.values[s] for s in expr.free_symbols}
+        # The leaves, and the groups whose stable values replace them (evaluate meets a group
+        # before its leaves, and the printers show a group's value where its out rounds away).
+        substitutions = {s: ex.values[s] for s in (*expr.free_symbols, *self.groups_in(expr))}
         value = evaluate(expr, substitutions)
         self.figures[key.at(ex.tag)] = value
         return Term(label, expr, substitutions, value, key, example=ex.tag, neuron=neuron)

@@ -89,6 +89,8 @@ def forward(network: Network, values: Mapping[sp.Basic, float]) -> dict[sp.Basic
     """Every net, out and error value of one example, given inputs, targets and parameters.
 
     Layer by layer, all nets before any out: a softmax output reads every net of its layer.
+    The groups of the textbook formulas (1 − out_o1, log(out_o1), …) get their values from
+    their stable forms in net (:mod:`..ops`), and :func:`evaluate` looks them up as it meets them.
     """
     result = dict(values)
     for layer in network.layers[1:]:
@@ -97,6 +99,8 @@ def forward(network: Network, values: Mapping[sp.Basic, float]) -> dict[sp.Basic
             result[neuron.net] = evaluate(neuron.net_expr, result)
         for neuron in neurons:
             result[neuron.out] = evaluate(neuron.out_expr, result)
+            for group, form in neuron.stable.items():
+                result[group] = evaluate(form, result)
     for name, expr in network.error_exprs.items():
         result[network.errors[name]] = evaluate(expr, result)
     result[E_TOTAL] = evaluate(network.total_expr, result)

@@ -38,7 +38,7 @@ def _symbols_and_references(step: Chain | Sum) -> tuple[set[str], set[Reference]
         if factor.reference:
             references.add((factor.key, factor.example))
         else:
-            symbols |= {str(s) for s in factor.substitutions}
+            symbols |= {str(s) for s in factor.substitutions if s.is_Symbol}
     return symbols, references
 
 

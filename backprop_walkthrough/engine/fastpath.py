@@ -138,6 +138,9 @@ def _program(network: Network, hidden_uses_updated_weights: bool) -> tuple[Any, 
                 rename[network.neurons[name].net] = assign(network.neurons[name].net_expr)
             for name in layer:
                 rename[network.neurons[name].out] = assign(network.neurons[name].out_expr)
+                # 1 − out, log(out), …: from net, as the walkthrough evaluates them (ops.py).
+                for group, form in network.neurons[name].stable.items():
+                    rename[group] = assign(form)
         totals.append(assign(network.total_in_outputs()))
         outs.extend(rename[network.outs[n]] for n in network.layers[-1])
         per_example.append(
@@ -180,7 +183,11 @@ def _backward(
         layer = network.layers[index]
         for name in layer:
             if index == last:
-                d_out[name] = assign(calculus.d_error(name, E_TOTAL))
+                fused = calculus.fused_delta(name) if network.neurons[name].elementwise else None
+                if fused is not None:  # σ' × BCE' as out − target: no 0 × ∞ at saturation
+                    delta[name] = assign(fused)
+                else:
+                    d_out[name] = assign(calculus.d_error(name, E_TOTAL))
                 continue
             out = network.outs[name]
             terms = [
@@ -190,12 +197,16 @@ def _backward(
             ]
             d_out[name] = assign(sp.Add(*terms))
         for name in layer:
+            if name in delta:
+                continue
             if network.neurons[name].elementwise:
                 delta[name] = assign(calculus.d_out(name, name) * d_out[name])
             else:
+                # The first simplified form, out_k·Σ target − target_k: exact for the targets
+                # as given, where out_k − target_k assumes that they sum to exactly 1.
                 forms = calculus.softmax_delta(name)
                 delta[name] = assign(
-                    forms[-1]
+                    forms[0]
                     if forms
                     else sp.Add(*(calculus.d_out(j, name) * d_out[j] for j in layer))
                 )

@@ -56,6 +56,9 @@ class Neuron(NamedTuple):
     inputs: tuple[tuple[str, str], ...]  # (weight name, source neuron) in scenario order
     bias: str | None
     activation: str
+    #: The groups of this neuron's textbook formulas (1 − out, log out, …) → their stable forms
+    #: in net (ops.py says why): what every evaluation puts in their place.
+    stable: ops.Groups
 
     @property
     def elementwise(self) -> bool:
@@ -77,6 +80,10 @@ class Network(NamedTuple):
 
     def is_output(self, neuron: str) -> bool:
         return neuron in self.layers[-1]
+
+    def groups(self) -> ops.Groups:
+        """Every neuron's stable forms, in one mapping (their groups never coincide)."""
+        return {group: form for n in self.neurons.values() for group, form in n.stable.items()}
 
     def total_in_outputs(self) -> sp.Expr:
         """E_total written directly in the output symbols: Σ ½(target − out)²."""
@@ -105,13 +112,14 @@ def build_network(scenario: Scenario) -> Network:
             net_expr = terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
             net = net_symbol(name)
             outs[name] = out_symbol(name)
+            record = ops.activation(layer.activation or "")
             neurons[name] = Neuron(
                 name=name,
                 layer=index,
                 net=net,
                 out=outs[name],
                 net_expr=net_expr,
-                out_expr=ops.activation(layer.activation or "").build(
+                out_expr=record.build(
                     net,
                     layer_nets,
                     position,
@@ -120,6 +128,7 @@ def build_network(scenario: Scenario) -> Network:
                 inputs=tuple(incoming[name]),
                 bias=bias,
                 activation=layer.activation or "",
+                stable=record.stable(outs[name], net, layer_nets, position),
             )
 
     targets = {n: target_symbol(n) for n in layers[-1]}

@@ -2,14 +2,18 @@
 
 A shake nudges one quantity and recomputes E_total, once up and once down, for every derivative
 shown, so it must be cheap: here a forward pass is a few list look-ups per weight. It shares no
-code with the SymPy side except the float functions of the activation and loss records
-(:mod:`..ops`), which :mod:`.evaluate` also uses, and a test checks that both passes agree.
+code with the derivation except the records of :mod:`..ops`: the float activations, and the
+loss term with its stable forms (log σ(net) = −softplus(−net), …), compiled once per output
+neuron as a function of the output layer's nets — so that a saturated output's E is as exact
+here as in the walkthrough. A test checks that both forward passes agree.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+import sympy as sp
 
 from .. import ops
 from ..errors import NumericalError
@@ -51,7 +55,7 @@ class NumericNetwork:
         for b in scenario.biases:
             self.feeds[b.name] = set(b.targets)
         self.outputs = scenario.layers[-1].neurons
-        self.loss_record = ops.loss(scenario.loss)
+        self.output_errors = output_errors(scenario)
         self._baseline: dict[int, tuple[dict[str, float], float]] = {}
 
     def forward(
@@ -94,10 +98,13 @@ class NumericNetwork:
         return values
 
     def loss(self, example: int, values: Mapping[str, float]) -> float:
+        """The example's error from the output layer's nets (an output's out is never pinned:
+        the shakes pin the outs of hidden neurons and the nets of any)."""
         targets = self.scenario.examples[example].targets
-        n = len(self.outputs)
-        return sum(
-            self.loss_record.numeric(targets[o], values[f"out_{o}"], n) for o in self.outputs
+        nets = [values[f"net_{o}"] for o in self.outputs]
+        return math.fsum(
+            error(nets, targets[o])
+            for o, error in zip(self.outputs, self.output_errors, strict=True)
         )
 
     def baseline(self, example: int) -> tuple[dict[str, float], float]:
@@ -134,3 +141,22 @@ class NumericNetwork:
     def error(self, example: int, params: Sequence[float], fixed: Fixed | None = None) -> float:
         """One example's error, computed from scratch (no cache)."""
         return self.loss(example, self.forward(example, params, fixed))
+
+
+def output_errors(scenario: Scenario) -> list[Callable[[Sequence[float], float], float]]:
+    """E_o(nets of the output layer, target_o) for each output neuron o: the loss record's term
+    with its groups in their stable forms and out in terms of net, compiled with lambdify."""
+    from .fastpath import FLOAT_FUNCTIONS
+
+    layer = scenario.layers[-1]
+    record = ops.activation(layer.activation or "")
+    slope = ops.DEFAULT_LEAKY_SLOPE if layer.slope is None else layer.slope
+    nets = [sp.Symbol(f"_n{k}") for k in range(len(layer.neurons))]
+    out, target = sp.Symbol("_out"), sp.Symbol("_target")
+    term = ops.loss(scenario.loss).term(target, out, len(nets))
+    functions = []
+    for k, net in enumerate(nets):
+        stable = term.xreplace(record.stable(out, net, nets, k))
+        expr = stable.xreplace({out: record.build(net, nets, k, slope)})
+        functions.append(sp.lambdify([nets, target], expr, modules=[FLOAT_FUNCTIONS, "math"]))
+    return functions

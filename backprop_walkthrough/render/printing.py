@@ -45,10 +45,26 @@ class _Substituting:
         return _operand(value, self.digits)
 
     def _operand_of(self, expr: sp.Basic) -> str | None:
-        """The number put in place of ``expr``, or None when it is not substituted."""
+        """The number put in place of ``expr``, or None when it is not substituted.
+
+        Besides leaves, the engine gives the values of groups such as 1 − out_o1 and
+        log(out_o1), computed from net (see ops.py). A group is shown as its own number only
+        where its out prints as a whole number (0, 1, −1): there, 1 − 1 would not show the
+        value, which is 4.8e−11; everywhere else the arithmetic of the leaves is visible.
+        """
         if expr not in self.substitutions:
             return None
+        if not (expr.is_Symbol or isinstance(expr, sp.Derivative)) and not self._rounds_away(expr):
+            return None
         return self._format(self.substitutions[expr])
+
+    def _rounds_away(self, group: sp.Basic) -> bool:
+        for leaf in group.free_symbols:
+            if leaf in self.substitutions:
+                shown = float(self._format(self.substitutions[leaf]).replace(MINUS, "-"))
+                if shown == round(shown):
+                    return True
+        return False
 
     def _bare(self, expr: sp.Basic) -> str:
         """An argument that needs no parentheses of its own: f(−0.5), not f((−0.5))."""
@@ -75,6 +91,12 @@ class TextPrinter(_Substituting, StrPrinter):
 
     def _print_Symbol(self, expr: sp.Symbol) -> str:
         return self._number(expr) or super()._print_Symbol(expr)
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        return self._number(expr) or super()._print_Add(expr, order)
+
+    def _print_log(self, expr: sp.log) -> str:
+        return self._number(expr) or self._print_Function(expr)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         number = self._number(expr)
@@ -184,6 +206,12 @@ class LatexFormulaPrinter(_Substituting, LatexPrinter):
             return number
         return latex_symbol(expr.name)
 
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        return self._number(expr) or str(super()._print_Add(expr, order))
+
+    def _print_log(self, expr: sp.log, exp: str | None = None) -> str:
+        return self._number(expr) or str(super()._print_log(expr, exp))
+
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         number = self._number(expr)
         if number is not None:
@@ -211,9 +239,9 @@ def to_latex(
     expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
 ) -> str:
     """LaTeX for ``expr``; with ``substitutions``, its numbers put in."""
-    if substitutions and expr in substitutions:
-        return _operand(substitutions[expr], digits)
-    return str(LatexFormulaPrinter(substitutions, digits).doprint(expr))
+    printer = LatexFormulaPrinter(substitutions, digits)
+    whole = printer._operand_of(expr)
+    return whole if whole is not None else str(printer.doprint(expr))
 
 
 class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
@@ -259,6 +287,14 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
         for part in parts:
             element.appendChild(part)
         return element
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> Any:
+        number = self._number(expr)
+        return number if number is not None else super()._print_Add(expr, order)
+
+    def _print_log(self, expr: sp.log) -> Any:
+        number = self._number(expr)
+        return number if number is not None else self._print_Function(expr)
 
     def _print_Derivative(self, expr: sp.Derivative) -> Any:
         number = self._number(expr)
@@ -340,9 +376,9 @@ def to_mathml(
     expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
 ) -> str:
     """Presentation MathML (the inside of a <math> element) for ``expr``."""
-    if substitutions and expr in substitutions:
-        return f"<mn>{with_minus(_operand(substitutions[expr], digits))}</mn>"
+    printer = MathMLFormulaPrinter(substitutions, digits)
+    whole = printer._operand_of(expr)
+    if whole is not None:
+        return f"<mn>{with_minus(whole)}</mn>"
     # SymPy writes a subtraction with the hyphen; typeset it with the minus sign.
-    return str(MathMLFormulaPrinter(substitutions, digits).doprint(expr)).replace(
-        "<mo>-</mo>", f"<mo>{MINUS}</mo>"
-    )
+    return str(printer.doprint(expr)).replace("<mo>-</mo>", f"<mo>{MINUS}</mo>")
