@@ -13,6 +13,7 @@ layer in full and summarise the others.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -127,7 +128,13 @@ class Term(NamedTuple):
 
 
 class Chain(NamedTuple):
-    """A chain-rule product: label = factor × factor × …"""
+    """A chain-rule product: label = factor × factor × …
+
+    ``fused``: where the factors cannot be multiplied in double precision — a saturated
+    output's ∂out/∂net underflows to 0 while its cross-entropy ∂E/∂out overflows (a factor's
+    value is then NaN: beyond the range of a double) — the product of their formulas as SymPy
+    cancels it (i1·(out_o1 − target_o1)), which gives the chain's value instead.
+    """
 
     label: sp.Derivative
     factors: tuple[Term, ...]
@@ -135,6 +142,7 @@ class Chain(NamedTuple):
     key: FigureKey
     via: str | None = None  # for one term of a sum: the neuron this path goes through
     example: int | None = None
+    fused: Term | None = None
 
 
 class Sum(NamedTuple):
@@ -155,6 +163,22 @@ EPSILON = 2.0**-52
 ROUNDING_ULPS = 4
 SAFETY = 4
 RELATIVE_FLOOR = 1e-9
+#: A central difference resolves a gradient when E(p + h) − E(p − h) keeps this many
+#: significant digits above the rounding of E.
+RESOLVED_DIGITS = 4
+
+
+class Verdict(Enum):
+    """What a shake check concludes."""
+
+    AGREES = "agrees"
+    DISAGREES = "does not agree"
+    #: E(p ± h) agree to all digits, or their difference keeps fewer than RESOLVED_DIGITS: the
+    #: central difference cannot say whether the derivative is right.
+    UNRESOLVED = "cannot resolve"
+    #: The nudge carries a ReLU's net across its kink at 0: the difference measures a mix of
+    #: the two one-sided slopes, the derivative takes one of them by convention.
+    KINK = "at a kink"
 
 
 class Shake(NamedTuple):
@@ -176,6 +200,15 @@ class Shake(NamedTuple):
     minus2: float
     plus4: float  # … by 4h
     minus4: float
+    #: The kinks the nudge of ±4h lies on or crosses, each as (net name, activation name,
+    #: whether the net lies exactly on it).
+    kinks: tuple[tuple[str, str, bool], ...] = ()
+    centre: float = math.nan  # E_total at the quantity's own value (for the one-sided slopes)
+
+    @property
+    def one_sided(self) -> tuple[float, float]:
+        """(left, right) slopes: (E(p) − E(p − h))/h and (E(p + h) − E(p))/h."""
+        return (self.centre - self.minus) / self.h, (self.plus - self.centre) / self.h
 
     @property
     def numeric(self) -> float:
@@ -210,6 +243,27 @@ class Shake(NamedTuple):
     @property
     def agrees(self) -> bool:
         return abs(self.symbolic - self.extrapolated) <= self.tolerance
+
+    @property
+    def resolved_digits(self) -> float:
+        """The significant digits E(p + h) − E(p − h) keeps above the rounding of E."""
+        size = max(abs(self.plus), abs(self.minus))
+        change = abs(self.plus - self.minus)
+        if size == 0 or change >= size:
+            return 16.0
+        if change == 0:
+            return 0.0
+        return math.log10(change / (EPSILON * size))
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.agrees:
+            return Verdict.AGREES
+        if self.kinks:
+            return Verdict.KINK
+        if self.resolved_digits < RESOLVED_DIGITS:
+            return Verdict.UNRESOLVED
+        return Verdict.DISAGREES
 
 
 class Gradient(NamedTuple):

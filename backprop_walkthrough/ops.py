@@ -277,6 +277,9 @@ class Activation(NamedTuple):
     output_only: bool = False
     min_neurons: int = 1
     takes_slope: bool = False
+    #: For an activation whose slope jumps at net = 0 (ReLU): the slope its derivative takes
+    #: there by convention, the one on the left ("0", "α"); a shake across 0 mixes two slopes.
+    slope_at_kink: str = ""
     unit_interval: bool = False  # every out lies strictly between 0 and 1
     normalised: bool = False  # the outs of the layer sum to 1
 
@@ -330,6 +333,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             float_relu,
             _each(float_relu),
             Printed("relu", r"\operatorname{relu}", "relu", "relu"),
+            slope_at_kink="0",
         ),
         Activation(
             "leaky_relu",
@@ -343,6 +347,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             lambda nets, slope: [float_leaky_relu(n, slope) for n in nets],
             Printed("leaky_relu", r"\operatorname{leaky\_relu}", "leaky_relu", "leaky relu"),
             takes_slope=True,
+            slope_at_kink="α",
         ),
         Activation(
             "softplus",

@@ -23,6 +23,7 @@ For a batch, every example gets its own chains and each gradient is the sum over
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import sympy as sp
@@ -32,6 +33,7 @@ from ..errors import NumericalError, ScenarioError, did_you_mean
 from ..model import (
     E_TOTAL_AFTER_KEY,
     E_TOTAL_KEY,
+    RESOLVED_DIGITS,
     Chain,
     Comparison,
     ExampleValues,
@@ -48,13 +50,16 @@ from ..model import (
     Update,
     Walkthrough,
 )
+from ..options import MAX_H
 from ..scenario import Scenario
 from .calculus import Calculus, derivative
 from .evaluate import evaluate, forward, parameter_values
 from .network import E_TOTAL, Network, build_network
 from .numeric import NumericNetwork
 
-E_TOTAL_AFTER = sp.Symbol("E_total⁺")  # ⁺: after the update, as w5⁺
+E_TOTAL_AFTER = sp.Symbol("E_total⁺")
+#: How many times a shake's h may grow tenfold where cancellation leaves too few digits.
+SHAKE_GROWTHS = 3  # ⁺: after the update, as w5⁺
 #: A published figure counts as moved by --hidden-uses-updated-weights beyond this difference.
 MOVED = 1e-12
 
@@ -102,6 +107,19 @@ class _Engine:
             for symbol in group.free_symbols:
                 self.groups_of.setdefault(symbol, []).append(group)
         self._groups_in: dict[sp.Basic, tuple[sp.Expr, ...]] = {}
+        # For the shake's kink check: the neurons each one feeds, and all it reaches.
+        self.kinked = {
+            n
+            for n, neuron in network.neurons.items()
+            if ops.activation(neuron.activation).slope_at_kink
+        }
+        self.successors: dict[str, set[str]] = {n: set() for n in network.outs}
+        for w in self.scenario.weights:
+            self.successors[w.source].add(w.target)
+        self.downstream: dict[str, set[str]] = {}
+        for layer in reversed(network.layers[1:]):
+            for n in layer:
+                self.downstream[n] = {n}.union(*(self.downstream[m] for m in self.successors[n]))
 
     def groups_in(self, expr: sp.Expr) -> tuple[sp.Expr, ...]:
         """The groups (1 − out_o1, log(out_o1), …) that ``expr`` contains, found once."""
@@ -118,7 +136,14 @@ class _Engine:
         # The leaves, and the groups whose stable values replace them (evaluate meets a group
         # before its leaves, and the printers show a group's value where its out rounds away).
         substitutions = {s: ex.values[s] for s in (*expr.free_symbols, *self.groups_in(expr))}
-        value = evaluate(expr, substitutions)
+        try:
+            value = evaluate(expr, substitutions)
+        except NumericalError:
+            if not isinstance(label, sp.Derivative):
+                raise
+            # A factor beyond the range of a double (1/(1 − out) with out = 1.0 past net ≈ 745):
+            # NaN, and the chain it belongs to is computed from its fused form (see chain).
+            value = math.nan
         self.figures[key.at(ex.tag)] = value
         return Term(label, expr, substitutions, value, key, example=ex.tag, neuron=neuron)
 
@@ -146,8 +171,32 @@ class _Engine:
         value = 1.0
         for factor in factors:
             value *= factor.value
+        fused = None
+        if not math.isfinite(value):
+            fused = self.fused(ex, label, factors, key)
+            value = fused.value
         self.figures[key.at(ex.tag)] = value
-        return Chain(label, factors, value, key, via, ex.tag)
+        return Chain(label, factors, value, key, via, ex.tag, fused)
+
+    def fused(
+        self, ex: _Example, label: sp.Derivative, factors: tuple[Term, ...], key: FigureKey
+    ) -> Term:
+        """A chain whose factors cannot be multiplied in double precision (0 × ∞): SymPy
+        cancels the product of their formulas, and that form is evaluated instead."""
+        computed = [f for f in factors if not f.reference]
+        form = sp.factor(sp.cancel(sp.Mul(*(f.expr for f in computed))))
+        try:
+            fused = self.term(ex, label, form, key)
+        except NumericalError as exc:
+            raise NumericalError(f"{label} {exc}") from None
+        references = math.prod(f.value for f in factors if f.reference)
+        if not math.isfinite(fused.value * references):
+            names = " × ".join(str(f.label) for f in computed)
+            raise NumericalError(
+                f"{label}: {names} lies beyond the range of a double (an output saturated "
+                "past net ≈ ±745), and no cancelled form of it can be computed either"
+            )
+        return fused._replace(value=fused.value * references)
 
     def total(
         self,
@@ -268,8 +317,13 @@ class _Engine:
     # shake checks -----------------------------------------------------------------------
 
     def shake(self, wrt: str, symbolic: float, example: int | None = None) -> Shake:
-        """Nudge a parameter (or, for ``example``, one out/net of that example) by ±h."""
-        h = self.h
+        """Nudge a parameter (or, for ``example``, one out/net of that example) by ±h.
+
+        h is scaled to the quantity's order of magnitude, h·10^⌊log₁₀ max(1, |value|)⌋ (1e-6
+        for 0.15 or 4.2, 1e-5 for 40), and where E(p ± h) keep fewer than four significant
+        digits of difference (cancellation), it grows tenfold, up to three times and never past
+        0.1 of that scale: the check reports the h it used.
+        """
         if example is None:
             centre = self.numeric.base[self.numeric.index[wrt]]
 
@@ -282,10 +336,55 @@ class _Engine:
             def error_at(value: float) -> float:
                 return self.numeric.total_error(fixed={(example, wrt): value})
 
-        plus, minus = error_at(centre + h), error_at(centre - h)
-        plus2, minus2 = error_at(centre + 2 * h), error_at(centre - 2 * h)
-        plus4, minus4 = error_at(centre + 4 * h), error_at(centre - 4 * h)
-        return Shake(wrt, h, plus, minus, symbolic, plus2, minus2, plus4, minus4)
+        scale = 10.0 ** math.floor(math.log10(max(1.0, abs(centre))))
+        h = self.h * scale
+        for growth in range(SHAKE_GROWTHS + 1):
+            plus, minus, plus2, minus2, plus4, minus4 = (
+                error_at(centre + k * h) for k in (1, -1, 2, -2, 4, -4)
+            )
+            shake = Shake(wrt, h, plus, minus, symbolic, plus2, minus2, plus4, minus4)
+            if (
+                shake.agrees
+                or shake.resolved_digits >= RESOLVED_DIGITS
+                or growth == SHAKE_GROWTHS
+                or h * 10 > MAX_H * scale
+            ):
+                break
+            h *= 10
+        kinks = self.kinks(wrt, centre, shake.h, example)
+        return shake._replace(kinks=kinks, centre=self.numeric.total_error() if kinks else math.nan)
+
+    def kinks(
+        self, wrt: str, centre: float, h: float, example: int | None
+    ) -> tuple[tuple[str, str, bool], ...]:
+        """The ReLU kinks downstream of ``wrt`` that the nudge of ±4h lies on or crosses."""
+        if not self.kinked:
+            return ()
+        network = self.network
+        if example is None:
+            starts = self.numeric.feeds[wrt]
+            examples = range(len(self.examples))
+        else:
+            neuron = wrt.split("_", 1)[1]
+            starts = {neuron} if wrt.startswith("net_") else self.successors[neuron]
+            examples = range(example, example + 1)
+        reach = set().union(*(self.downstream[n] for n in starts)) if starts else set()
+        found: dict[str, tuple[str, str, bool]] = {}
+        for e in examples:
+            if example is None:
+                low = self.numeric.values_at(e, {wrt: centre - 4 * h})
+                high = self.numeric.values_at(e, {wrt: centre + 4 * h})
+            else:
+                low = self.numeric.values_at(e, fixed={(e, wrt): centre - 4 * h})
+                high = self.numeric.values_at(e, fixed={(e, wrt): centre + 4 * h})
+            for name in sorted(reach & self.kinked):
+                net = f"net_{name}"
+                on = self.examples[e].values[network.neurons[name].net] == 0
+                if on or (low[net] > 0) != (high[net] > 0):
+                    activation = network.neurons[name].activation
+                    if net not in found or on:
+                        found[net] = (net, activation, on)
+        return tuple(found.values())
 
     # sections ---------------------------------------------------------------------------
 

@@ -138,6 +138,15 @@ class NumericNetwork:
             raise NumericalError(f"E_total is {total}")
         return total
 
+    def values_at(
+        self, example: int, overrides: Mapping[str, float] | None = None, fixed: Fixed | None = None
+    ) -> dict[str, float]:
+        """One example's forward pass with some parameters (or outs/nets) replaced."""
+        params = list(self.base)
+        for name, value in (overrides or {}).items():
+            params[self.index[name]] = value
+        return self.forward(example, params, fixed)
+
     def error(self, example: int, params: Sequence[float], fixed: Fixed | None = None) -> float:
         """One example's error, computed from scratch (no cache)."""
         return self.loss(example, self.forward(example, params, fixed))

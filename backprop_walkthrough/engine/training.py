@@ -71,7 +71,7 @@ def train(
     try:
         result = step_function(params, rate)
         while True:
-            total = result[0]
+            total = result[0] + 0.0  # never −0.0 (an error of 0·log 0)
             if not math.isfinite(total):
                 raise TrainingDivergedError(step, f"E_total became {total}", scenario.source)
             if step % every == 0:
@@ -92,10 +92,15 @@ def train(
         raise TrainingDivergedError(
             step, "a value overflowed floating point (past 1.8e308)", scenario.source
         ) from None
-    except ZeroDivisionError:
-        raise TrainingDivergedError(step, "a division by zero", scenario.source) from None
-    except NumericalError as exc:
-        raise TrainingDivergedError(step, str(exc), scenario.source) from None
+    except (ZeroDivisionError, NumericalError) as exc:
+        # Not a divergence (E_total and the parameters are finite): a factor of the gradient
+        # left the range of a double, as an output saturated past net ≈ ±745.
+        reason = "a division by zero" if isinstance(exc, ZeroDivisionError) else str(exc)
+        where = f"{scenario.source}: " if scenario.source else ""
+        raise NumericalError(
+            f"{where}training stopped at step {step:,}: {reason} (a factor of the gradient "
+            "left the range of a double; try a smaller --learning-rate)"
+        ) from None
     if history[-1][0] != step:
         history.append((step, total))
     if progress is not None:

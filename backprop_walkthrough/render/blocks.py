@@ -135,14 +135,14 @@ class CellRole(Enum):
 
 
 class Mark(NamedTuple):
-    """A verdict, written ✓ or ✗ and then ``text`` (which may be empty)."""
+    """A verdict, written ✓, ✗ or ○ (neither: a check that cannot decide) and then ``text``."""
 
-    ok: bool
+    ok: bool | None
     text: str = ""
 
     @property
     def symbol(self) -> str:
-        return "✓" if self.ok else "✗"
+        return {True: "✓", False: "✗", None: "○"}[self.ok]
 
     def __str__(self) -> str:
         return f"{self.symbol} {self.text}".rstrip()

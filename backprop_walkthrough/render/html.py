@@ -48,10 +48,12 @@ OPERATORS = {"×": "×", "+": "+"}
 
 STYLE = """
 :root { color-scheme: light dark; --fg: #1d1d1f; --bg: #ffffff; --muted: #5f6368;
-        --accent: #0b57d0; --note: #fff4d6; --line: #d0d4d9; --ok: #137333; --bad: #c5221f; }
+        --accent: #0b57d0; --note: #fff4d6; --line: #d0d4d9; --ok: #137333; --bad: #c5221f;
+        --undecided: #8a5a00; }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e8eaed; --bg: #16181c; --muted: #9aa0a6; --accent: #8ab4f8;
-          --note: #3a3324; --line: #3c4043; --ok: #81c995; --bad: #f28b82; }
+          --note: #3a3324; --line: #3c4043; --ok: #81c995; --bad: #f28b82;
+          --undecided: #fdd663; }
 }
 body { font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg);
        margin: 0 auto; max-width: 62rem; padding: 1.5rem; }
@@ -64,7 +66,7 @@ table { border-collapse: collapse; margin: 0.8rem 0; }
 caption { text-align: left; font-weight: 600; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.2rem 0.7rem; text-align: left; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
-.ok { color: var(--ok); } .bad { color: var(--bad); }
+.ok { color: var(--ok); } .bad { color: var(--bad); } .undecided { color: var(--undecided); }
 .tables { display: flex; flex-wrap: wrap; gap: 0 3rem; align-items: flex-start; }
 aside.note { background: var(--note); border-left: 4px solid #e0a800; padding: 0.5rem 0.8rem;
              margin: 0.8rem 0; }
@@ -194,7 +196,8 @@ class HtmlWriter(DocumentWriter):
 
     @staticmethod
     def mark(mark: Mark) -> str:
-        return f'<span class="{"ok" if mark.ok else "bad"}">{escape(str(mark))}</span>'
+        kind = {True: "ok", False: "bad", None: "undecided"}[mark.ok]
+        return f'<span class="{kind}">{escape(str(mark))}</span>'
 
     def note(self, block: Note) -> str:
         return f'<aside class="note"><strong>Note.</strong> {self.prose(block.text)}</aside>\n'
@@ -246,6 +249,7 @@ FRAGMENT_STYLE = """
 .bw div.eq mtd { padding: 0.12rem 0.1rem; text-align: left; math-style: normal; }
 .bw aside.note { border-left: 4px solid #e0a800; padding: 0.3rem 0.6rem; margin: 0.6rem 0; }
 .bw p.check, .bw .quiet { opacity: 0.75; } .bw .ok { color: #137333; } .bw .bad { color: #c5221f; }
+.bw .undecided { color: #8a5a00; }
 .bw .tables { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
 .bw figure { display: inline-block; margin: 0.5rem 1rem 0.5rem 0; max-width: 100%; }
 .bw svg.network { max-width: 100%; height: auto; color: inherit; }

@@ -2,11 +2,14 @@
 
 For a batch, ``forward`` and ``errors`` are lists with one entry per example (the same keys as
 for a single example); ``E_total`` at the top level is always the total over the examples.
+A value that a double cannot hold (a chain's factor at extreme saturation, NaN in the model) is
+``null``, and a negative zero is written as 0.0: the document is strict JSON.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -47,6 +50,13 @@ def _derivation(step: Chain | Sum) -> dict[str, Any]:
         entry["example"] = step.example
     if isinstance(step, Chain):
         entry["factors"] = [_factor(f) for f in step.factors]
+        if step.fused is not None:  # the factors cannot be multiplied in doubles
+            entry["fused"] = {
+                "symbolic": _symbolic(step.fused.expr),
+                "substituted": to_text(
+                    step.fused.expr, step.fused.substitutions, digits=None, typographic=False
+                ),
+            }
     else:
         entry["terms"] = [_derivation(t) for t in step.terms]
         if step.simplified:
@@ -111,8 +121,23 @@ def to_document(w: Walkthrough) -> dict[str, Any]:
     }
 
 
+def strict(data: Any) -> Any:
+    """``data`` with NaN and infinities as None and −0.0 as 0.0 (strict JSON, no "-0.0")."""
+    if isinstance(data, float):
+        return data + 0.0 if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: strict(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [strict(value) for value in data]
+    return data
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(strict(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def render_json(w: Walkthrough) -> str:
-    return json.dumps(to_document(w), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps(to_document(w))
 
 
 def training_document(run: TrainingRun) -> dict[str, Any]:
@@ -134,4 +159,4 @@ def training_document(run: TrainingRun) -> dict[str, Any]:
 
 
 def render_training_json(run: TrainingRun) -> str:
-    return json.dumps(training_document(run), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps(training_document(run))

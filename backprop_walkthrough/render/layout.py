@@ -9,6 +9,7 @@ so that a new view is new layout rules and, at most, a new block type.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 
 from .. import ops
@@ -25,6 +26,7 @@ from ..model import (
     Sum,
     Term,
     Update,
+    Verdict,
     Walkthrough,
 )
 from ..scenario.types import Bias, Scenario, Weight
@@ -70,6 +72,8 @@ COMPACT_ABOVE = 4
 LISTED_NAMES = 8
 #: The E_total values of a shake check are shown to this many decimals, so the quotient checks.
 SHAKE_DECIMALS = 15
+#: In place of a value that a double cannot hold (a factor of a chain at extreme saturation).
+BEYOND_RANGE = "beyond double range"
 NUMBER = CellRole.NUMBER
 
 
@@ -229,6 +233,7 @@ class _Layout:
             yield from self.grouped(self.derivation(step.derivation), gap=True)
             if step.shake is not None:
                 yield self.check(step.shake)
+                yield from self.shake_notes(step.shake)
         elif isinstance(step, (Chain, Sum)):
             yield from self.grouped(self.derivation(step), gap=True)
         elif isinstance(step, Update):
@@ -272,10 +277,13 @@ class _Layout:
             )
             for f in factors:
                 symbolic = Aside("from above") if f.reference else Formula(f.expr)
-                sides = (symbolic, Formula(f.expr, f.substitutions), Number(f.value))
+                sides = (symbolic, Formula(f.expr, f.substitutions), self.factor_value(f))
                 yield Row(Role.FACTOR, Formula(f.label), sides, depth)
-            values = Joined(tuple(Number(f.value, in_product=True) for f in factors), "×")
-            yield Row(Role.STATEMENT, label, (values, Number(step.value)), depth)
+            values = Joined(tuple(self.factor_value(f, True) for f in factors), "×")
+            if step.fused is None:
+                yield Row(Role.STATEMENT, label, (values, Number(step.value)), depth)
+            else:
+                yield from self.fused(step, step.fused, values, depth)
             keys = [step.key] + [f.key for f in factors if not f.reference]
             yield from self.notes([k.at(step.example) for k in keys], depth)
             return
@@ -292,6 +300,29 @@ class _Layout:
             result = (Formula(last.expr, last.substitutions), Number(last.value))
             yield Row(Role.STATEMENT, label, result, depth)
         yield from self.notes([step.key.at(step.example)], depth)
+
+    @staticmethod
+    def factor_value(factor: Term, in_product: bool = False) -> Number | Aside:
+        """A factor's value, or words where it lies beyond the range of a double (NaN)."""
+        if math.isnan(factor.value):
+            return Aside(BEYOND_RANGE)
+        return Number(factor.value, in_product)
+
+    def fused(self, step: Chain, fused: Term, values: Joined, depth: int) -> Iterator[Row | Note]:
+        """A chain whose factors cannot be multiplied in doubles: SymPy's cancelled form."""
+        label = Formula(step.label, tag=self.tag(step))
+        yield Row(Role.STATEMENT, label, (values,), depth)
+        yield Row(Role.STATEMENT, label, (Formula(fused.expr),), depth, aside="SymPy")
+        result = (Formula(fused.expr, fused.substitutions), Number(step.value))
+        yield Row(Role.STATEMENT, label, result, depth)
+        yield Note(
+            (
+                "An output this saturated takes a factor beyond the range of a double (about "
+                "1e±308): 0 × ∞ has no value. SymPy cancels the product of the factors' formulas "
+                "into the form above, which is what is computed.",
+            ),
+            depth,
+        )
 
     @staticmethod
     def grouped(items: Iterable[Row | Note], gap: bool = False) -> Iterator[Block]:
@@ -319,9 +350,62 @@ class _Layout:
                 ("(difference) / 2h", self.value(shake.numeric), CellRole.VALUE),
                 ("derived", self.value(shake.symbolic), CellRole.VALUE),
             ),
-            Mark(shake.agrees, "agrees" if shake.agrees else "does not agree"),
+            self.verdict(shake),
             f"differs by {format_difference(shake.difference, True)}",
         )
+
+    @staticmethod
+    def verdict(shake: Shake, short: bool = False) -> Mark:
+        verdict = shake.verdict
+        ok = {Verdict.AGREES: True, Verdict.DISAGREES: False}.get(verdict)
+        if short:
+            return Mark(ok)
+        if verdict is Verdict.UNRESOLVED:
+            return Mark(ok, f"cannot resolve this gradient at h = {shake.h:g}")
+        return Mark(ok, verdict.value)
+
+    @staticmethod
+    def shake_notes(shake: Shake) -> Iterator[Note]:
+        """Why a check that does not agree is not a disagreement: a kink, or cancellation."""
+        verdict = shake.verdict
+        if verdict is Verdict.UNRESOLVED:
+            digits = max(0, int(shake.resolved_digits))
+            yield Note(
+                (
+                    f"E_total({shake.wrt} ± h) differ in only their last {digits} significant "
+                    f"digit{'s' if digits != 1 else ''} of sixteen, even at h = {shake.h:g}: the "
+                    "change is lost in the rounding of E_total, so the central difference cannot "
+                    "confirm or refute the derived value.",
+                ),
+            )
+        elif verdict is Verdict.KINK:
+            left, right = shake.one_sided
+            for net, activation, on in shake.kinks:
+                slope = ops.activation(activation).slope_at_kink
+                if on:
+                    convention = (
+                        f"{net} = 0 lies on {activation}'s kink, where the slope jumps. From "
+                        f"the left E_total changes at {format_value(left, 6, True)} per unit, "
+                        f"from the right at {format_value(right, 6, True)}: the derivative takes "
+                        f"{activation}′(0) = {slope}, the slope on the left, by convention, and "
+                        "the central difference measures the average of the two."
+                    )
+                    matches = abs(shake.symbolic - left) <= shake.tolerance
+                    verdict_text = (
+                        " The derived value is the left slope, as the convention says."
+                        if matches
+                        else ""
+                    )
+                    yield Note((convention + verdict_text,))
+                else:
+                    yield Note(
+                        (
+                            f"The nudge of ±4h carries {net} across {activation}'s kink at 0, "
+                            "where the slope jumps: the central difference mixes the two "
+                            "one-sided slopes, so it need not agree with the derivative, and "
+                            "that is no error. A smaller --h keeps the nudge on one side.",
+                        ),
+                    )
 
     # notes on published figures -----------------------------------------------------------
 
@@ -465,7 +549,7 @@ class _Layout:
                 mark: str | Mark = ""
                 if g.shake is not None:
                     shaken = self.value(g.shake.numeric)
-                    mark = Mark(g.shake.agrees)
+                    mark = self.verdict(g.shake, short=True)
                 grows.append((label, self.value(g.derivation.value), shaken, mark))
             title = "The other neurons' derivatives (--full shows every factor)"
             yield Table(tuple(columns), tuple(grows), title, gap)

@@ -57,11 +57,11 @@ def format_decimals(value: float, decimals: int, typographic: bool = False) -> s
 
 def format_difference(value: float, typographic: bool = False) -> str:
     """A small difference, two significant digits: 2.4e-11."""
-    text = f"{value:.1e}"
+    text = f"{value + 0.0:.1e}"
     return with_minus(text) if typographic else text
 
 
 def format_given(value: float, typographic: bool = False) -> str:
     """A number as a scenario gives it (an input, a target, a learning rate): 0.05, 1e-06."""
-    text = f"{value:g}"
+    text = f"{value + 0.0:g}"
     return with_minus(text) if typographic else text

@@ -296,7 +296,8 @@ class TerminalView:
 
     @staticmethod
     def mark(mark: Mark) -> Text:
-        return Text(str(mark), style="bold green" if mark.ok else "bold red")
+        style = {True: "bold green", False: "bold red", None: "bold yellow"}[mark.ok]
+        return Text(str(mark), style=style)
 
     def table(self, table: Table) -> RichTable:
         # Text, never markup: a cell such as "[example 1]" is words, not a Rich style tag.
