@@ -166,6 +166,26 @@ RELATIVE_FLOOR = 1e-9
 #: A central difference resolves a gradient when E(p + h) − E(p − h) keeps this many
 #: significant digits above the rounding of E.
 RESOLVED_DIGITS = 4
+#: The measured noise is a typical size; an E value may be off by a few times that.
+NOISE_SAFETY = 4
+
+
+def measured_noise(values: list[float]) -> float:
+    """The rounding noise of E from its values at p − 3h, …, p + 3h (seven, evenly spaced).
+
+    The k-th differences of a smooth function shrink like h^k; those of rounding noise of
+    size σ keep a spread of σ·√C(2k, k). So the largest of |Δᵏ|/√C(2k, k) for k = 3 … 6 is σ,
+    as in Moré and Wild's ECnoise (2011), unless h is so large that Δ³ still sees the function
+    (an overestimate, which makes the check more careful, never less).
+    """
+    estimates = []
+    differences = list(values)
+    for k in range(1, 7):
+        differences = [b - a for a, b in zip(differences, differences[1:], strict=False)]
+        if k >= 3:
+            mean_square = math.fsum(d * d for d in differences) / len(differences)
+            estimates.append(math.sqrt(mean_square / math.comb(2 * k, k)))
+    return max(estimates)
 
 
 class Verdict(Enum):
@@ -204,6 +224,9 @@ class Shake(NamedTuple):
     #: whether the net lies exactly on it).
     kinks: tuple[tuple[str, str, bool], ...] = ()
     centre: float = math.nan  # E_total at the quantity's own value (for the one-sided slopes)
+    #: The rounding noise of E near the point, measured (see ``measured_noise``) when the
+    #: check would otherwise fail: E computed from large nets rounds far above ε·E.
+    noise: float = 0.0
 
     @property
     def one_sided(self) -> tuple[float, float]:
@@ -236,9 +259,13 @@ class Shake(NamedTuple):
         rounding of E (a few units of its last place, over the step)."""
         coarser = (4 * self._difference(2) - self._difference(4)) / 3
         truncation = abs(self.extrapolated - coarser) / 15
+        return SAFETY * truncation + self.rounding / self.h + RELATIVE_FLOOR * abs(self.symbolic)
+
+    @property
+    def rounding(self) -> float:
+        """How far a value of E may be off: a few units in its last place, or the noise."""
         size = max(abs(v) for v in (self.plus, self.minus, self.plus2, self.minus2))
-        rounding = ROUNDING_ULPS * EPSILON * size / self.h
-        return SAFETY * truncation + rounding + RELATIVE_FLOOR * abs(self.symbolic)
+        return max(ROUNDING_ULPS * EPSILON * size, NOISE_SAFETY * self.noise)
 
     @property
     def agrees(self) -> bool:
@@ -247,23 +274,25 @@ class Shake(NamedTuple):
     @property
     def resolved_digits(self) -> float:
         """The significant digits E(p + h) − E(p − h) keeps above the rounding of E."""
-        size = max(abs(self.plus), abs(self.minus))
         change = abs(self.plus - self.minus)
-        if size == 0 or change >= size:
+        floor = max(EPSILON * max(abs(self.plus), abs(self.minus)), self.noise)
+        if floor == 0:
             return 16.0
         if change == 0:
             return 0.0
-        return math.log10(change / (EPSILON * size))
+        return max(0.0, math.log10(change / floor))
 
     @property
     def verdict(self) -> Verdict:
-        if self.agrees:
-            return Verdict.AGREES
-        if self.kinks:
+        """At a kink, the kink; where E did not move and the derivative is 0, agreement;
+        where too few digits of the change survive rounding, no verdict; else the test."""
+        if self.kinks and not self.agrees:
             return Verdict.KINK
+        if self.symbolic == 0 and self.plus == self.minus:
+            return Verdict.AGREES
         if self.resolved_digits < RESOLVED_DIGITS:
             return Verdict.UNRESOLVED
-        return Verdict.DISAGREES
+        return Verdict.AGREES if self.agrees else Verdict.DISAGREES
 
 
 class Gradient(NamedTuple):

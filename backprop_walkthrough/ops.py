@@ -125,11 +125,15 @@ class softmax(sp.Function):
         return sp.exp(nets[int(k)]) / sp.Add(*(sp.exp(n) for n in nets))
 
 
-class logsumexp(sp.Function):
-    """log(e^x₁ + … + e^xₙ), computed with the largest x taken out (no overflow, no log 0).
+class log_softmax(sp.Function):
+    """log softmax(k, net_1, …): log out_k to full precision however saturated (no log 0).
 
     Used only inside the stable forms below, after every derivative has been taken.
     """
+
+
+class log_softmax_complement(sp.Function):
+    """log(1 − softmax(k, net_1, …)) to full precision: the log of the other outputs' sum."""
 
 
 # --- the same on floats: stable forms that never overflow ----------------------------------
@@ -181,11 +185,29 @@ def stable_softmax(nets: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-def stable_logsumexp(*xs: float) -> float:
+def _logsumexp(xs: Sequence[float]) -> float:
     top = max(xs)
-    if math.isinf(top):
-        return top
     return top + math.log(math.fsum(math.exp(x - top) for x in xs))
+
+
+def stable_log_softmax(k: float, *nets: float) -> float:
+    """log out_k. Where net_k is the largest, −log(1 + Σ_j≠k e^(net_j − net_k)) by log1p: no
+    cancellation between two large numbers when out_k is close to 1."""
+    index = int(k)
+    own = nets[index]
+    if own >= max(nets):
+        return -math.log1p(math.fsum(math.exp(n - own) for j, n in enumerate(nets) if j != index))
+    return own - _logsumexp(nets)
+
+
+def stable_log_softmax_complement(k: float, *nets: float) -> float:
+    """log(1 − out_k): log1p(−out_k) while out_k is small, else the log of the others' sum."""
+    index = int(k)
+    out = stable_softmax(nets)[index]
+    if out < 0.5:
+        return math.log1p(-out)
+    others = [n for j, n in enumerate(nets) if j != index]
+    return _logsumexp(others) - _logsumexp(nets)
 
 
 def softmax_component(k: float, *nets: float) -> float:
@@ -225,19 +247,43 @@ def _tanh_groups(out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k:
 
 
 def _softmax_groups(out: sp.Symbol, _net: sp.Symbol, nets: Sequence[sp.Symbol], k: int) -> Groups:
-    others = [n for j, n in enumerate(nets) if j != k]
-    everything = logsumexp(*nets)
     return {
         complement(out): sp.Add(
             *(softmax(sp.Integer(j), *nets) for j in range(len(nets)) if j != k)
         ),
-        sp.log(out): nets[k] - everything,
-        sp.log(complement(out)): logsumexp(*others) - everything,
+        sp.log(out): log_softmax(sp.Integer(k), *nets),
+        sp.log(complement(out)): log_softmax_complement(sp.Integer(k), *nets),
     }
 
 
 def _no_groups(_out: sp.Symbol, _net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Groups:
     return {}
+
+
+# Ends: where out saturates, its distance to the end, from net. A residual target − out with a
+# target of exactly 1 cancels as out nears 1 (t − out = 1 − 0.99999999 keeps 8 digits, and past
+# net ≈ 37 none); written with out = e·(1 − d), it is d, to full precision. The engine uses
+# these forms for an output whose target is an end (one-hot and 0/1 targets).
+
+Ends = tuple[tuple[int, sp.Expr], ...]  # (end e, distance d ≥ 0 with out = e·(1 − d))
+
+
+def _sigmoid_ends(_out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Ends:
+    return ((1, sigmoid(-net)),)
+
+
+def _tanh_ends(_out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Ends:
+    # tanh(x) = 1 − 2σ(−2x) = −1 + 2σ(2x)
+    return ((1, 2 * sigmoid(-2 * net)), (-1, 2 * sigmoid(2 * net)))
+
+
+def _softmax_ends(_out: sp.Symbol, _net: sp.Symbol, nets: Sequence[sp.Symbol], k: int) -> Ends:
+    others = sp.Add(*(softmax(sp.Integer(j), *nets) for j in range(len(nets)) if j != k))
+    return ((1, others),)
+
+
+def _no_ends(_out: sp.Symbol, _net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Ends:
+    return ()
 
 
 # --- the records -------------------------------------------------------------------------------
@@ -273,6 +319,8 @@ class Activation(NamedTuple):
     #: The groups of the textbook formulas (1 − out, log out, …) → their stable forms in net,
     #: for the neuron at ``index`` with this out and net among these nets.
     stable: Callable[[sp.Symbol, sp.Symbol, Sequence[sp.Symbol], int], Groups] = _no_groups
+    #: The values out saturates towards, each with its distance form (see Ends above).
+    ends: Callable[[sp.Symbol, sp.Symbol, Sequence[sp.Symbol], int], Ends] = _no_ends
     elementwise: bool = True  # out_k depends on net_k alone (not softmax)
     output_only: bool = False
     min_neurons: int = 1
@@ -313,6 +361,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             _each(stable_sigmoid),
             Printed("σ", r"\sigma", "σ", "σ"),
             stable=_sigmoid_groups,
+            ends=_sigmoid_ends,
             unit_interval=True,
         ),
         Activation(
@@ -324,6 +373,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             _each(math.tanh),
             Printed("tanh", r"\tanh", "tanh", "tanh"),
             stable=_tanh_groups,
+            ends=_tanh_ends,
         ),
         Activation(
             "relu",
@@ -385,6 +435,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             lambda nets, _slope: stable_softmax(nets),
             Printed("softmax", r"\operatorname{softmax}", "softmax", "softmax"),
             stable=_softmax_groups,
+            ends=_softmax_ends,
             elementwise=False,
             output_only=True,
             min_neurons=2,
@@ -398,7 +449,8 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
 FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
     sp.exp: safe_exp,
     sp.log: safe_log,
-    logsumexp: stable_logsumexp,
+    log_softmax: stable_log_softmax,
+    log_softmax_complement: stable_log_softmax_complement,
     **{r.function: r.numeric for r in ACTIVATION_RECORDS.values() if r.function is not None},
 }
 

@@ -29,8 +29,18 @@ values = st.floats(-2, 2, allow_nan=False, allow_infinity=False, allow_subnormal
 
 
 @st.composite
-def networks(draw, max_hidden_layers: int = 3, max_neurons: int = 5) -> dict:
-    """A scenario document for a random small feed-forward network."""
+def networks(
+    draw, max_hidden_layers: int = 3, max_neurons: int = 5, largest_weight: float = 2
+) -> dict:
+    """A scenario document for a random small feed-forward network, its weights and biases
+    drawn from [−largest_weight, largest_weight] and its inputs from [−2, 2]."""
+    parameters = st.floats(
+        -largest_weight,
+        largest_weight,
+        allow_nan=False,
+        allow_infinity=False,
+        allow_subnormal=False,
+    )
     hidden = draw(st.lists(st.integers(1, max_neurons), min_size=1, max_size=max_hidden_layers))
     output_kind, loss = draw(
         st.sampled_from(
@@ -73,16 +83,16 @@ def networks(draw, max_hidden_layers: int = 3, max_neurons: int = 5) -> dict:
                 weights[f"w{len(weights) + 1}"] = {
                     "from": source,
                     "to": target,
-                    "value": draw(values),
+                    "value": draw(parameters),
                 }
     biases: dict = {}
     for layer in names[1:]:
         kind = draw(st.sampled_from(["none", "shared", "each"]))
         if kind == "shared":
-            biases[f"b{len(biases) + 1}"] = {"to": layer, "value": draw(values)}
+            biases[f"b{len(biases) + 1}"] = {"to": layer, "value": draw(parameters)}
         elif kind == "each":
             for neuron in layer:
-                biases[f"b{len(biases) + 1}"] = {"to": neuron, "value": draw(values)}
+                biases[f"b{len(biases) + 1}"] = {"to": neuron, "value": draw(parameters)}
 
     def targets() -> dict:
         if loss == "cross_entropy":

@@ -49,6 +49,11 @@ def own_rule(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
     return sp.diff(expr, wrt)
 
 
+def has_pole(expr: sp.Expr) -> bool:
+    """Whether ``expr`` divides by something (−target/out: the cross-entropies' derivatives)."""
+    return any(p.exp.is_negative for p in expr.atoms(sp.Pow))
+
+
 class Calculus:
     """Every symbolic derivative the walkthrough shows, taken once with ``sympy.diff``."""
 
@@ -134,7 +139,7 @@ class Calculus:
 
         def make() -> sp.Expr | None:
             error = self.d_error(output, E_TOTAL)
-            if not any(p.exp.is_negative for p in error.atoms(sp.Pow)):
+            if not has_pole(error):
                 return None
             return sp.factor(sp.cancel(self.d_out(output, output) * error))
 

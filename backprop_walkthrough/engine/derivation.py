@@ -49,9 +49,11 @@ from ..model import (
     Term,
     Update,
     Walkthrough,
+    measured_noise,
 )
 from ..options import MAX_H
 from ..scenario import Scenario
+from . import residuals
 from .calculus import Calculus, derivative
 from .evaluate import evaluate, forward, parameter_values
 from .network import E_TOTAL, Network, build_network
@@ -76,9 +78,20 @@ def key_of(of: sp.Basic, wrt: sp.Basic, via: str | None = None) -> FigureKey:
 class _Example:
     """The numbers of one example and the results already derived for it."""
 
-    def __init__(self, index: int, values: dict[sp.Basic, float], batch: bool) -> None:
+    def __init__(
+        self,
+        index: int,
+        values: dict[sp.Basic, float],
+        batch: bool,
+        saturated: dict[sp.Symbol, tuple[int, sp.Symbol]],
+        whole_targets: dict[sp.Symbol, sp.Integer],
+    ) -> None:
         self.index = index
         self.values = values
+        #: out → (end, distance) for the outputs whose target is an end and whose out lies on
+        #: its side: their formulas are evaluated in the precise form (residuals.py).
+        self.saturated = saturated
+        self.whole_targets = whole_targets
         self.tag = index + 1 if batch else None  # shown as "example 1" in a batch
         self.d_out: dict[str, Term | Sum] = {}  # ∂E_total/∂out_n, for the chains that use it
         self.delta: dict[str, Term | Chain | Sum] = {}  # δ_n = ∂E_total/∂net_n
@@ -97,10 +110,15 @@ class _Engine:
         self.hidden_uses_updated_weights = hidden_uses_updated_weights
         self.figures: dict[FigureKey, float] = {}
         batch = self.scenario.is_batch
-        self.examples = [
-            _Example(e, forward(network, parameter_values(network, example=e)), batch)
-            for e in range(len(self.scenario.examples))
-        ]
+        self.examples = []
+        for e, example in enumerate(self.scenario.examples):
+            values = forward(network, parameter_values(network, example=e))
+            ends = residuals.ends_at_targets(network, example.targets)
+            whole = residuals.whole_targets(network, example.targets)
+            self.examples.append(
+                _Example(e, values, batch, residuals.saturated(ends, values), whole)
+            )
+        self._precise: dict[tuple[sp.Basic, ...], tuple[sp.Expr, dict[sp.Basic, sp.Basic]]] = {}
         self.gradients: dict[str, Gradient] = {}
         self.groups_of: dict[sp.Basic, list[sp.Expr]] = {}  # out symbol → its groups
         for group in network.groups():
@@ -135,9 +153,18 @@ class _Engine:
     ) -> Term:
         # The leaves, and the groups whose stable values replace them (evaluate meets a group
         # before its leaves, and the printers show a group's value where its out rounds away).
-        substitutions = {s: ex.values[s] for s in (*expr.free_symbols, *self.groups_in(expr))}
+        groups = self.groups_in(expr)
+        substitutions = {s: ex.values[s] for s in (*expr.free_symbols, *groups)}
+        ends = {o: e for o, e in ex.saturated.items() if o in substitutions}
         try:
-            value = evaluate(expr, substitutions)
+            if ends:
+                value = self.precise(ex, expr, ends)
+                # The residuals too, for the printers to show where out rounds away.
+                for node in sp.preorder_traversal(expr):
+                    if node.is_Add and node.free_symbols & ends.keys():
+                        substitutions[node] = self.precise(ex, node, ends)
+            else:
+                value = evaluate(expr, substitutions)
         except NumericalError:
             if not isinstance(label, sp.Derivative):
                 raise
@@ -146,6 +173,16 @@ class _Engine:
             value = math.nan
         self.figures[key.at(ex.tag)] = value
         return Term(label, expr, substitutions, value, key, example=ex.tag, neuron=neuron)
+
+    def precise(self, ex: _Example, expr: sp.Expr, ends: dict[sp.Symbol, residuals.End]) -> float:
+        """``expr`` evaluated in its precise form for saturated outputs (residuals.py)."""
+        targets = {t: v for t, v in ex.whole_targets.items() if t in expr.free_symbols}
+        key = (expr, *sorted(ends.items(), key=str), *sorted(targets.items(), key=str))
+        if key not in self._precise:
+            self._precise[key] = residuals.precise_form(expr, ends, targets, self.groups_in(expr))
+        form, placeholders = self._precise[key]
+        values = {**ex.values, **{p: ex.values[g] for p, g in placeholders.items()}}
+        return evaluate(form, values)
 
     @staticmethod
     def reference(step: Term | Chain | Sum) -> Term:
@@ -306,11 +343,23 @@ class _Engine:
                 self.chain(ex, derivative(E_TOTAL, net), factors, key_of(E_TOTAL, net, j), j)
             )
         key = key_of(E_TOTAL, net)
-        simplified = tuple(
+        simplified = [
             self.term(ex, derivative(E_TOTAL, net), form, key.simplified(i + 1), neuron)
             for i, form in enumerate(self.calculus.softmax_delta(neuron))
-        )
-        delta = self.total(ex, derivative(E_TOTAL, net), tuple(terms), key, simplified)
+        ]
+        total = sum(t.value for t in terms)
+        if math.isfinite(total):
+            # The sum of the chains keeps every digit (its factors use 1 − out whole), where
+            # an expanded form such as out_k − out_k² cancels at saturation: each form shows
+            # the sum's value, which is its value.
+            for i, form in enumerate(simplified):
+                simplified[i] = form._replace(value=total)
+                self.figures[form.key.at(ex.tag)] = total
+        elif simplified:  # the chains left double range: the first form is the value
+            total = simplified[0].value
+        delta = self.total(ex, derivative(E_TOTAL, net), tuple(terms), key, tuple(simplified))
+        delta = delta._replace(value=total)
+        self.figures[key.at(ex.tag)] = total
         ex.delta_value[neuron] = delta.value
         return delta
 
@@ -320,9 +369,10 @@ class _Engine:
         """Nudge a parameter (or, for ``example``, one out/net of that example) by ±h.
 
         h is scaled to the quantity's order of magnitude, h·10^⌊log₁₀ max(1, |value|)⌋ (1e-6
-        for 0.15 or 4.2, 1e-5 for 40), and where E(p ± h) keep fewer than four significant
-        digits of difference (cancellation), it grows tenfold, up to three times and never past
-        0.1 of that scale: the check reports the h it used.
+        for 0.15 or 4.2, 1e-5 for 40). Where the check fails, E is also taken at p, p ± 3h to
+        measure its rounding noise (:func:`~..model.measured_noise`), and where E(p ± h) keep
+        fewer than four significant digits of difference above it, h grows tenfold, up to three
+        times and never past 0.1 of that scale: the check reports the h it used.
         """
         if example is None:
             centre = self.numeric.base[self.numeric.index[wrt]]
@@ -343,6 +393,10 @@ class _Engine:
                 error_at(centre + k * h) for k in (1, -1, 2, -2, 4, -4)
             )
             shake = Shake(wrt, h, plus, minus, symbolic, plus2, minus2, plus4, minus4)
+            if not shake.agrees:  # is it rounding? measure the noise of E here
+                middle = [error_at(centre + k * h) for k in (-3, 0, 3)]
+                line = [middle[0], minus2, minus, middle[1], plus, plus2, middle[2]]
+                shake = shake._replace(noise=measured_noise(line))
             if (
                 shake.agrees
                 or shake.resolved_digits >= RESOLVED_DIGITS
@@ -421,7 +475,9 @@ class _Engine:
                     delta = self.softmax_delta(ex, neuron)
                     # Later chains use the simplest form by name; its value is the sum's.
                     ex.delta[neuron] = (
-                        delta.simplified[-1]._replace(key=delta.key) if delta.simplified else delta
+                        delta.simplified[-1]._replace(key=delta.key, value=delta.value)
+                        if delta.simplified
+                        else delta
                     )
                     steps.append(self.neuron_gradient(ex, neuron, n.net, delta))
                 elif layer != last:

@@ -101,6 +101,8 @@ def forward(network: Network, values: Mapping[sp.Basic, float]) -> dict[sp.Basic
             result[neuron.out] = evaluate(neuron.out_expr, result)
             for group, form in neuron.stable.items():
                 result[group] = evaluate(form, result)
+            for _end, symbol, form in neuron.ends:
+                result[symbol] = evaluate(form, result)
     for name, expr in network.error_exprs.items():
         result[network.errors[name]] = evaluate(expr, result)
     result[E_TOTAL] = evaluate(network.total_expr, result)

@@ -15,14 +15,15 @@ neuron names.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import sympy as sp
 
 from .. import ops
 from ..scenario import Scenario
-from .calculus import Calculus
+from . import residuals
+from .calculus import Calculus, has_pole
 from .network import E_TOTAL, Network, build_network
 
 #: Significant digits that write a double exactly (the inputs and targets in the program).
@@ -141,10 +142,13 @@ def _program(network: Network, hidden_uses_updated_weights: bool) -> tuple[Any, 
                 # 1 − out, log(out), …: from net, as the walkthrough evaluates them (ops.py).
                 for group, form in network.neurons[name].stable.items():
                     rename[group] = assign(form)
+                for _end, distance, form in network.neurons[name].ends:
+                    rename[distance] = assign(form)
         totals.append(assign(network.total_in_outputs()))
         outs.extend(rename[network.outs[n]] for n in network.layers[-1])
+        precise = _precise_forms(network, example.targets)
         per_example.append(
-            _backward(network, calculus, assign, rename, eta, hidden_uses_updated_weights)
+            _backward(network, calculus, assign, rename, eta, hidden_uses_updated_weights, precise)
         )
 
     gradients = []
@@ -171,6 +175,7 @@ def _backward(
     rename: dict[Any, Any],
     eta: sp.Symbol,
     hidden_uses_updated_weights: bool,
+    precise: Callable[[sp.Expr], sp.Expr],
 ) -> dict[str, sp.Symbol]:
     """δ_n = ∂E_total/∂net_n once per neuron, from the output back; returns ∂E/∂p by name."""
     scenario = network.scenario
@@ -185,9 +190,9 @@ def _backward(
             if index == last:
                 fused = calculus.fused_delta(name) if network.neurons[name].elementwise else None
                 if fused is not None:  # σ' × BCE' as out − target: no 0 × ∞ at saturation
-                    delta[name] = assign(fused)
+                    delta[name] = assign(precise(fused))
                 else:
-                    d_out[name] = assign(calculus.d_error(name, E_TOTAL))
+                    d_out[name] = assign(precise(calculus.d_error(name, E_TOTAL)))
                 continue
             out = network.outs[name]
             terms = [
@@ -201,15 +206,16 @@ def _backward(
                 continue
             if network.neurons[name].elementwise:
                 delta[name] = assign(calculus.d_out(name, name) * d_out[name])
-            else:
-                # The first simplified form, out_k·Σ target − target_k: exact for the targets
-                # as given, where out_k − target_k assumes that they sum to exactly 1.
+            elif has_pole(calculus.d_error(name, E_TOTAL)):
+                # The cross-entropy: the first simplified form, out_k·Σ target − target_k, exact
+                # for the targets as given (out_k − target_k assumes they sum to exactly 1), and
+                # no 0 × ∞ where an output saturates past double range.
                 forms = calculus.softmax_delta(name)
-                delta[name] = assign(
-                    forms[0]
-                    if forms
-                    else sp.Add(*(calculus.d_out(j, name) * d_out[j] for j in layer))
-                )
+                delta[name] = assign(precise(forms[0]))
+            else:
+                # The Jacobian sum: its factors keep 1 − out whole, where an expanded form
+                # (out_k − out_k²) cancels at saturation.
+                delta[name] = assign(sp.Add(*(calculus.d_out(j, name) * d_out[j] for j in layer)))
         for w in scenario.weights:
             if w.target in layer:
                 symbol = network.params[w.name]
@@ -223,3 +229,23 @@ def _backward(
             sp.Add(*(calculus.d_net(n, symbol) * delta[n] for n in b.targets))
         )
     return gradient
+
+
+def _precise_forms(network: Network, targets: Mapping[str, float]) -> Callable[[sp.Expr], sp.Expr]:
+    """For one example: an output formula in its precise form where an output's target is an
+    end of its activation (residuals.py), chosen at run time by which side of ½ out lies on."""
+    ends = residuals.ends_at_targets(network, targets)
+    whole = residuals.whole_targets(network, targets)
+    groups = network.groups()
+
+    def precise(expr: sp.Expr) -> sp.Expr:
+        mine = {out: end for out, end in ends.items() if out in expr.free_symbols}
+        if not mine:
+            return expr
+        present = [g for g in groups if expr.has(g)]
+        form, placeholders = residuals.precise_form(expr, mine, whole, present)
+        form = form.xreplace(placeholders)  # the groups back, for their stable values
+        near = sp.And(*(e * out > residuals.NEAR_END for out, (e, _d) in mine.items()))
+        return sp.Piecewise((form, near), (expr, True))
+
+    return precise

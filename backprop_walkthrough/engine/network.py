@@ -36,6 +36,11 @@ def out_symbol(neuron: str, is_input: bool = False) -> sp.Symbol:
     return sp.Symbol(neuron if is_input else f"out_{neuron}")
 
 
+def distance_symbol(neuron: str, end: int) -> sp.Symbol:
+    """d in out = e·(1 − d): how far out_n is from the end e (internal, never printed)."""
+    return sp.Symbol(f"_distance_{neuron}_{'up' if end > 0 else 'down'}")
+
+
 def target_symbol(neuron: str) -> sp.Symbol:
     return sp.Symbol(f"target_{neuron}")
 
@@ -59,6 +64,9 @@ class Neuron(NamedTuple):
     #: The groups of this neuron's textbook formulas (1 − out, log out, …) → their stable forms
     #: in net (ops.py says why): what every evaluation puts in their place.
     stable: ops.Groups
+    #: Where out saturates: (end e, the symbol of its distance d, d's form in net), with
+    #: out = e·(1 − d) (ops.py says why).
+    ends: tuple[tuple[int, sp.Symbol, sp.Expr], ...]
 
     @property
     def elementwise(self) -> bool:
@@ -129,6 +137,10 @@ def build_network(scenario: Scenario) -> Network:
                 bias=bias,
                 activation=layer.activation or "",
                 stable=record.stable(outs[name], net, layer_nets, position),
+                ends=tuple(
+                    (end, distance_symbol(name, end), form)
+                    for end, form in record.ends(outs[name], net, layer_nets, position)
+                ),
             )
 
     targets = {n: target_symbol(n) for n in layers[-1]}

@@ -62,6 +62,7 @@ from .numbers import (
     format_given,
     format_operand,
     format_value,
+    with_minus,
 )
 from .printing import to_text
 
@@ -72,6 +73,7 @@ COMPACT_ABOVE = 4
 LISTED_NAMES = 8
 #: The E_total values of a shake check are shown to this many decimals, so the quotient checks.
 SHAKE_DECIMALS = 15
+SMALL_SHAKEN_ERROR = 1e-3
 #: In place of a value that a double cannot hold (a factor of a chain at extreme saturation).
 BEYOND_RANGE = "beyond double range"
 NUMBER = CellRole.NUMBER
@@ -92,6 +94,14 @@ def compacted_neurons(scenario: Scenario, full: bool) -> frozenset[str]:
         if len(layer.neurons) > COMPACT_ABOVE
         for neuron in layer.neurons[1:]
     )
+
+
+def shaken_error(value: float) -> str:
+    """An E value of a shake check, with the digits that the quotient needs: 15 decimals, or
+    16 significant digits for an E below 0.001 (15 decimals of 4.2e−18 would be zeros)."""
+    if value != 0 and abs(value) < SMALL_SHAKEN_ERROR:
+        return with_minus(f"{value:.15e}")
+    return format_decimals(value, SHAKE_DECIMALS, True)
 
 
 class _Layout:
@@ -345,13 +355,15 @@ class _Layout:
             "shake it",
             f"h = {shake.h:g}",
             (
-                (f"E_total({p} + h)", format_decimals(shake.plus, SHAKE_DECIMALS, True), NUMBER),
-                (f"E_total({p} − h)", format_decimals(shake.minus, SHAKE_DECIMALS, True), NUMBER),
+                (f"E_total({p} + h)", shaken_error(shake.plus), NUMBER),
+                (f"E_total({p} − h)", shaken_error(shake.minus), NUMBER),
                 ("(difference) / 2h", self.value(shake.numeric), CellRole.VALUE),
                 ("derived", self.value(shake.symbolic), CellRole.VALUE),
             ),
             self.verdict(shake),
-            f"differs by {format_difference(shake.difference, True)}",
+            ""
+            if shake.verdict is Verdict.UNRESOLVED  # the difference is noise: see the note
+            else f"differs by {format_difference(shake.difference, True)}",
         )
 
     @staticmethod
@@ -360,8 +372,6 @@ class _Layout:
         ok = {Verdict.AGREES: True, Verdict.DISAGREES: False}.get(verdict)
         if short:
             return Mark(ok)
-        if verdict is Verdict.UNRESOLVED:
-            return Mark(ok, f"cannot resolve this gradient at h = {shake.h:g}")
         return Mark(ok, verdict.value)
 
     @staticmethod
@@ -369,13 +379,18 @@ class _Layout:
         """Why a check that does not agree is not a disagreement: a kink, or cancellation."""
         verdict = shake.verdict
         if verdict is Verdict.UNRESOLVED:
-            digits = max(0, int(shake.resolved_digits))
+            digits = int(shake.resolved_digits)
+            spread = (
+                "differ by no more than their rounding"
+                if digits == 0
+                else f"differ only in their last {digits} of sixteen significant digits"
+            )
             yield Note(
                 (
-                    f"E_total({shake.wrt} ± h) differ in only their last {digits} significant "
-                    f"digit{'s' if digits != 1 else ''} of sixteen, even at h = {shake.h:g}: the "
-                    "change is lost in the rounding of E_total, so the central difference cannot "
-                    "confirm or refute the derived value.",
+                    f"The shake check cannot resolve this gradient at h = {shake.h:g}: "
+                    f"E_total({shake.wrt} + h) and E_total({shake.wrt} − h) {spread}, so the "
+                    "change is lost in the rounding of E_total, and the central difference can "
+                    "neither confirm nor refute the derived value.",
                 ),
             )
         elif verdict is Verdict.KINK:

@@ -7,6 +7,7 @@ simplification). ``order="none"`` keeps the order in which the engine built each
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -23,6 +24,8 @@ from .numbers import MINUS, format_operand, with_minus
 # Typography for the terminal: products with a middle dot, true minus signs, small powers.
 #: The decimals of a number put into a formula when no number of digits is asked for (JSON).
 FULL_DIGITS = 15
+#: A group's own value is shown where its printed parts come to a value off by more than this.
+GROUP_TOLERANCE = 1e-3
 _TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", MINUS))
 
 
@@ -40,6 +43,7 @@ class _Substituting:
         super().__init__(dict(self.SETTINGS))  # type: ignore[call-arg]
         self.substitutions = substitutions or {}
         self.digits = digits
+        self._whole: dict[sp.Basic, bool] = {}
 
     def _format(self, value: float) -> str:
         return _operand(value, self.digits)
@@ -47,24 +51,51 @@ class _Substituting:
     def _operand_of(self, expr: sp.Basic) -> str | None:
         """The number put in place of ``expr``, or None when it is not substituted.
 
-        Besides leaves, the engine gives the values of groups such as 1 − out_o1 and
-        log(out_o1), computed from net (see ops.py). A group is shown as its own number only
-        where its out prints as a whole number (0, 1, −1): there, 1 − 1 would not show the
-        value, which is 4.8e−11; everywhere else the arithmetic of the leaves is visible.
+        Besides leaves, the engine gives the values of groups such as 1 − out_o1, log(out_o1)
+        and target_o1 − out_o1, computed to full precision (see ops.py). A group is shown as its
+        own number only where the arithmetic of its printed parts would be off by more than a
+        thousandth: 1 − 1 does not show 4.8e−11. Everywhere else the leaves' arithmetic is
+        shown, as the textbook writes it.
         """
         if expr not in self.substitutions:
             return None
-        if not (expr.is_Symbol or isinstance(expr, sp.Derivative)) and not self._rounds_away(expr):
+        if not (expr.is_Symbol or isinstance(expr, sp.Derivative)) and not self._shown_whole(expr):
             return None
         return self._format(self.substitutions[expr])
 
-    def _rounds_away(self, group: sp.Basic) -> bool:
-        for leaf in group.free_symbols:
-            if leaf in self.substitutions:
-                shown = float(self._format(self.substitutions[leaf]).replace(MINUS, "-"))
-                if shown == round(shown):
-                    return True
-        return False
+    def _shown_whole(self, group: sp.Basic) -> bool:
+        if group not in self._whole:
+            precise = self.substitutions[group]
+            printed = self._printed_value(group, top=True)
+            self._whole[group] = not (
+                printed is not None and abs(printed - precise) <= GROUP_TOLERANCE * abs(precise)
+            )
+        return self._whole[group]
+
+    def _printed_value(self, expr: sp.Basic, top: bool = False) -> float | None:
+        """What ``expr`` comes to from the numbers printed inside it (None: undefined)."""
+        if expr in self.substitutions and (expr.is_Symbol or (not top and self._shown_whole(expr))):
+            text = self._format(self.substitutions[expr])
+            return float(text.replace(MINUS, "-"))
+        if expr.is_Number:
+            return float(expr)
+        parts = [self._printed_value(a) for a in expr.args]
+        if any(p is None for p in parts):
+            return None
+        values = [p for p in parts if p is not None]
+        try:
+            if expr.is_Add:
+                return math.fsum(values)
+            if expr.is_Mul:
+                return math.prod(values)
+            if expr.is_Pow:
+                result = values[0] ** values[1]
+                return None if isinstance(result, complex) else float(result)
+            if isinstance(expr, sp.log):
+                return math.log(values[0])
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return None
+        return None
 
     def _bare(self, expr: sp.Basic) -> str:
         """An argument that needs no parentheses of its own: f(−0.5), not f((−0.5))."""
