@@ -163,8 +163,8 @@ EPSILON = 2.0**-52
 ROUNDING_ULPS = 4
 SAFETY = 4
 RELATIVE_FLOOR = 1e-9
-#: A central difference resolves a gradient when E(p + h) − E(p − h) keeps this many
-#: significant digits above the rounding of E.
+#: A shake check resolves a gradient when its tolerance is below the gradient's size by this
+#: many digits: then a derivative wrong in its fourth digit fails it.
 RESOLVED_DIGITS = 4
 #: The measured noise is a typical size; an E value may be off by a few times that.
 NOISE_SAFETY = 4
@@ -193,8 +193,8 @@ class Verdict(Enum):
 
     AGREES = "agrees"
     DISAGREES = "does not agree"
-    #: E(p ± h) agree to all digits, or their difference keeps fewer than RESOLVED_DIGITS: the
-    #: central difference cannot say whether the derivative is right.
+    #: The check's uncertainty (the rounding of E over h, the step's own error) is more than
+    #: 10^-RESOLVED_DIGITS of the gradient: it cannot say whether the derivative is right.
     UNRESOLVED = "cannot resolve"
     #: The nudge carries a ReLU's net across its kink at 0: the difference measures a mix of
     #: the two one-sided slopes, the derivative takes one of them by convention.
@@ -227,6 +227,9 @@ class Shake(NamedTuple):
     #: The rounding noise of E near the point, measured (see ``measured_noise``) when the
     #: check would otherwise fail: E computed from large nets rounds far above ε·E.
     noise: float = 0.0
+    #: How far E may move when the nets the nudge passes through round: Σ |∂E/∂net|·ε·|net|
+    #: (a net of 34 rounds at 7e−15, and E with it, however small E is).
+    forward_rounding: float = 0.0
 
     @property
     def one_sided(self) -> tuple[float, float]:
@@ -265,7 +268,11 @@ class Shake(NamedTuple):
     def rounding(self) -> float:
         """How far a value of E may be off: a few units in its last place, or the noise."""
         size = max(abs(v) for v in (self.plus, self.minus, self.plus2, self.minus2))
-        return max(ROUNDING_ULPS * EPSILON * size, NOISE_SAFETY * self.noise)
+        return max(
+            ROUNDING_ULPS * EPSILON * size,
+            NOISE_SAFETY * self.noise,
+            ROUNDING_ULPS * self.forward_rounding,
+        )
 
     @property
     def agrees(self) -> bool:
@@ -273,21 +280,22 @@ class Shake(NamedTuple):
 
     @property
     def resolved_digits(self) -> float:
-        """The significant digits E(p + h) − E(p − h) keeps above the rounding of E."""
-        change = abs(self.plus - self.minus)
-        floor = max(EPSILON * max(abs(self.plus), abs(self.minus)), self.noise)
-        if floor == 0:
+        """The significant digits of the derivative that the check can vouch for: its size
+        over the tolerance (16 where the tolerance is 0)."""
+        size = max(abs(self.symbolic), abs(self.extrapolated))
+        tolerance = self.tolerance
+        if tolerance == 0:
             return 16.0
-        if change == 0:
+        if size == 0:
             return 0.0
-        return max(0.0, math.log10(change / floor))
+        return max(0.0, math.log10(size / tolerance))
 
     @property
     def verdict(self) -> Verdict:
         """At a kink, the kink; where E did not move and the derivative is 0, agreement;
         where too few digits of the change survive rounding, no verdict; else the test."""
-        if self.kinks and not self.agrees:
-            return Verdict.KINK
+        if self.kinks:  # the seven points straddle the kink: no noise estimate applies
+            return Verdict.AGREES if self._replace(noise=0.0).agrees else Verdict.KINK
         if self.symbolic == 0 and self.plus == self.minus:
             return Verdict.AGREES
         if self.resolved_digits < RESOLVED_DIGITS:

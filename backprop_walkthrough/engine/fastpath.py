@@ -188,11 +188,14 @@ def _backward(
         layer = network.layers[index]
         for name in layer:
             if index == last:
+                error = calculus.d_error(name, E_TOTAL)
                 fused = calculus.fused_delta(name) if network.neurons[name].elementwise else None
                 if fused is not None:  # σ' × BCE' as out − target: no 0 × ∞ at saturation
                     delta[name] = assign(precise(fused))
-                else:
-                    d_out[name] = assign(precise(calculus.d_error(name, E_TOTAL)))
+                elif network.neurons[name].elementwise or not has_pole(error):
+                    d_out[name] = assign(precise(error))
+                # else: a softmax cross-entropy, whose δ is its simplified form (below):
+                # −target/out is never needed, and would divide by an out of 0.0.
                 continue
             out = network.outs[name]
             terms = [

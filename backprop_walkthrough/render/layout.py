@@ -378,19 +378,25 @@ class _Layout:
     def shake_notes(shake: Shake) -> Iterator[Note]:
         """Why a check that does not agree is not a disagreement: a kink, or cancellation."""
         verdict = shake.verdict
-        if verdict is Verdict.UNRESOLVED:
-            digits = int(shake.resolved_digits)
-            spread = (
-                "differ by no more than their rounding"
-                if digits == 0
-                else f"differ only in their last {digits} of sixteen significant digits"
-            )
+        if verdict is Verdict.UNRESOLVED and shake.plus == shake.minus:
             yield Note(
                 (
-                    f"The shake check cannot resolve this gradient at h = {shake.h:g}: "
-                    f"E_total({shake.wrt} + h) and E_total({shake.wrt} − h) {spread}, so the "
-                    "change is lost in the rounding of E_total, and the central difference can "
-                    "neither confirm nor refute the derived value.",
+                    f"E_total({shake.wrt} + h) and E_total({shake.wrt} − h) agree to all their "
+                    f"digits even at h = {shake.h:g}: the gradient is 0 to within "
+                    f"±{format_difference(shake.tolerance, True)}, and the shake check cannot "
+                    "tell a derived value smaller than that from 0 (a sum of terms that cancel "
+                    "keeps a rounding residue of about 1e−16 of their size).",
+                ),
+            )
+        elif verdict is Verdict.UNRESOLVED:
+            yield Note(
+                (
+                    f"The shake check cannot resolve this gradient at h = {shake.h:g}: its "
+                    "central difference is uncertain by "
+                    f"±{format_difference(shake.tolerance, True)} (the rounding of E_total over "
+                    "h, and the step's own error), more than a "
+                    "ten-thousandth of the gradient itself, so it can neither confirm nor refute "
+                    "the derived value.",
                 ),
             )
         elif verdict is Verdict.KINK:
