@@ -208,6 +208,10 @@ def test_a_relu_exactly_at_its_kink_is_named_not_called_a_disagreement(runner):
         assert shake.symbolic == 0 == pytest.approx(left, abs=1e-9)  # relu'(0) = 0, the left
         assert right == pytest.approx(-0.798 * (0.5 if name == "w1" else 1.0), rel=1e-6)
     assert all(s.verdict is not Verdict.DISAGREES for s in verdicts.values())
+    document = json.loads(export(w, "json"))
+    shake = document["steps"]["w1"]["shake"]
+    assert shake["verdict"] == "at a kink" and shake["agrees"] is False
+    assert shake["one_sided"]["left"] == 0.0 and shake["kinks"][0]["net"] == "net_h1"
     result = runner.invoke(cli, ["run", "-"], input=json.dumps(ON_A_KINK))
     assert "at a kink" in result.output and "does not agree" not in result.output
     assert "slope on the left" in result.output
@@ -301,3 +305,28 @@ def test_random_saturating_networks_match_the_50_digit_oracle(doc):
     assert _close(total, w.E_total, 1e-12, ROUNDED)
     for name, value in zip(compiled.parameters, gradients, strict=True):
         assert _close(value, w.gradients[name], 1e-9, ROUNDED), name
+
+
+def test_a_shake_through_a_softmax_of_far_apart_nets_is_not_called_wrong():
+    """net_o1 = 0 and net_o2 = −140: E_total = log(1 + e^(net_o2 − net_o1)) ≈ 1.6e−61, and the
+    nudge of net_o1 by 1e−6 rounds in that difference at ε·140, a relative 1e−8 of the central
+    difference. The derived ∂E_total/∂net_o1 = −out_o2 is exact (mpmath): the tolerance must
+    count the rounding of the layer's largest net, not only of net_o1."""
+    doc = {
+        "layers": [{"neurons": ["i1"]}, {"neurons": ["o1", "o2"], "activation": "softmax"}],
+        "weights": {
+            "w1": {"from": "i1", "to": "o1", "value": 0.0},
+            "w2": {"from": "i1", "to": "o2", "value": -7.0},
+        },
+        "loss": "cross_entropy",
+        "inputs": {"i1": 20.0},
+        "targets": {"o1": 1.0, "o2": 0.0},
+        "learning_rate": 0.5,
+    }
+    w = walkthrough(doc)
+    out_o2 = mpmath.exp(-140) / (1 + mpmath.exp(-140))
+    assert _close(w.E_total, mpmath.log1p(mpmath.exp(-140)))
+    shakes = {s.wrt: s for s in _shakes(w)}
+    assert _close(shakes["net_o1"].symbolic, -out_o2)
+    assert all(s.verdict is not Verdict.DISAGREES for s in shakes.values()), shakes
+    assert not shakes["net_o1"]._replace(symbolic=-1.001 * float(out_o2)).agrees

@@ -432,14 +432,18 @@ class _Engine:
     def forward_rounding(self, wrt: str, example: int | None) -> float:
         """How far E moves when each net the nudge passes through rounds by a unit in its last
         place: Σ |δ_m|·ε·|net_m|. A net of 34 rounds at 7e−15, and where ∂E/∂net is as large
-        as E itself, that is a relative error in E no smaller estimate of rounding sees."""
+        as E itself, that is a relative error in E no smaller estimate of rounding sees. A
+        softmax subtracts the nets of its layer from each other: there the largest one counts."""
+        network = self.network
         reach, examples = self.reach(wrt, example)
         total = 0.0
         for e in examples:
             ex = self.examples[e]
             for n in reach:
-                net = ex.values[self.network.neurons[n].net]
-                total += abs(ex.delta_value.get(n, 0.0) * net)
+                neuron = network.neurons[n]
+                mixed = [n] if neuron.elementwise else network.layers[neuron.layer]
+                net = max(abs(ex.values[network.neurons[m].net]) for m in mixed)
+                total += abs(ex.delta_value.get(n, 0.0)) * net
         return EPSILON * total
 
     def kinks(

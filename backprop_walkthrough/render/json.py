@@ -15,7 +15,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..model import Chain, Gradient, Sum, Term, TrainingRun, Walkthrough
+from ..model import Chain, Gradient, Shake, Sum, Term, TrainingRun, Verdict, Walkthrough
 from .printing import to_latex, to_text
 
 MOVED_BY_OPTION = "expected here: --hidden-uses-updated-weights changes the hidden-layer gradients"
@@ -65,6 +65,27 @@ def _derivation(step: Chain | Sum) -> dict[str, Any]:
     return entry
 
 
+def _shake(shake: Shake) -> dict[str, Any]:
+    """A shake check: its numbers, its tolerance and its verdict (with a kink's slopes)."""
+    entry: dict[str, Any] = {
+        "h": shake.h,
+        "E_total_plus_h": shake.plus,
+        "E_total_minus_h": shake.minus,
+        "numeric": shake.numeric,
+        "difference": shake.difference,
+        "tolerance": shake.tolerance,
+        "agrees": shake.verdict is Verdict.AGREES,
+        "verdict": shake.verdict.value,
+    }
+    if shake.kinks:
+        left, right = shake.one_sided
+        entry["kinks"] = [
+            {"net": net, "activation": a, "on_kink": on} for net, a, on in shake.kinks
+        ]
+        entry["one_sided"] = {"left": left, "right": right}
+    return entry
+
+
 def _steps(w: Walkthrough) -> dict[str, Any]:
     """Every derivation, keyed by what it differentiates by (w5, out_h1, …)."""
     steps: dict[str, Any] = {}
@@ -74,14 +95,7 @@ def _steps(w: Walkthrough) -> dict[str, Any]:
                 continue
             entry = _derivation(step.derivation)
             if step.shake is not None:
-                entry["shake"] = {
-                    "h": step.shake.h,
-                    "E_total_plus_h": step.shake.plus,
-                    "E_total_minus_h": step.shake.minus,
-                    "numeric": step.shake.numeric,
-                    "difference": step.shake.difference,
-                    "agrees": step.shake.agrees,
-                }
+                entry["shake"] = _shake(step.shake)
             if step.example is None:
                 steps[step.wrt] = entry
             else:  # one entry per example for the intermediate derivatives of a batch
