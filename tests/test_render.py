@@ -39,3 +39,20 @@ def test_number_formats():
     assert format_value(0.1 + 0.2, None) == "0.30000000000000004"
     assert format_operand(0.75136507, 9) == "0.75136507"
     assert format_operand(1.0, 9) == "1"
+
+
+def test_words_inside_formulas_keep_their_spaces_and_tiny_numbers_read_as_powers_of_ten():
+    """MathML trims the plain spaces at the edges of an <mtext> (Chromium drew
+    "(1ifnet_h1 > 0else0)"), so the words of ReLU's derivative are padded with no-break
+    spaces; LaTeX sets an operand of 4.2e−18 as 4.2 · 10^{−18}, not as e minus 18."""
+    import sympy as sp
+
+    from backprop_walkthrough.render.printing import to_latex, to_mathml
+
+    net = sp.Symbol("net_h1")
+    relu_slope = sp.Piecewise((1, net > 0), (0, True))
+    assert "<mtext>&#160;if&#160;</mtext>" in to_mathml(relu_slope)
+    assert "<mtext>&#160;else&#160;</mtext>" in to_mathml(relu_slope)
+    out = sp.Symbol("out_o1")
+    text = to_latex(out * (1 - out), {out: 1.0, 1 - out: 4.248354e-18})
+    assert r"4.248354 \cdot 10^{-18}" in text and "e-18" not in text

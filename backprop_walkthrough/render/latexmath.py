@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from .blocks import Aside, Formula, Joined, MathCell, Number, Role, Row
 from .breaking import broken
 from .numbers import format_value
-from .printing import to_latex
+from .printing import latex_scientific, to_latex
 
 OPERATORS = {"×": r"\times", "+": "+"}
 QUAD = "\\quad "
@@ -31,10 +31,7 @@ class LatexMath:
         return rf"\text{{{self.escape(text)}}}"
 
     def number(self, value: float, in_product: bool = False) -> str:
-        text = format_value(value, self.digits)
-        if "e" in text:
-            mantissa, exponent = text.split("e")
-            text = rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
+        text = latex_scientific(format_value(value, self.digits))
         return rf"\left({text}\right)" if in_product and value < 0 else text
 
     def cell(self, cell: MathCell) -> str:

@@ -384,8 +384,7 @@ class _Layout:
                     f"E_total({shake.wrt} + h) and E_total({shake.wrt} − h) agree to all their "
                     f"digits even at h = {shake.h:g}: the gradient is 0 to within "
                     f"±{format_difference(shake.tolerance, True)}, and the shake check cannot "
-                    "tell a derived value smaller than that from 0 (a sum of terms that cancel "
-                    "keeps a rounding residue of about 1e−16 of their size).",
+                    "tell a derived value smaller than that from 0.",
                 ),
             )
         elif verdict is Verdict.UNRESOLVED:

@@ -45,8 +45,13 @@ class _Substituting:
         self.digits = digits
         self._whole: dict[sp.Basic, bool] = {}
 
-    def _format(self, value: float) -> str:
+    def _plain(self, value: float) -> str:
+        """The number as text, as the arithmetic of the printed parts reads it back."""
         return _operand(value, self.digits)
+
+    def _format(self, value: float) -> str:
+        """The number as this printer's markup shows it."""
+        return self._plain(value)
 
     def _operand_of(self, expr: sp.Basic) -> str | None:
         """The number put in place of ``expr``, or None when it is not substituted.
@@ -75,7 +80,7 @@ class _Substituting:
     def _printed_value(self, expr: sp.Basic, top: bool = False) -> float | None:
         """What ``expr`` comes to from the numbers printed inside it (None: undefined)."""
         if expr in self.substitutions and (expr.is_Symbol or (not top and self._shown_whole(expr))):
-            text = self._format(self.substitutions[expr])
+            text = self._plain(self.substitutions[expr])
             return float(text.replace(MINUS, "-"))
         if expr.is_Number:
             return float(expr)
@@ -105,7 +110,7 @@ class _Substituting:
 class TextPrinter(_Substituting, StrPrinter):
     """``sstr`` with ∂ for derivatives, σ for the sigmoid, optional numbers for leaves."""
 
-    def _format(self, value: float) -> str:
+    def _plain(self, value: float) -> str:
         return format_operand(value, self.digits)  # None: full precision, for JSON
 
     def _number(self, expr: sp.Basic) -> str | None:
@@ -183,6 +188,15 @@ def _text(
     return text
 
 
+def latex_scientific(text: str) -> str:
+    """A number's text for LaTeX math: 4.2e-18 as 4.2 · 10^{−18} (an ``e`` would read as a
+    variable, and its minus as a subtraction)."""
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return rf"{mantissa} \cdot 10^{{{int(exponent.replace(MINUS, '-'))}}}"
+
+
 def _operand(value: float, digits: int | None) -> str:
     return format_operand(value, FULL_DIGITS if digits is None else digits)
 
@@ -227,6 +241,9 @@ class LatexFormulaPrinter(_Substituting, LatexPrinter):
 
     SETTINGS = {"order": "none", "mul_symbol": "dot"}
 
+    def _format(self, value: float) -> str:
+        return latex_scientific(self._plain(value))
+
     def _number(self, expr: sp.Basic) -> str | None:
         text = self._operand_of(expr)
         return rf"\left({text}\right)" if text is not None and text.startswith("-") else text
@@ -251,7 +268,7 @@ class LatexFormulaPrinter(_Substituting, LatexPrinter):
         return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(variable)}}}"
 
     def _print_Float(self, expr: sp.Float) -> str:
-        return _operand(float(expr), self.digits)
+        return self._format(float(expr))
 
     def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
         printed = printed_function(expr.func)
@@ -395,9 +412,9 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
         return self._row(
             self._element("mo", "("),
             self._print(value),
-            self._element("mtext", " if "),
+            self._element("mtext", "\u00a0if\u00a0"),  # MathML trims plain spaces
             self._print(condition),
-            self._element("mtext", " else "),
+            self._element("mtext", "\u00a0else\u00a0"),
             self._print(otherwise),
             self._element("mo", ")"),
         )
