@@ -327,12 +327,19 @@ def graph_format(output: str | None) -> str:
     return GRAPH_FORMATS[suffix]
 
 
-def graph(scenario: ScenarioLike | model.Walkthrough, output_format: str = "dot") -> str | bytes:
-    """The computation graph as Graphviz DOT (text), or drawn by Graphviz as svg, png or pdf."""
+def graph(
+    scenario: ScenarioLike | model.Walkthrough,
+    output_format: str = "dot",
+    example: int | None = None,
+) -> str | bytes:
+    """The computation graph as Graphviz DOT (text), or drawn by Graphviz as svg, png or pdf.
+
+    A batch is drawn one cluster per example; ``example`` (counted from 1) draws that
+    example alone, with its own part of each gradient."""
     from .render.dot import draw_with_graphviz, render_dot
 
     derived = scenario if isinstance(scenario, model.Walkthrough) else walkthrough(scenario)
-    source = render_dot(derived)
+    source = render_dot(derived, example=example)
     return source if output_format == "dot" else draw_with_graphviz(source, output_format)
 
 

@@ -260,3 +260,55 @@ def test_every_builtin_runs_in_every_mode(runner, name):
     for args in ([], ["--format", "json"], ["--hidden-uses-updated-weights"], ["--digits", "3"]):
         result = runner.invoke(cli, [name, *args])
         assert result.exit_code == 0, (args, result.output)
+
+
+def _complete(runner, shell: str, words: str, cword: int) -> str:
+    """What click's completion answers the shell (as its own script would ask)."""
+    env = {
+        "_BACKPROP_WALKTHROUGH_COMPLETE": f"{shell}_complete",
+        "COMP_WORDS": f"backprop-walkthrough {words}",
+        # fish sends the word being completed itself; bash and zsh its index
+        "COMP_CWORD": words.split(" ")[-1] if shell == "fish" else str(cword),
+    }
+    result = runner.invoke(cli, [], env=env, prog_name="backprop-walkthrough")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_offers_subcommands_and_scenarios(runner, shell):
+    """The default command used to swallow the first word, so <Tab> offered nothing."""
+    first = _complete(runner, shell, "", 1)
+    for name in ("explain", "train", "validate", "mazur", "xor"):
+        assert name in first, (name, first)
+    assert "explain" in _complete(runner, shell, "e", 1)
+    assert "tanh_sigmoid" in _complete(runner, shell, "t", 1)
+    assert "train" in _complete(runner, shell, "t", 1)
+    after_scenario = _complete(runner, shell, "mazur --d", 2)
+    assert "--digits" in after_scenario and "--debug" in after_scenario
+    assert "--steps" in _complete(runner, shell, "train --st", 2)
+    shapes = _complete(runner, shell, "shapes ", 2)
+    assert "names" in shapes and "mazur" not in shapes
+
+
+def test_shared_options_may_come_before_the_command(runner):
+    """`--h 0.01 explain w5` said "Got unexpected extra argument (w5)"."""
+    before = runner.invoke(cli, ["--h", "0.01", "explain", "w5"])
+    after = runner.invoke(cli, ["explain", "w5", "--h", "0.01"])
+    assert before.exit_code == 0, before.output
+    assert before.output == after.output and "h = 0.01" in before.output
+    trained = runner.invoke(cli, ["--digits", "4", "train", "--steps", "2"])
+    assert trained.exit_code == 0 and "0.6000" in trained.output
+    # without a command, the options and the scenario go to run, in any order
+    assert (
+        runner.invoke(cli, ["--digits", "3", "notes"]).output
+        == runner.invoke(cli, ["notes", "--digits", "3"]).output
+    )
+
+
+def test_top_level_help_shows_the_default_commands_options(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert "Options of run, the default command" in result.output
+    for option in ("--digits", "--format", "--h ", "--step", "--output"):
+        assert option in result.output, option
+    assert "Commands:" in result.output and "[SCENARIO]\n" not in result.output

@@ -13,6 +13,7 @@ from backprop_walkthrough import load_scenario
 from backprop_walkthrough.api import export as render_document
 from backprop_walkthrough.cli import cli
 from backprop_walkthrough.engine.derivation import derive
+from backprop_walkthrough.render.dot import render_dot
 from backprop_walkthrough.scenario import network_names
 
 from .conftest import TextSnapshot
@@ -245,3 +246,36 @@ def test_validate_reports_every_problem(runner, tmp_path):
 
 def test_step_is_ignored_when_not_a_terminal(runner):
     assert runner.invoke(cli, ["--step"]).output == runner.invoke(cli, []).output
+
+
+def _dot_values(dot: str) -> dict[str, tuple[float, ...]]:
+    """Each record node of a DOT graph: its id → the numbers on it (value, grad)."""
+    found = {}
+    for key, label in re.findall(
+        r'^\s*"([^"]+)" \[shape=record, label="\{ (.*) \}"\];$', dot, re.M
+    ):
+        found[key] = tuple(float(part.split()[-1]) for part in label.split(" | ")[1:])
+    return found
+
+
+def test_graph_of_a_batch_draws_every_example_and_labels_the_sums(runner):
+    """`graph xor` drew example 1's values feeding the batch's E_total, without a word."""
+    from backprop_walkthrough import walkthrough
+
+    w = walkthrough("xor")
+    whole = runner.invoke(cli, ["graph", "xor"]).output
+    assert whole.count("subgraph cluster_example") == 4
+    assert "sums over the examples" in whole and "Σ grad" in whole
+    assert "example 4: x1 = 1, x2 = 1 → target y = 0" in whole
+    values = _dot_values(render_dot(w, digits=12))
+    for k in range(1, 5):
+        assert values[f"ex{k} out_y"][0] == pytest.approx(w.forward[k - 1]["out_y"], rel=1e-11)
+    assert values["E_total"][0] == pytest.approx(sum(values[f"ex{k} E"][0] for k in range(1, 5)))
+    parts = [_dot_values(render_dot(w, digits=12, example=k)) for k in range(1, 5)]
+    for name in ("w1", "w5", "b3"):  # each example's part, summed, is the batch's gradient
+        summed = sum(part[name][1] for part in parts)
+        assert summed == pytest.approx(values[name][1], rel=1e-9) and summed != parts[0][name][1]
+    alone = runner.invoke(cli, ["graph", "xor", "--example", "2"]).output
+    assert "example 2 of 4" in alone and "cluster" not in alone
+    refused = runner.invoke(cli, ["graph", "xor", "--example", "5"])
+    assert refused.exit_code == 2 and "xor has 4 examples, numbered 1 to 4; got 5" in refused.stderr

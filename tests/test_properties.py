@@ -85,6 +85,14 @@ def networks(
                     "to": target,
                     "value": draw(parameters),
                 }
+        feeding = {w["from"] for w in weights.values()}
+        for source in names[k]:  # a neuron that feeds nothing is refused: give it a weight
+            if source not in feeding:
+                weights[f"w{len(weights) + 1}"] = {
+                    "from": source,
+                    "to": draw(st.sampled_from(names[k + 1])),
+                    "value": draw(parameters),
+                }
     biases: dict = {}
     for layer in names[1:]:
         kind = draw(st.sampled_from(["none", "shared", "each"]))

@@ -92,6 +92,15 @@ BAD = [
         None,
     ),
     (
+        "dead-end-hidden-neuron",  # accepted before: ∂E_total/∂out_h2 printed as "" and 0
+        _replace("  w6: {from: h2, to: o1, value: 0.45}\n", "").replace(
+            "  w8: {from: h2, to: o2, value: 0.55}\n", ""
+        ),
+        "neuron 'h2' feeds nothing: no weight goes from it to the next layer (o1, o2)",
+        "layers.1.neurons.1",
+        None,
+    ),
+    (
         "skips-a-layer",
         _replace("w1: {from: i1, to: h1", "w1: {from: i1, to: o1"),
         "does not connect a layer to the next one",

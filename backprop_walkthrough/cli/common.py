@@ -94,6 +94,44 @@ def format_option(
     )
 
 
+def _complete_names(names: list[str], incomplete: str) -> list[Any]:
+    """Shell completion of a scenario: the built-in names that match, and files (the shell
+    completes those itself, from the "file" item). The file item comes first: click's bash
+    script empties its list on it, and falls back to file names only when no name matched."""
+    from click.shell_completion import CompletionItem
+
+    items = [CompletionItem(n) for n in names if n.startswith(incomplete)]
+    return [CompletionItem(incomplete, type="file"), *items]
+
+
+def complete_network(
+    _ctx: click.Context, _param: click.Parameter | None, incomplete: str
+) -> list[Any]:
+    from ..shipped import network_names
+
+    return _complete_names(network_names(), incomplete)
+
+
+def complete_shapes(
+    _ctx: click.Context, _param: click.Parameter | None, incomplete: str
+) -> list[Any]:
+    from ..shipped import shapes_names
+
+    return _complete_names(shapes_names(), incomplete)
+
+
+def scenario_argument(complete: Callable[..., list[Any]] = complete_network) -> Decorator:
+    """The SCENARIO argument: a built-in name or a file; mazur by default for a network."""
+    default = "mazur" if complete is complete_network else None
+    return click.argument(
+        "scenario",
+        default=default,
+        required=False,
+        metavar="[SCENARIO]",
+        shell_complete=complete,
+    )
+
+
 def say(message: str) -> None:
     """One line on stderr: control characters made visible (a file name is user input and
     must not clear the screen), and never an encoding error of its own."""

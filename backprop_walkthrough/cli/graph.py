@@ -10,28 +10,44 @@ from .common import (
     deliver,
     max_work_option,
     output_option,
+    scenario_argument,
     user_errors,
 )
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("scenario", default="mazur", metavar="[SCENARIO]")
+@scenario_argument()
 @output_option("Write to FILE: .dot as text; .svg, .png or .pdf rendered by Graphviz's dot.")
+@click.option(
+    "--example",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="For a batch: draw example N alone, with its own part of each gradient "
+    "(by default every example, one cluster each, around the shared parameters).",
+)
 @max_work_option
 @debug_option
-def graph(scenario: str, output: str | None, max_work: int, debug: bool) -> None:
+def graph(
+    scenario: str, output: str | None, example: int | None, max_work: int, debug: bool
+) -> None:
     """The computation graph of SCENARIO as Graphviz DOT, values and gradients on every node.
+
+    A batch shows one cluster per example; E_total and the parameters' gradients are the
+    sums over the examples, and labelled so.
 
     \b
     Examples:
       backprop-walkthrough graph > mazur.dot
       backprop-walkthrough graph xor --output xor.svg
+      backprop-walkthrough graph xor --example 2 --output xor-2.svg
     """
     with user_errors(debug):
         from .. import api
 
         derived = api.walkthrough(scenario, max_work=max_work)
-        deliver(api.graph(derived, api.graph_format(output)), output, protect=scenario)
+        drawn = api.graph(derived, api.graph_format(output), example=example)
+        deliver(drawn, output, protect=scenario)
 
 
 COMMANDS = (graph,)

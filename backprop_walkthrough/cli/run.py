@@ -17,15 +17,25 @@ from .common import (
     format_option,
     max_work_option,
     output_option,
+    scenario_argument,
     terminal,
     user_errors,
 )
 
 DOCUMENT_FORMATS = ("text", "json", "markdown", "latex", "html")
 
+h_option = click.option(
+    "--h",
+    "h",
+    type=checked_float(options.h),
+    default=1e-6,
+    show_default=True,
+    help="The nudge of the shake check (E(p+h) − E(p−h)) / 2h.",
+)
+
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("scenario", default="mazur", metavar="[SCENARIO]")
+@scenario_argument()
 @format_option(
     DOCUMENT_FORMATS,
     "text (default; the terminal walkthrough), json (every number at full precision), "
@@ -36,14 +46,7 @@ DOCUMENT_FORMATS = ("text", "json", "markdown", "latex", "html")
     "(.txt .json .md .tex .html) unless --format says otherwise."
 )
 @digits_option
-@click.option(
-    "--h",
-    "h",
-    type=checked_float(options.h),
-    default=1e-6,
-    show_default=True,
-    help="The nudge of the shake check (E(p+h) − E(p−h)) / 2h.",
-)
+@h_option
 @click.option(
     "--hidden-uses-updated-weights",
     is_flag=True,
@@ -163,10 +166,11 @@ def show_step_by_step(derived: object, console: object, digits: int, full: bool)
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("parameter")
-@click.argument("scenario", default="mazur", metavar="[SCENARIO]")
+@scenario_argument()
 @format_option(DOCUMENT_FORMATS, "As for run.")
 @output_option("Write to FILE; the format follows its suffix.")
 @digits_option
+@h_option
 @max_work_option
 @debug_option
 def explain(
@@ -175,6 +179,7 @@ def explain(
     output_format: str | None,
     output: str | None,
     digits: int,
+    h: float,
     max_work: int,
     debug: bool,
 ) -> None:
@@ -193,7 +198,7 @@ def explain(
         from ..outputs import format_for
 
         output_format = format_for(output, output_format)
-        derived = api.explain(api.walkthrough(scenario, max_work=max_work), parameter)
+        derived = api.explain(api.walkthrough(scenario, h=h, max_work=max_work), parameter)
         show(derived, output_format, output, digits, full=False, protect=scenario)
 
 

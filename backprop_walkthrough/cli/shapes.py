@@ -6,17 +6,19 @@ import click
 
 from .common import (
     CONTEXT_SETTINGS,
+    complete_shapes,
     debug_option,
     deliver,
     format_option,
     output_option,
+    scenario_argument,
     terminal,
     user_errors,
 )
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@scenario_argument(complete_shapes)
 @click.option(
     "--words",
     default=None,

@@ -18,6 +18,7 @@ from .common import (
     digits_option,
     format_option,
     max_work_option,
+    scenario_argument,
     terminal,
     user_errors,
 )
@@ -67,7 +68,7 @@ class LazyProgress:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("scenario", default="mazur", metavar="[SCENARIO]")
+@scenario_argument()
 @click.option(
     "--steps",
     type=checked_int(options.steps),

@@ -2,87 +2,186 @@
 
 A record node for every value (inputs, weights, biases, nets, outs, errors, E_total) shows its
 value and, where the walkthrough derived it, ∂E_total/∂value; a small node for every operation
-(×, +, the activation, the loss) sits on the edges that flow through it. For a batch, the graph
-shows the first example.
+(×, +, the activation, the loss) sits on the edges that flow through it.
+
+A batch is drawn as it is computed: one cluster per example (its inputs, nets, outs and errors,
+labelled with its data), the parameters shared by all of them, and E_total the sum of the
+examples' errors; a parameter's grad is then labelled a sum ("Σ grad"). ``example=k`` draws
+example k alone, with its own part of each gradient.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable, Mapping
 
 from .. import ops
-from ..errors import MissingToolError, OutputError
-from ..model import Walkthrough
-from .numbers import format_value
+from ..errors import MissingToolError, OptionError, OutputError
+from ..model import ExampleValues, Walkthrough
+from ..scenario import Example, Scenario
+from .numbers import format_operand, format_value
 
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_dot(w: Walkthrough, digits: int = 4) -> str:
-    """The graph of the first example: every value with its gradient, every operation."""
+class _Graph:
+    def __init__(self, w: Walkthrough, digits: int) -> None:
+        self.w = w
+        self.digits = digits
+        self.lines: list[str] = []
+        #: Edges from the shared parameters, written outside the clusters: Graphviz puts a
+        #: node in the first subgraph whose edge mentions it.
+        self.shared: list[str] = []
+        scenario: Scenario = w.scenario
+        self.layers = [layer.neurons for layer in scenario.layers]
+        self.incoming: dict[str, list[tuple[str, str]]] = {}
+        for weight in scenario.weights:
+            self.incoming.setdefault(weight.target, []).append((weight.name, weight.source))
+        self.bias_of = {n: b.name for b in scenario.biases for n in b.targets}
+
+    def add(self, line: str, indent: str = "  ") -> None:
+        self.lines.append(indent + line)
+
+    def node(self, key: str, name: str, value: float, gradient: float | None, grad: str) -> str:
+        g = "" if gradient is None else f" | {grad} {format_value(gradient, self.digits)}"
+        label = f"{{ {name} | {format_value(value, self.digits)}{g} }}"
+        return f"{_quote(key)} [shape=record, label={_quote(label)}];"
+
+    def from_parameter(self, edge: str, prefix: str, indent: str) -> None:
+        if prefix:  # inside a cluster: after it
+            self.shared.append("  " + edge)
+        else:
+            self.add(edge, indent)
+
+    def parameters(self, gradients: Mapping[str, float], grad: str) -> None:
+        for p in self.w.scenario.parameters:
+            self.add(self.node(p.name, p.name, p.value, gradients[p.name], grad))
+
+    def example(
+        self,
+        data: Example,
+        values: ExampleValues,
+        prefix: str,
+        indent: str,
+        then: Callable[[], None] = lambda: None,
+    ) -> str:
+        """One example's nodes and edges (``then`` runs after its inputs); returns the node of
+        its error."""
+        layers, add = self.layers, self.add
+
+        def key(name: str) -> str:
+            return _quote(prefix + name)
+
+        for name, value in data.inputs.items():
+            add(self.node(prefix + name, name, value, None, ""), indent)
+        then()
+        for index, layer in enumerate(layers[1:], start=1):
+            record = ops.activation(self.w.scenario.layers[index].activation or "")
+            for n in layer:
+                neuron = values.neurons[n]
+                add(
+                    self.node(f"{prefix}net_{n}", f"net_{n}", neuron.net, neuron.d_net, "grad"),
+                    indent,
+                )
+                add(
+                    self.node(f"{prefix}out_{n}", f"out_{n}", neuron.out, neuron.d_out, "grad"),
+                    indent,
+                )
+                plus = key(f"+ net_{n}")
+                add(f'{plus} [label="+", shape=circle];', indent)
+                add(f"{plus} -> {key(f'net_{n}')};", indent)
+                for weight, source in self.incoming[n]:
+                    source_node = key(source if source in layers[0] else f"out_{source}")
+                    times = key(f"× {weight}")
+                    add(f'{times} [label="×", shape=circle];', indent)
+                    self.from_parameter(f"{_quote(weight)} -> {times};", prefix, indent)
+                    add(f"{source_node} -> {times};", indent)
+                    add(f"{times} -> {plus};", indent)
+                if n in self.bias_of:
+                    bias = _quote(self.bias_of[n])
+                    self.from_parameter(f"{bias} -> {plus};", prefix, indent)
+                activation = key(f"{record.name} {n}")
+                add(f"{activation} [label={_quote(record.printed.dot)}, shape=circle];", indent)
+                add(f"{key(f'net_{n}')} -> {activation};", indent)
+                if not record.elementwise:
+                    for other in layer:
+                        if other != n:
+                            add(f"{key(f'net_{other}')} -> {activation};", indent)
+                add(f"{activation} -> {key(f'out_{n}')};", indent)
+        total = "E_total" if not prefix else f"{prefix}E"
+        add(
+            self.node(
+                total, "E_total" if not prefix else "E", values.errors["E_total"], 1.0, "grad"
+            ),
+            indent,
+        )
+        plus_error = key("+ E" if prefix else "+ E_total")
+        add(f'{plus_error} [label="+", shape=circle];', indent)
+        add(f"{plus_error} -> {_quote(total)};", indent)
+        for output in layers[-1]:
+            error = f"E_{output}"
+            add(self.node(prefix + error, error, values.errors[error], 1.0, "grad"), indent)
+            loss = key(f"loss {output}")
+            add(f'{loss} [label="loss", shape=circle];', indent)
+            add(f"{key(f'out_{output}')} -> {loss};", indent)
+            add(f"{loss} -> {key(error)};", indent)
+            add(f"{key(error)} -> {plus_error};", indent)
+        return total
+
+
+def _data_label(data: Example) -> str:
+    inputs = ", ".join(f"{n} = {format_operand(v, 9)}" for n, v in data.inputs.items())
+    targets = ", ".join(f"{n} = {format_operand(v, 9)}" for n, v in data.targets.items())
+    return f"{inputs} → target {targets}"
+
+
+def render_dot(w: Walkthrough, digits: int = 4, example: int | None = None) -> str:
+    """The graph of the scenario: one example as it is; a batch as one cluster per example
+    around the shared parameters (or, with ``example`` k counted from 1, example k alone)."""
     scenario = w.scenario
-    example = w.examples[0]
-    layers = [layer.neurons for layer in scenario.layers]
-    incoming: dict[str, list[tuple[str, str]]] = {}
-    for w_ in scenario.weights:
-        incoming.setdefault(w_.target, []).append((w_.name, w_.source))
-    bias_of = {n: b.name for b in scenario.biases for n in b.targets}
-
-    def node(name: str, value: float, gradient: float | None) -> str:
-        g = "" if gradient is None else f" | grad {format_value(gradient, digits)}"
-        label = f"{{ {name} | {format_value(value, digits)}{g} }}"
-        return f"  {_quote(name)} [shape=record, label={_quote(label)}];"
-
-    lines = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
-    for name, value in scenario.examples[0].inputs.items():
-        lines.append(node(name, value, None))
-    for p in scenario.parameters:
-        lines.append(node(p.name, p.value, w.gradients[p.name]))
-    for index, layer in enumerate(layers[1:], start=1):
-        record = ops.activation(scenario.layers[index].activation or "")
-        for n in layer:
-            values = example.neurons[n]
-            lines.append(node(f"net_{n}", values.net, values.d_net))
-            lines.append(node(f"out_{n}", values.out, values.d_out))
-            plus = f"+ net_{n}"
-            lines.append(f'  {_quote(plus)} [label="+", shape=circle];')
-            lines.append(f"  {_quote(plus)} -> {_quote(f'net_{n}')};")
-            for weight, source in incoming[n]:
-                source_node = source if source in layers[0] else f"out_{source}"
-                times = f"× {weight}"
-                lines.append(f'  {_quote(times)} [label="×", shape=circle];')
-                lines.append(f"  {_quote(weight)} -> {_quote(times)};")
-                lines.append(f"  {_quote(source_node)} -> {_quote(times)};")
-                lines.append(f"  {_quote(times)} -> {_quote(plus)};")
-            if n in bias_of:
-                lines.append(f"  {_quote(bias_of[n])} -> {_quote(plus)};")
-            activation = f"{record.name} {n}"
-            lines.append(
-                f"  {_quote(activation)} [label={_quote(record.printed.dot)}, shape=circle];"
+    count = len(scenario.examples)
+    graph = _Graph(w, digits)
+    header = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    if example is not None and not 1 <= example <= count:
+        raise OptionError(
+            "--example",
+            f"{scenario.name} has {count} example{'s' if count > 1 else ''}, numbered 1 to "
+            f"{count}; got {example}",
+        )
+    if count == 1 or example is not None:
+        index = 0 if example is None else example - 1
+        values = w.examples[index]
+        if count > 1:
+            title = (
+                f"example {example} of {count} ({_data_label(scenario.examples[index])}): its "
+                "own part of E_total and of each gradient"
             )
-            lines.append(f"  {_quote(f'net_{n}')} -> {_quote(activation)};")
-            if not record.elementwise:
-                for other in layer:
-                    if other != n:
-                        lines.append(f"  {_quote(f'net_{other}')} -> {_quote(activation)};")
-            lines.append(f"  {_quote(activation)} -> {_quote(f'out_{n}')};")
-    total = "E_total"
-    lines.append(node(total, w.E_total, 1.0))
-    lines.append('  "+ E_total" [label="+", shape=circle];')
-    lines.append(f'  "+ E_total" -> {_quote(total)};')
-    for output in layers[-1]:
-        error = f"E_{output}"
-        lines.append(node(error, example.errors[error], 1.0))
-        loss = f"loss {output}"
-        lines.append(f'  {_quote(loss)} [label="loss", shape=circle];')
-        lines.append(f"  {_quote(f'out_{output}')} -> {_quote(loss)};")
-        lines.append(f"  {_quote(loss)} -> {_quote(error)};")
-        lines.append(f'  {_quote(error)} -> "+ E_total";')
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+            header.append(f"  label={_quote(title)}; labelloc=t;")
+        gradients = values.gradients if count > 1 else w.gradients
+        graph.example(
+            scenario.examples[index], values, "", "  ", lambda: graph.parameters(gradients, "grad")
+        )
+    else:
+        title = (
+            f"{count} examples, one cluster each: E_total and each parameter's gradient are "
+            "sums over the examples (Σ grad)"
+        )
+        header.append(f"  label={_quote(title)}; labelloc=t;")
+        graph.parameters(w.gradients, "Σ grad")
+        graph.add(graph.node("E_total", "E_total", w.E_total, 1.0, "grad"))
+        graph.add('"+ E_total" [label="+", shape=circle];')
+        graph.add('"+ E_total" -> "E_total";')
+        for index, (data, values) in enumerate(zip(scenario.examples, w.examples, strict=True)):
+            graph.add(f"subgraph cluster_example{index + 1} {{")
+            label = f"example {index + 1}: {_data_label(data)}"
+            graph.add(f'label={_quote(label)}; style=rounded; color="gray50";', "    ")
+            error = graph.example(data, values, f"ex{index + 1} ", "    ")
+            graph.add("}")
+            graph.add(f'{_quote(error)} -> "+ E_total";')
+    return "\n".join([*header, *graph.lines, *graph.shared, "}"]) + "\n"
 
 
 GRAPHVIZ_TIMEOUT_SECONDS = 120

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from ..errors import ScenarioError
+from ..shipped import builtin_names, network_names, scenarios_dir
 from .files import (
-    builtin_names,
     describe_builtin,
     load_scenario,
     load_shapes_spec,
-    network_names,
     parse_scenario,
     read_scenario_text,
     read_tree,
     resolve,
     scenario_problems,
-    scenarios_dir,
     template_text,
 )
 from .types import Bias, Example, Layer, PublishedFigure, Scenario, Weight

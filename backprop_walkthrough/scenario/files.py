@@ -11,30 +11,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import ScenarioError
+from ..shipped import builtin_names, scenarios_dir
 from .types import MAX_FILE_BYTES, Scenario, ShapesSpec
 from .validate import ShapesValidator, Validator, iter_problems
 from .yamltree import Tree, YamlTreeError, parse_yaml, tree_of
-
-
-def scenarios_dir() -> Path:
-    """Where the built-in scenarios live: inside the installed package (the wheel puts them
-    there), or at the top of the source tree (an editable install or a checkout)."""
-    package = Path(__file__).resolve().parent.parent
-    packaged = package / "scenarios"
-    return packaged if packaged.is_dir() else package.parent / "scenarios"
-
-
-def builtin_names() -> list[str]:
-    return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
-
-
-def network_names() -> list[str]:
-    """The built-in feed-forward scenarios (not the ``kind: embedding_mlp`` shape ones)."""
-    return [
-        n
-        for n in builtin_names()
-        if "\nkind: embedding_mlp" not in (scenarios_dir() / f"{n}.yaml").read_text()
-    ]
 
 
 def describe_builtin(name: str) -> str:

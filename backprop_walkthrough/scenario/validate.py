@@ -630,13 +630,23 @@ class Validator(_Checker):
                 owner[p.name] = "a weight" if group == "weights" else "a bias"
 
     def check_incoming(self, layers: tuple[Layer, ...], weights: tuple[Weight, ...]) -> None:
+        """Every neuron is on a path from the inputs to the error: fed by a weight (past the
+        inputs) and feeding one (before the outputs). A neuron that feeds nothing has no
+        gradient to derive and teaches nothing, and is most often a weight's typo."""
         fed = {w.target for w in weights}
-        for index, layer in enumerate(layers[1:], start=1):
+        feeding = {w.source for w in weights}
+        for index, layer in enumerate(layers):
             for j, neuron in enumerate(layer.neurons):
-                if neuron not in fed:
+                where = ("layers", str(index), "neurons", str(j))
+                if index > 0 and neuron not in fed:
+                    self.fail(where, f"neuron {neuron!r} has no incoming weight")
+                if index < len(layers) - 1 and neuron not in feeding:
+                    following = ", ".join(layers[index + 1].neurons[:3])
+                    more = ", …" if len(layers[index + 1].neurons) > 3 else ""
                     self.fail(
-                        ("layers", str(index), "neurons", str(j)),
-                        f"neuron {neuron!r} has no incoming weight",
+                        where,
+                        f"neuron {neuron!r} feeds nothing: no weight goes from it to the next "
+                        f"layer ({following}{more}); add one, or remove {neuron!r}",
                     )
 
     # examples and the loss ----------------------------------------------------------------
