@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sympy as sp
 
@@ -410,6 +410,34 @@ class ExampleValues(NamedTuple):
         )
 
 
+class PerExample(tuple[Mapping[str, float], ...]):
+    """One read-only mapping per example, for a single example and a batch alike:
+    ``outputs[0]["o1"]``; ``outputs.only["o1"]`` where there is one example."""
+
+    __slots__ = ()
+
+    def __new__(cls, mappings: Iterable[Mapping[str, float]]) -> PerExample:
+        return super().__new__(cls, (MappingProxyType(dict(m)) for m in mappings))
+
+    @property
+    def only(self) -> Mapping[str, float]:
+        """The mapping of the only example (a batch has no single one: index it)."""
+        if len(self) != 1:
+            raise ValueError(
+                f"there are {len(self)} examples, one mapping each: index them, [0] to "
+                f"[{len(self) - 1}]"
+            )
+        return self[0]
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, str):  # outputs["o1"]: say how to ask
+            raise TypeError(
+                f"one mapping per example: [0][{index!r}] (or .only[{index!r}] for a single "
+                f"example), not [{index!r}]"
+            )
+        return super().__getitem__(index)
+
+
 # --- the walkthrough ---------------------------------------------------------------------------
 
 
@@ -431,14 +459,15 @@ class Walkthrough:
     hidden_uses_updated_weights: bool = False
 
     @property
-    def forward(self) -> tuple[Mapping[str, float], ...]:
-        """The forward values, one mapping per example: ``w.forward[0]["out_h1"]``."""
-        return tuple(e.forward for e in self.examples)
+    def forward(self) -> PerExample:
+        """The forward values, one mapping per example: ``w.forward[0]["out_h1"]``
+        (``w.forward.only["out_h1"]`` for a single example)."""
+        return PerExample(e.forward for e in self.examples)
 
     @property
-    def errors(self) -> tuple[Mapping[str, float], ...]:
+    def errors(self) -> PerExample:
         """E_o1, …, E_total, one mapping per example: ``w.errors[0]["E_total"]``."""
-        return tuple(e.errors for e in self.examples)
+        return PerExample(e.errors for e in self.examples)
 
     def __post_init__(self) -> None:
         # Immutable all the way down: the mappings are read-only views, safe to keep and share.
@@ -464,7 +493,9 @@ class TrainingRun(NamedTuple):
     learning_rate: float
     history: tuple[tuple[int, float], ...]  # (steps taken, E_total) at the checkpoints
     E_total: float
-    outputs: tuple[Mapping[str, float], ...]  # per example, after the last step
+    #: The outputs after the last step, one mapping per example: ``run.outputs[0]["o1"]``,
+    #: or ``run.outputs.only["o1"]`` for a single example.
+    outputs: PerExample
     parameters: Mapping[str, float]  # after the last step
     stopped_early: bool
     compile_seconds: float

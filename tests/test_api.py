@@ -113,3 +113,31 @@ def test_train_from_a_name():
     run = train("mazur", steps=10)
     assert isinstance(run, TrainingRun) and run.steps_run == 10
     assert run.history[0][0] == 0 and run.history[-1] == (10, run.E_total)
+
+
+def test_outputs_are_one_mapping_per_example_for_a_single_example_and_a_batch():
+    """`run.outputs["o1"]` raised a bare TypeError; a batch and one example differed."""
+    single, batch = train("mazur", steps=1), train("xor", steps=1)
+    w = walkthrough("mazur")
+    # after one step the outputs are the walkthrough's forward pass with the updated weights
+    after = walkthrough(
+        {
+            **yaml.safe_load((SCENARIOS / "mazur.yaml").read_text()),
+            "weights": {
+                name: {**spec, "value": w.updated[name]}
+                for name, spec in yaml.safe_load((SCENARIOS / "mazur.yaml").read_text())[
+                    "weights"
+                ].items()
+            },
+        }
+    )
+    assert single.outputs[0]["o1"] == pytest.approx(after.forward[0]["out_o1"], rel=1e-12)
+    assert single.outputs.only["o1"] == single.outputs[0]["o1"]
+    assert w.forward.only["out_h1"] == w.forward[0]["out_h1"] == pytest.approx(0.593269992)
+    assert len(batch.outputs) == 4 and all(set(o) == {"y"} for o in batch.outputs)
+    with pytest.raises(TypeError, match=r"\[0\]\['o1'\]"):
+        single.outputs["o1"]
+    with pytest.raises(ValueError, match="4 examples"):
+        _ = batch.outputs.only
+    with pytest.raises(TypeError):
+        single.outputs[0]["o1"] = 1.0  # read-only, as everything returned

@@ -16,7 +16,7 @@ from backprop_walkthrough.engine.derivation import derive
 from backprop_walkthrough.render.dot import render_dot
 from backprop_walkthrough.scenario import network_names
 
-from .conftest import TextSnapshot
+from .conftest import SCENARIOS, TextSnapshot
 
 
 class MarkdownSnapshot(TextSnapshot):
@@ -279,3 +279,24 @@ def test_graph_of_a_batch_draws_every_example_and_labels_the_sums(runner):
     assert "example 2 of 4" in alone and "cluster" not in alone
     refused = runner.invoke(cli, ["graph", "xor", "--example", "5"])
     assert refused.exit_code == 2 and "xor has 4 examples, numbered 1 to 4; got 5" in refused.stderr
+
+
+def test_names_with_underscores_are_accepted_kept_and_typeset_as_subscripts(tmp_path):
+    """h1_1, w_ho and b_h were refused with a garbled message; now the numbers are mazur's,
+    JSON keeps the names as written, and LaTeX sets them as subscripts (out_{h1,1})."""
+    from backprop_walkthrough import walkthrough
+
+    text = (SCENARIOS / "mazur.yaml").read_text()
+    text = text.split("\npublished:")[0].replace("h1", "h1_1").replace("w5:", "w_ho:")
+    text = text.replace("b1:", "b_h:")
+    path = tmp_path / "underscored.yaml"
+    path.write_text(text)
+    renamed, mazur = walkthrough(path), walkthrough("mazur")
+    assert renamed.gradients["w_ho"] == mazur.gradients["w5"]
+    assert renamed.gradients["b_h"] == mazur.gradients["b1"]
+    assert renamed.forward[0]["out_h1_1"] == mazur.forward[0]["out_h1"]
+    document = json.loads(renamed.export("json"))
+    assert {"w_ho", "b_h"} <= set(document["gradients"]) and "out_h1_1" in document["forward"]
+    latex = renamed.export("latex")
+    assert r"\mathrm{out}_{h1,1}" in latex and r"w_{\mathrm{ho}}" in latex and "h1_1}" not in latex
+    assert "out_h1_1" in renamed.export("text")

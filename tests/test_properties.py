@@ -175,6 +175,9 @@ def test_random_chains_equal_sympys_derivative_of_the_composed_error(doc):
     kinked = [n for n in network.neurons.values() if n.activation in KINKED]
     if any(c[n.net].xreplace(point) == 0 for c in composed for n in kinked):
         return  # a ReLU exactly at its kink: SymPy's Heaviside(0) = 1/2 is a convention too
+    # Evaluated in 40-digit Floats: SymPy folds each node to a number as xreplace rebuilds
+    # it, where evalf of the exact expression would walk its shared subtrees again and again.
+    at = {symbol: sp.Float(value, 40) for symbol, value in point.items()}
     references: dict = {}
     for section in w.sections:
         for step in section.steps:
@@ -183,7 +186,7 @@ def test_random_chains_equal_sympys_derivative_of_the_composed_error(doc):
             shown = _shown(step.derivation, composed, references)
             references[(step.derivation.key, (step.example or 1) - 1)] = shown
             if step.wrt in network.params:
-                expected = sp.diff(total, network.params[step.wrt]).xreplace(point)
-                difference = sp.N(shown.xreplace(point) - expected, 30)
+                expected = sp.N(sp.diff(total, network.params[step.wrt]).xreplace(at), 30)
+                difference = sp.N(shown.xreplace(at), 30) - expected
                 # A leaky ReLU's slope is a 15-digit Float: allow for its rounding.
-                assert abs(difference) <= 1e-12 * (1 + abs(sp.N(expected, 30))), step.wrt
+                assert abs(difference) <= 1e-12 * (1 + abs(expected)), step.wrt

@@ -223,9 +223,24 @@ BAD = [
     ),
     (
         "bad-neuron-name",
-        _replace("neurons: [h1, h2]", "neurons: [h_1, h2]"),
-        "is not a valid name",
+        _replace("neurons: [h1, h2]", "neurons: [h 1, h2]"),
+        "neuron name 'h 1' has characters other than letters, digits and underscores (a name "
+        "is like h1, h1_1 or w_ih); call it 'h_1'",
         "layers.1.neurons.0",
+        None,
+    ),
+    (
+        "name-with-a-reserved-prefix",
+        _replace("neurons: [h1, h2]", "neurons: [out_x, h2]"),
+        "neuron name 'out_x' begins with 'out_', which the tool uses for the values of a neuron",
+        "layers.1.neurons.0",
+        None,
+    ),
+    (
+        "name-with-a-leading-digit",
+        _replace("w5: {from: h1", "5w: {from: h1"),
+        "weight name '5w' does not begin with a letter",
+        "weights.5w",
         None,
     ),
     ("name-clash", _replace("b2: {to", "h1: {to"), "already a neuron", "biases.h1", None),

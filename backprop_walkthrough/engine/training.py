@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 
 from ..errors import NumericalError
-from ..model import TrainingRun
+from ..model import PerExample, TrainingRun
 from ..scenario import Scenario
 from .fastpath import compile_step
 
@@ -113,7 +113,7 @@ def train(
         learning_rate=rate,
         history=tuple(history),
         E_total=total,
-        outputs=tuple(dict(zip(compiled.outputs, outs, strict=True)) for outs in outputs),
+        outputs=PerExample(dict(zip(compiled.outputs, outs, strict=True)) for outs in outputs),
         parameters=dict(zip(compiled.parameters, params, strict=True)),
         stopped_early=stopped_early,
         compile_seconds=compiled.compile_seconds,

@@ -208,18 +208,20 @@ _TRAILING_DIGITS = re.compile(r"([A-Za-z]+)(\d+)\Z")
 
 def symbol_parts(name: str) -> tuple[str, str, str]:
     """(base, subscript, superscript) of a symbol's name, for LaTeX and MathML alike:
-    ``net_h1`` → net, h1; ``w5`` → w, 5; ``E_total^(1)`` → E, total, (1); ``E_total⁺`` → +.
+    ``net_h1`` → net, h1; ``w5`` → w, 5; ``h1_1`` → h, (1,1); ``net_h1_1`` → net, (h1,1);
+    ``w_ih`` → w, ih; ``E_total^(1)`` → E, total, (1); ``E_total⁺`` → +.
     The name is taken as written: a neuron called beta or pi is that word, never β or π."""
     superscript = ""
     if name.endswith("⁺"):  # E_total⁺: the value after the update
         name, superscript = name[:-1], "+"
     if "^" in name:  # E_total^(1): one example's part
         name, superscript = name.split("^", 1)
-    base, _, subscript = name.partition("_")
+    base, *parts = name.split("_")
     digits = _TRAILING_DIGITS.match(base)
-    if not subscript and digits:
-        base, subscript = digits.groups()
-    return base, subscript, superscript
+    if digits:  # w5 → w with 5; h1_1 → h with 1,1 (the digits lead the subscript)
+        base, first = digits.groups()
+        parts = [first, *parts]
+    return base, ",".join(parts), superscript
 
 
 def latex_symbol(name: str) -> str:

@@ -41,7 +41,12 @@ from .yamltree import Tree
 FieldPath = tuple[str, ...]
 T = TypeVar("T")
 
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}\Z")
+#: A name: a letter, then letters, digits and single underscores between them (h1_1, w_ih).
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*\Z")
+MAX_NAME_LENGTH = 32
+#: The tool names each neuron's values net_h1, out_h1, target_h1 and E_h1 (and E_total): a
+#: name of the user's may not begin that way, or it could be one of them.
+RESERVED_PREFIXES = ("net_", "out_", "target_", "E_")
 _TOP_KEYS = (
     "kind",
     "name",
@@ -58,7 +63,7 @@ _TOP_KEYS = (
     "init",
     "published",
 )
-_TRAINING_FIGURE = re.compile(r"train [0-9]+ (E_total|out_[A-Za-z][A-Za-z0-9]*)\Z")
+_TRAINING_FIGURE = re.compile(r"train [0-9]+ (E_total|out_[A-Za-z][A-Za-z0-9_]*)\Z")
 _LAYER_KEYS = ("neurons", "size", "prefix", "activation", "slope")
 #: How far from 1 the targets of a cross-entropy example may sum (rounding in a YAML file).
 TARGET_SUM_TOLERANCE = 1e-9
@@ -81,6 +86,41 @@ def _paths(value: Any, path: FieldPath = ()) -> Iterator[FieldPath]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _paths(item, path + (str(index),))
+
+
+def name_problem(name: str) -> str:
+    """What is wrong with a name ("" if nothing), with a spelling that would do."""
+    for prefix in RESERVED_PREFIXES:
+        if name.startswith(prefix):
+            return (
+                f"begins with {prefix!r}, which the tool uses for the values of a neuron "
+                f"(net_h1, out_h1, target_h1, E_h1); call it "
+                f"{_spelling(name.replace('_', '', 1))!r}"
+            )
+    if len(name) > MAX_NAME_LENGTH:
+        return f"is longer than {MAX_NAME_LENGTH} characters; call it {name[:MAX_NAME_LENGTH]!r}"
+    if _NAME.match(name):
+        return ""
+    if not name:
+        return "is empty"
+    if not name[0].isascii() or not name[0].isalpha():
+        why = "does not begin with a letter"
+    elif "__" in name or name.endswith("_"):
+        why = "has an underscore that is not between two letters or digits"
+    else:
+        why = "has characters other than letters, digits and underscores"
+    return f"{why} (a name is like h1, h1_1 or w_ih); call it {_spelling(name)!r}"
+
+
+def _spelling(name: str) -> str:
+    """A valid name close to ``name``: other characters as single underscores, a letter first."""
+    spelled = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
+    if not spelled or not spelled[0].isalpha():
+        spelled = "n" + spelled
+    for prefix in RESERVED_PREFIXES:
+        if spelled.startswith(prefix):
+            spelled = spelled.replace("_", "", 1)
+    return spelled[:MAX_NAME_LENGTH]
 
 
 class _Skip(Exception):  # noqa: N818 - control flow: a part was rejected, not an error
@@ -362,12 +402,11 @@ class Validator(_Checker):
         return value
 
     def name(self, value: Any, path: FieldPath, what: str) -> str:
-        if not isinstance(value, str) or not _NAME.match(value):
-            raise self.fail(
-                path,
-                f"{what} {_describe(value)} is not a valid name "
-                "(a letter, then up to 31 letters or digits)",
-            )
+        if not isinstance(value, str):
+            raise self.fail(path, f"a {what}'s name must be text, got {_describe(value)}")
+        problem = name_problem(value)
+        if problem:
+            raise self.fail(path, f"{what} name {value!r} {problem}")
         if what == "neuron" and value in RESERVED_NEURON_NAMES:
             raise self.fail(
                 path,
@@ -437,7 +476,14 @@ class Validator(_Checker):
             raise self.fail(path, "missing required key 'neurons' (or 'size')")
         size = self.integer(data["size"], path + ("size",), 1, MAX_NEURONS)
         prefix = data.get("prefix", default_prefix(index, count))
-        self.name(prefix, path + ("prefix",), "prefix")
+        if not isinstance(prefix, str):
+            raise self.fail(path + ("prefix",), f"a prefix must be text, got {_describe(prefix)}")
+        problem = name_problem(f"{prefix}{size}")  # h_ makes h_1 … h_16
+        if problem:
+            raise self.fail(
+                path + ("prefix",),
+                f"prefix {prefix!r} makes {prefix}{size}, which {problem.removeprefix('is ')}",
+            )
         return [f"{prefix}{j}" for j in range(1, size + 1)]
 
     def activation(
