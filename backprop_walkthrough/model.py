@@ -512,11 +512,22 @@ class Tensor(NamedTuple):
     why: str
 
 
+class ShapeMismatch(NamedTuple):
+    """Where the shapes stop fitting: the tensor that cannot be formed, the rule it breaks
+    (SymPy's, for a product) and what would make it fit."""
+
+    tensor: str
+    formula: str
+    rule: str
+    fix: str
+
+
 class ShapeWalkthrough(NamedTuple):
     spec: ShapesSpec
     examples: tuple[tuple[str, str], ...]  # (context, next character)
     X: tuple[tuple[int, ...], ...]
     Y: tuple[int, ...]
     row_uses: tuple[tuple[str, int], ...]  # how often each row of C is looked up
-    forward: tuple[Tensor, ...]
-    backward: tuple[Tensor, ...]
+    forward: tuple[Tensor, ...]  # up to the mismatch, if there is one
+    backward: tuple[Tensor, ...]  # empty where the forward pass could not be completed
+    mismatch: ShapeMismatch | None = None

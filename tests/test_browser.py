@@ -4,6 +4,7 @@ when printed on A4 or Letter or read at 600 px, and network labels that never co
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -104,7 +105,7 @@ TWO_THREE_TWO_ONE = {
         for k, (source, target) in enumerate(
             [(s, t) for t in ("a1", "a2", "a3") for s in ("i1", "i2")]
             + [(s, t) for t in ("c1", "c2") for s in ("a1", "a2", "a3")]
-            + [("c1", "y")]
+            + [("c1", "y"), ("c2", "y")]
         )
     },
     "biases": {
@@ -142,7 +143,7 @@ def test_network_labels_never_overlap_or_clip(scenario, tmp_path):
     drawn = measure(export(walkthrough(scenario), "html"), LABELS, tmp_path)
     assert len(drawn) == 2  # before and after the update
     if scenario is TWO_THREE_TWO_ONE:
-        assert sum(1 for label in drawn[0]["labels"] if label[0].startswith("w")) == 13
+        assert sum(1 for label in drawn[0]["labels"] if label[0].startswith("w")) == 14
     for svg in drawn:
         labels, (width, height) = svg["labels"], svg["view"]
         for i, label in enumerate(labels):
@@ -152,3 +153,29 @@ def test_network_labels_never_overlap_or_clip(scenario, tmp_path):
             assert not any(_meets(label[1:5], node) for node in svg["nodes"]), label
             for other in labels[i + 1 :]:
                 assert not _meets(label[1:5], other[1:5]), (label[0], other[0])
+
+
+def test_the_readme_picture_needs_no_network_and_its_box_lines_meet(tmp_path):
+    """docs/walkthrough.svg loaded Fira Code from a CDN: offline, another font left gaps in the
+    box corners and table rules. Its font is inside it now; Chromium, given nothing but the
+    file, lays it out in that font, and a │ reaches from one line to the next."""
+    from .conftest import ROOT
+
+    svg = (ROOT / "docs" / "walkthrough.svg").read_text(encoding="utf-8")
+    fetched = [u for u in re.findall(r"url\(\"?([^\")]+)", svg) if not u.startswith(("data:", "#"))]
+    assert fetched == [] and "cdnjs" not in svg
+    script = """
+    const font = '20px "Walkthrough Mono"';
+    const bars = [...document.querySelectorAll('text')].filter(t => t.textContent === '│');
+    const boxes = bars.slice(0, 2).map(t => t.getBBox());
+    return {
+      loaded: document.fonts.check(font),
+      faces: [...document.fonts].filter(f => f.family.includes('Walkthrough')).map(f => f.status),
+      family: getComputedStyle(bars[0]).fontFamily,
+      gap: boxes[1].y - (boxes[0].y + boxes[0].height),
+    };
+    """
+    measured = measure(f"<html><body>{svg}</body></html>", script, tmp_path)
+    assert measured["loaded"] and measured["faces"] == ["loaded", "loaded"], measured
+    assert "Walkthrough Mono" in measured["family"]
+    assert measured["gap"] <= 0.05, measured  # the two lines' bars touch (or overlap)

@@ -312,3 +312,47 @@ def test_top_level_help_shows_the_default_commands_options(runner):
     for option in ("--digits", "--format", "--h ", "--step", "--output"):
         assert option in result.output, option
     assert "Commands:" in result.output and "[SCENARIO]\n" not in result.output
+
+
+def test_step_pauses_per_screenful_and_takes_single_keys():
+    """`q` needed Enter, and a section longer than the screen scrolled off before the pause."""
+    import io
+
+    from rich.console import Console
+
+    from backprop_walkthrough import walkthrough
+    from backprop_walkthrough.cli.run import show_step_by_step
+
+    def shown(keys: str, height: int = 12) -> tuple[str, int]:
+        pressed = iter(keys)
+        asked = []
+
+        def read_key() -> str:  # as click.getchar: EOFError on Ctrl-D
+            asked.append(1)
+            key = next(pressed, None)
+            if key is None:
+                raise EOFError
+            return key
+
+        console = Console(file=io.StringIO(), width=100, height=height, color_system=None)
+        show_step_by_step(walkthrough("mazur"), console, 9, False, read_key)
+        return console.file.getvalue(), len(asked)
+
+    everything, pauses = shown(" " * 1000)
+    pages = everything.split("\r\x1b[2K")
+    assert pauses > 10 and pages[-1].rstrip().endswith("0.291027774 │ ✗ differs: see its note")
+    for page in pages[:-1]:  # no screenful outgrows the terminal: the prompt is on its last line
+        assert page.count("\n") <= 11 and "Enter or space: go on, q: quit" in page
+    assert "more —" in everything  # a long section is paged within itself
+    first, asked = shown("q")
+    assert asked == 1 and "The update" not in first  # one key, no Enter: stopped at once
+    at_eof, _ = shown("")  # Ctrl-D (no more keys) stops as q does
+    assert "The update" not in at_eof
+
+
+def test_errors_about_a_builtin_name_it_not_its_installed_path(runner):
+    """`error: /…/site-packages/backprop_walkthrough/scenarios/mazur.yaml: no parameter …`."""
+    result = runner.invoke(cli, ["explain", "nonsense", "mazur"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: mazur: no parameter 'nonsense'"), result.stderr
+    assert "scenarios/" not in result.stderr and ".yaml" not in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from backprop_walkthrough import load_scenario
@@ -64,3 +66,14 @@ def test_the_walkthrough_explains_each_slip(mazur):
 def test_biases_stay_fixed_in_the_classic_example(mazur):
     assert mazur.updated["b1"] == 0.35 and mazur.updated["b2"] == 0.6
     assert mazur.gradients["b1"] != 0  # derived and shown, just not applied
+
+
+def test_a_comparison_shows_the_published_figures_digits_whatever_digits_says(runner):
+    """--digits 4 printed `−0.019049119 │ −0.0190 │ ✗ differs`: the difference was hidden."""
+    from backprop_walkthrough.cli import cli
+
+    for digits in ("4", "12"):
+        output = runner.invoke(cli, ["run", "mazur", "--digits", digits]).output
+        table = output.split("published")[-1]
+        assert re.search(r"dE_o2/dout_h1 +│ −0\.019049119 │ −0\.019049118 │ ✗", table), digits
+        assert re.search(r"new w5 +│ +0\.35891648 │ +0\.35891648 │ ✓", table), digits

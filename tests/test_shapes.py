@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
+from backprop_walkthrough import shapes
 from backprop_walkthrough.cli import cli
 from backprop_walkthrough.engine.shapes import ShapesSpec, build_dataset, shape_walkthrough
 from backprop_walkthrough.render.shapes import ShapesView, render_shapes_markdown
@@ -59,12 +61,28 @@ def test_shapes_follow_from_the_options(block, dim, hidden, words):
 
 
 def test_a_first_layer_that_does_not_fit_is_explained(runner):
+    """`--w1-rows 6` was advertised as a mismatch explained, and printed one error line: now
+    the shapes up to the product, the rule it breaks, and fixes that do fit (each is run)."""
     result = runner.invoke(cli, ["shapes", "--w1-rows", "6"])
-    assert result.exit_code == 2
-    line = result.stderr.strip()
-    assert "\n" not in line and "Traceback" not in result.output
-    assert "embcat is 32 × 9 but W1 is 6 × 100" in line and "(9 ≠ 6)" in line
-    assert "block_size · embedding_dim = 3 · 3 = 9 rows" in line
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    text = result.output
+    assert "Forward pass, up to hpre" in text and "Backward pass" not in text
+    assert "embcat is 32 × 9 and W1 is 6 × 100" in " ".join(text.split())
+    assert "9 ≠ 6" in text and "block_size · embedding_dim = 3 · 3 = 9 rows" in text
+    walked = shapes(w1_rows=6)
+    assert [t.name for t in walked.forward][-2:] == ["W1", "b1"] and walked.backward == ()
+    fixes = re.findall(r"--block-size \d+ --embedding-dim \d+", walked.mismatch.fix)
+    assert fixes == ["--block-size 1 --embedding-dim 6", "--block-size 2 --embedding-dim 3"]
+    for fix in fixes:
+        mended = runner.invoke(cli, ["shapes", "--w1-rows", "6", *fix.split()])
+        assert mended.exit_code == 0 and "Backward pass" in mended.output, fix
+    assert shapes(w1_rows=9).mismatch is None  # 3 · 3 = 9: declared as it fits
+    document = json.loads(
+        runner.invoke(cli, ["shapes", "--w1-rows", "6", "--format", "json"]).output
+    )
+    assert document["mismatch"]["tensor"] == "hpre" and document["backward"] == []
+    markdown = runner.invoke(cli, ["shapes", "--w1-rows", "6", "--format", "markdown"]).output
+    assert "## hpre: the shapes do not fit" in markdown and "**What would fit:**" in markdown
 
 
 @pytest.mark.parametrize(

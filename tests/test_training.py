@@ -180,3 +180,15 @@ def test_progress_bar_only_on_a_terminal(capsys):
     shown(50)
     assert shown.bar is not None
     shown.close()
+
+
+def test_a_long_parameter_table_says_the_rest_under_it_not_in_a_column(runner):
+    """`train wide` padded its "after" column to the width of "--format json has them all"."""
+    from backprop_walkthrough.cli import cli
+
+    output = runner.invoke(cli, ["train", "wide", "--steps", "2"]).output
+    table = output.split("Parameters after training")[1]
+    rows = [line for line in table.splitlines() if line.startswith(" w")]
+    assert len(rows) == 40 and all(len(row.rstrip()) <= 40 for row in rows), rows[0]
+    assert "… and 380 more parameters (--format json has them all)." in table
+    assert "│ --format json" not in output

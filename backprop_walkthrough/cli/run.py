@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -70,8 +71,8 @@ h_option = click.option(
 @click.option(
     "--step",
     is_flag=True,
-    help="On a terminal, pause after each section (Enter continues, q quits); "
-    "ignored when the output is not a terminal.",
+    help="On a terminal, pause after each section and each screenful (Enter or space goes "
+    "on, q quits: one key, no Enter); ignored when the output is not a terminal.",
 )
 @debug_option
 def run(
@@ -143,8 +144,19 @@ def show(
     sys.stdout.flush()
 
 
-def show_step_by_step(derived: object, console: object, digits: int, full: bool) -> None:
-    """One section at a time: Enter shows the next, q (or end of input) stops."""
+#: Keys that stop at a --step pause (any other goes on: Enter, space).
+QUIT_KEYS = ("q", "Q", "\x1b")
+
+
+def show_step_by_step(
+    derived: object,
+    console: object,
+    digits: int,
+    full: bool,
+    read_key: Callable[[], str] = click.getchar,
+) -> None:
+    """One section at a time, and a long section one screenful at a time: a single key goes
+    on (Enter or space) or stops (q, Escape, Ctrl-D), with no Enter needed."""
     from rich.console import Console
 
     from .. import api
@@ -152,16 +164,35 @@ def show_step_by_step(derived: object, console: object, digits: int, full: bool)
     assert isinstance(console, Console) and isinstance(derived, api.Walkthrough)
     view = api.terminal_view(derived, digits=digits, full=full)
     parts = view.document.sections()
+    page = max(3, console.size.height - 1)  # the prompt takes the last line
+    since_pause = 0
+
+    def pause(where: str) -> bool:
+        """The prompt, one key; True to go on."""
+        nonlocal since_pause
+        console.file.write(f"— {where} — Enter or space: go on, q: quit ")
+        console.file.flush()
+        try:
+            key = read_key()
+        except EOFError:
+            key = "q"
+        console.file.write("\r\x1b[2K")  # the prompt goes: the page reads on
+        since_pause = 0
+        return key not in QUIT_KEYS  # any other key goes on, as Enter and space do
+
+    last = len(parts) - 1
     for index, part in enumerate(parts):
-        for renderable in view.part(part):
-            console.print(renderable)
-        if 0 < index < len(parts) - 1:
-            try:
-                answer = input(f"— {index}/{len(parts) - 1} — Enter: next section, q: quit ")
-            except EOFError:
+        with console.capture() as captured:  # styled, at the console's width
+            for renderable in view.part(part):
+                console.print(renderable)
+        lines = captured.get().splitlines()
+        for line in lines:
+            if since_pause == page and not pause(f"section {index}/{last}, more"):
                 return
-            if answer.strip().lower().startswith("q"):
-                return
+            console.file.write(line + "\n")
+            since_pause += 1
+        if 0 < index < last and not pause(f"section {index}/{last}"):
+            return
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -17,7 +17,7 @@ from collections import Counter
 import sympy as sp
 
 from ..errors import ScenarioError
-from ..model import ShapeWalkthrough, Tensor
+from ..model import ShapeMismatch, ShapeWalkthrough, Tensor
 from ..scenario.types import SHAPES_LIMITS, ShapesSpec
 
 VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
@@ -62,20 +62,40 @@ def build_dataset(words: tuple[str, ...], block_size: int) -> list[tuple[str, st
     return examples
 
 
-def _product(
-    left: sp.MatrixExpr, right: sp.MatrixExpr, what: str, spec: ShapesSpec, hint: str
-) -> sp.MatrixExpr:
-    """left · right, with SymPy checking the shapes; a mismatch becomes one clear line."""
+class _Mismatch(Exception):  # noqa: N818 - control flow: the forward pass stops here
+    def __init__(self, left: sp.MatrixExpr, right: sp.MatrixExpr) -> None:
+        self.left, self.right = left, right
+
+
+def _product(left: sp.MatrixExpr, right: sp.MatrixExpr) -> sp.MatrixExpr:
+    """left · right, with SymPy checking the shapes (it raises ShapeError on a mismatch)."""
     try:
-        return left * right  # SymPy raises ShapeError when the inner sizes differ
+        return left * right
     except sp.ShapeError:
-        (a, b), (c, d) = left.shape, right.shape
-        raise ScenarioError(
-            spec.source,
-            f"{what}: {left} is {a} × {b} but {right} is {c} × {d}; a matrix product needs "
-            f"the inner sizes to match ({b} ≠ {c}). {hint}",
-            "w1",
-        ) from None
+        raise _Mismatch(left, right) from None
+
+
+def _first_layer_mismatch(spec: ShapesSpec, error: _Mismatch) -> ShapeMismatch:
+    """The rule the first layer breaks, and the ways to mend it."""
+    (a, b), (c, d) = error.left.shape, error.right.shape
+    block, dim = spec.block_size, spec.embedding_dim
+    rule = (
+        f"embcat @ W1 cannot be formed: embcat is {a} × {b} and W1 is {c} × {d}. A matrix "
+        f"product (n × k) @ (k × m) needs the inner sizes to match — each of embcat's {b} "
+        f"numbers per row needs a row of weights in W1 — and here they differ: {b} ≠ {c}."
+    )
+    splits = [
+        f"--block-size {k} --embedding-dim {c // k}"
+        for k in range(1, c + 1)
+        if c % k == 0 and (k, c // k) != (block, dim)
+    ][:2]
+    other = f", or make the flattened context {c} numbers wide ({' or '.join(splits)})"
+    fix = (
+        f"W1 needs block_size · embedding_dim = {block} · {dim} = {block * dim} rows, one per "
+        f"number of the flattened context: leave the rows to the tool (no --w1-rows, no w1 in "
+        f"the scenario) or declare {block * dim}" + (other if splits else "") + "."
+    )
+    return ShapeMismatch("hpre", "hpre = embcat @ W1 + b1", rule, fix)
 
 
 def _shape(expr: sp.MatrixExpr) -> tuple[int, int]:
@@ -83,42 +103,28 @@ def _shape(expr: sp.MatrixExpr) -> tuple[int, int]:
     return int(rows), int(cols)
 
 
-def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
-    check_spec(spec)
-    examples = build_dataset(spec.words, spec.block_size)
-    index = {c: i for i, c in enumerate(VOCABULARY)}
-    X = tuple(tuple(index[c] for c in context) for context, _ in examples)  # noqa: N806
-    Y = tuple(index[c] for _, c in examples)  # noqa: N806
-    uses = Counter(c for context, _ in examples for c in context)
-    n, b, e, h, v = len(examples), spec.block_size, spec.embedding_dim, spec.hidden, len(VOCABULARY)
-    w1_rows = spec.w1_rows if spec.w1_rows is not None else b * e
+def _uses(uses: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(uses.items(), key=lambda item: (-item[1], item[0])))
 
-    # The matrices, as SymPy sees them: their shapes are checked whenever they are combined.
-    embcat = sp.MatrixSymbol("embcat", n, b * e)
-    W1 = sp.MatrixSymbol("W1", w1_rows, h)  # noqa: N806
-    b1 = sp.MatrixSymbol("b1", 1, h)
-    W2 = sp.MatrixSymbol("W2", h, v)  # noqa: N806
-    b2 = sp.MatrixSymbol("b2", 1, v)
-    ones = sp.OneMatrix(n, 1)  # broadcasting a row over n rows is the product ones · row
-    hint = (
-        f"W1 must have block_size · embedding_dim = {b} · {e} = {b * e} rows, one per "
-        "number of the flattened context."
-    )
-    hpre = _product(embcat, W1, "the first layer", spec, hint) + ones * b1
-    hidden = sp.MatrixSymbol("h", *hpre.shape)
-    logits = _product(hidden, W2, "the second layer", spec, "") + ones * b2
-    dlogits = sp.MatrixSymbol("dlogits", *logits.shape)
-    dW2 = hidden.T * dlogits  # noqa: N806
-    db2 = sp.OneMatrix(1, n) * dlogits
-    dh = dlogits * W2.T
-    dW1 = embcat.T * dh  # noqa: N806 - dhpre has dh's shape
-    db1 = sp.OneMatrix(1, n) * dh
-    dembcat = dh * W1.T
-    for gradient, value in ((dW2, W2), (db2, b2), (dW1, W1), (db1, b1), (dembcat, embcat)):
-        assert gradient.shape == value.shape  # the calculus, not the input: cannot fail
 
+def _inputs(
+    n: int,
+    b: int,
+    e: int,
+    h: int,
+    v: int,
+    embcat: sp.MatrixExpr,
+    W1: sp.MatrixExpr,  # noqa: N803
+) -> tuple[Tensor, ...]:
+    """The tensors before the first product: the data, the embedding and the parameters."""
     ctx = f"{b} character{'s' if b > 1 else ''}"
-    forward = (
+    rows = _shape(W1)[0]
+    w1_why = f"{b * e} inputs (the flattened context) × {h} hidden neurons"
+    if rows != b * e:
+        w1_why = (
+            f"declared with {rows} rows × {h} hidden neurons; the flattened context has {b * e}"
+        )
+    return (
         Tensor(
             "X",
             (n, b),
@@ -151,7 +157,7 @@ def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
             "W1",
             _shape(W1),
             "the first layer's weights",
-            f"{b * e} inputs (the flattened context) × {h} hidden neurons",
+            w1_why,
         ),
         Tensor(
             "b1",
@@ -159,6 +165,46 @@ def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
             "the first layer's biases",
             f"one per hidden neuron; broadcast: the same {h} numbers added to all {n} rows",
         ),
+    )
+
+
+def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
+    check_spec(spec)
+    examples = build_dataset(spec.words, spec.block_size)
+    index = {c: i for i, c in enumerate(VOCABULARY)}
+    X = tuple(tuple(index[c] for c in context) for context, _ in examples)  # noqa: N806
+    Y = tuple(index[c] for _, c in examples)  # noqa: N806
+    uses = Counter(c for context, _ in examples for c in context)
+    n, b, e, h, v = len(examples), spec.block_size, spec.embedding_dim, spec.hidden, len(VOCABULARY)
+    w1_rows = spec.w1_rows if spec.w1_rows is not None else b * e
+
+    # The matrices, as SymPy sees them: their shapes are checked whenever they are combined.
+    embcat = sp.MatrixSymbol("embcat", n, b * e)
+    W1 = sp.MatrixSymbol("W1", w1_rows, h)  # noqa: N806
+    b1 = sp.MatrixSymbol("b1", 1, h)
+    W2 = sp.MatrixSymbol("W2", h, v)  # noqa: N806
+    b2 = sp.MatrixSymbol("b2", 1, v)
+    ones = sp.OneMatrix(n, 1)  # broadcasting a row over n rows is the product ones · row
+    try:
+        hpre = _product(embcat, W1) + ones * b1
+    except _Mismatch as mismatch:
+        explained = _first_layer_mismatch(spec, mismatch)
+        forward = _inputs(n, b, e, h, v, embcat, W1)
+        return ShapeWalkthrough(spec, tuple(examples), X, Y, _uses(uses), forward, (), explained)
+    hidden = sp.MatrixSymbol("h", *hpre.shape)
+    logits = _product(hidden, W2) + ones * b2
+    dlogits = sp.MatrixSymbol("dlogits", *logits.shape)
+    dW2 = hidden.T * dlogits  # noqa: N806
+    db2 = sp.OneMatrix(1, n) * dlogits
+    dh = dlogits * W2.T
+    dW1 = embcat.T * dh  # noqa: N806 - dhpre has dh's shape
+    db1 = sp.OneMatrix(1, n) * dh
+    dembcat = dh * W1.T
+    for gradient, value in ((dW2, W2), (db2, b2), (dW1, W1), (db1, b1), (dembcat, embcat)):
+        assert gradient.shape == value.shape  # the calculus, not the input: cannot fail
+
+    forward = (
+        *_inputs(n, b, e, h, v, embcat, W1),
         Tensor(
             "hpre",
             _shape(hpre),
@@ -257,7 +303,7 @@ def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
         examples=tuple(examples),
         X=X,
         Y=Y,
-        row_uses=tuple(sorted(uses.items(), key=lambda item: (-item[1], item[0]))),
+        row_uses=_uses(uses),
         forward=forward,
         backward=backward,
     )

@@ -634,8 +634,10 @@ class _Layout:
             (
                 str(c.key),
                 format_decimals(c.published, c.decimals, True),
-                self.value(c.computed),
-                Mark(c.agrees, "agrees" if c.agrees else "differs (see the note above)"),
+                # as many decimals as the published figure, whatever --digits says: the
+                # difference the mark reports must be visible
+                format_decimals(c.computed, c.decimals, True),
+                Mark(c.agrees, "agrees" if c.agrees else "differs: see its note"),
             )
             for c in comparisons
         ]

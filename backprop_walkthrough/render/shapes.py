@@ -62,10 +62,19 @@ class ShapesView:
                 f"… {len(w.examples) - SHOWN_EXAMPLES} more (--format json lists them all)",
                 style="dim",
             )
-        for title, tensors in (("Forward pass", w.forward), ("Backward pass", w.backward)):
+        for title, tensors in _passes(w):
             yield Text()
             yield Rule(Text(title, style="bold magenta"), align="left")
             yield self.tensors(tensors)
+        if w.mismatch is not None:
+            m = w.mismatch
+            yield Text()
+            yield Rule(Text(f"{m.tensor}: the shapes do not fit", style="bold red"), align="left")
+            yield Text(m.formula, style="yellow")
+            yield Text(m.rule)
+            yield Panel(Text(m.fix), title="what would fit", title_align="left", expand=True)
+            yield Text("The backward pass needs the forward pass: it stops here too.", style="dim")
+            return
         uses = ", ".join(f"'{c}' {n}×" for c, n in w.row_uses[:8])
         yield Text(
             f"Rows of C looked up most often (their gradients add up in dC): {uses}", style="italic"
@@ -84,6 +93,13 @@ class ShapesView:
         return table
 
 
+def _passes(w: ShapeWalkthrough) -> tuple[tuple[str, tuple[Tensor, ...]], ...]:
+    """The passes to show: the forward pass up to a mismatch, and no backward pass then."""
+    if w.mismatch is not None:
+        return ((f"Forward pass, up to {w.mismatch.tensor}", w.forward),)
+    return (("Forward pass", w.forward), ("Backward pass", w.backward))
+
+
 def render_shapes_markdown(w: ShapeWalkthrough) -> str:
     s = w.spec
     lines = [
@@ -100,7 +116,7 @@ def render_shapes_markdown(w: ShapeWalkthrough) -> str:
     ]
     for i, ((context, nxt), row, y) in enumerate(zip(w.examples, w.X, w.Y, strict=True)):
         lines.append(f"| {i} | `{context}` | `{nxt}` | {list(row)} | {y} |")
-    for title, tensors in (("Forward pass", w.forward), ("Backward pass", w.backward)):
+    for title, tensors in _passes(w):
         lines += [
             "",
             f"## {title}",
@@ -110,6 +126,18 @@ def render_shapes_markdown(w: ShapeWalkthrough) -> str:
         ]
         for t in tensors:
             lines.append(f"| {t.name} | {shape_text(t.shape)} | `{t.formula}` | {t.why} |")
+    if w.mismatch is not None:
+        m = w.mismatch
+        lines += [
+            "",
+            f"## {m.tensor}: the shapes do not fit",
+            "",
+            f"`{m.formula}`",
+            "",
+            m.rule,
+            "",
+            f"**What would fit:** {m.fix}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -135,6 +163,7 @@ def shapes_document(w: ShapeWalkthrough) -> dict[str, Any]:
             for t in w.backward
         ],
         "row_uses": dict(w.row_uses),
+        "mismatch": None if w.mismatch is None else w.mismatch._asdict(),
     }
 
 

@@ -122,7 +122,7 @@ class TrainingView:
                 )
         return table
 
-    def parameters(self) -> Table | Text:
+    def parameters(self) -> Table | Group:
         run = self.run
         table = Table(show_edge=False)
         table.add_column("parameter", style=LABEL)
@@ -132,9 +132,11 @@ class TrainingView:
         for p in shown:
             table.add_row(p.name, self.value(p.value), self.value(run.parameters[p.name]))
         hidden = len(run.scenario.parameters) - len(shown)
-        if hidden:
-            table.add_row("…", f"{hidden} more", "--format json has them all")
-        return table
+        if not hidden:
+            return table
+        # Under the table, not in it: a row of words would widen the columns of numbers.
+        note = f"… and {hidden} more parameters (--format json has them all)."
+        return Group(table, Text(note, style="dim"))
 
     def published(self) -> Group:
         table = Table(show_edge=False)
