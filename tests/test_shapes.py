@@ -154,3 +154,12 @@ def test_shapes_text(text_snapshot):
 def test_shapes_markdown(snapshot):
     document = render_shapes_markdown(shape_walkthrough(ShapesSpec()))
     assert document == snapshot.use_extension(MarkdownSnapshot)
+
+
+def test_shapes_of_a_network_scenario_names_the_right_command_and_scenarios(runner):
+    """`shapes mazur` said `unknown key 'layers'`."""
+    result = runner.invoke(cli, ["shapes", "mazur"])
+    assert result.exit_code == 2 and "unknown key" not in result.stderr
+    assert "mazur" in result.stderr and "this is a network scenario" in result.stderr
+    assert "shapes takes an embedding_mlp scenario, such as the built-in names" in result.stderr
+    assert "backprop-walkthrough run" in result.stderr
