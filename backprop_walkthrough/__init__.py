@@ -22,6 +22,7 @@ __all__ = [
     "TrainingRun",
     "Walkthrough",
     "__version__",
+    "check",
     "explain",
     "graph",
     "load_scenario",
@@ -35,6 +36,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .api import (
         Walkthrough,
+        check,
         explain,
         export,
         graph,
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "walkthrough": "api",
+    "check": "api",
     "train": "api",
     "explain": "api",
     "export": "api",

@@ -414,3 +414,56 @@ def shapes(
     spec = spec._replace(**{k: v for k, v in overrides.items() if v is not None})
     check_spec(spec)
     return shape_walkthrough(spec)
+
+
+def check(
+    answers: str | Path | Mapping[str, Any],
+    scenario: ScenarioLike | None = None,
+    *,
+    max_work: int = options.DEFAULT_MAX_WORK,
+) -> model.CheckResult:
+    """Grade a learner's worked figures: an answers file (``scenario:`` and ``answers:``) or a
+    mapping of figure names to numbers (or arithmetic text). ``scenario`` wins over the file's
+    own (default: mazur). See :mod:`.engine.check` for how each figure is judged."""
+    from difflib import get_close_matches
+
+    from .engine.check import figure_names, grade
+    from .scenario.answers import Answers, read_answers
+    from .scenario.arithmetic import AnswerTextError, parse_value
+
+    if isinstance(answers, Mapping):
+        values = {}
+        for name, value in answers.items():
+            try:
+                values[str(name)] = parse_value(value)
+            except AnswerTextError as exc:
+                raise ScenarioError("<answers>", str(exc), f"answers.{name}") from None
+        given = Answers("<answers>", None, values, {})
+    else:
+        given = read_answers(answers)
+    chosen = scenario if scenario is not None else given.scenario or "mazur"
+    derived = walkthrough(chosen, max_work=max_work)
+    names = figure_names(derived)
+    for name in given.values:
+        if name not in names:
+            close = get_close_matches(name, names, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ScenarioError(
+                given.source,
+                f"{derived.scenario.name} has no figure {name!r}{hint} "
+                "(`backprop-walkthrough check --figures` lists them)",
+                f"answers.{name}",
+                given.lines.get(name),
+            )
+    variants: list[model.Walkthrough | None] = []
+
+    def variant() -> model.Walkthrough | None:
+        """The classic slip's walkthrough, derived once and only when a diagnosis asks."""
+        if not variants:
+            single = not derived.scenario.is_batch
+            variants.append(
+                derive(derived.scenario, hidden_uses_updated_weights=True) if single else None
+            )
+        return variants[0]
+
+    return grade(derived, given.values, given.source, variant)

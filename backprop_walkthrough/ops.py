@@ -514,6 +514,10 @@ class Loss(NamedTuple):
     needs_normalised: bool = False  # outputs that sum to 1 (a softmax layer)
     targets_in_unit_interval: bool = False
     targets_sum_to_one: bool = False
+    #: the ½ of ½(target − out)², which a learner drops (``check``'s missing_half)
+    halved: bool = False
+    #: E_total sums the outputs' errors (rather than averaging them: mean_instead_of_sum)
+    sums_outputs: bool = True
 
 
 LOSS_RECORDS: dict[str, Loss] = {
@@ -523,11 +527,13 @@ LOSS_RECORDS: dict[str, Loss] = {
             "half_squared_error",
             "E_total = Σ ½ (target − out)² over the output neurons.",
             _half_squared,
+            halved=True,
         ),
         Loss(
             "mean_squared_error",
             "E_total = (1/N) Σ (target − out)² over the N output neurons.",
             _mean_squared,
+            sums_outputs=False,
         ),
         Loss(
             "binary_cross_entropy",

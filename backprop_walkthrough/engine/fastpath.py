@@ -64,6 +64,29 @@ class CompiledStep(NamedTuple):
         return result[0], outs, result[1 + self.examples * n :]
 
 
+def _live(program: list[Any], results: list[sp.Expr]) -> list[Any]:
+    """The assignments of ``program`` that ``results`` depend on, in their order; an
+    assignment whose right-hand side repeats an earlier one reads that one instead."""
+    first: dict[sp.Expr, sp.Symbol] = {}
+    renamed: dict[sp.Symbol, sp.Symbol] = {}
+    deduplicated: list[Any] = []
+    for target, value in program:
+        value = value.xreplace(renamed) if renamed else value
+        if value in first:
+            renamed[target] = first[value]
+            continue
+        first[value] = target
+        deduplicated.append((target, value))
+    results[:] = [r.xreplace(renamed) if renamed else r for r in results]
+    needed: set[sp.Basic] = set().union(*(r.free_symbols for r in results))
+    kept: list[Any] = []
+    for target, value in reversed(deduplicated):
+        if target in needed:
+            kept.append((target, value))
+            needed |= value.free_symbols
+    return kept[::-1]
+
+
 def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) -> CompiledStep:
     """Compile E_total, the outputs, every ∂E_total/∂p and the update into plain Python."""
     if hidden_uses_updated_weights and scenario.is_batch:
@@ -76,7 +99,10 @@ def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) 
 
     def compile_returning(results: list[sp.Expr]) -> Callable[..., list[float]]:
         def straight_line(exprs: list[sp.Expr]) -> tuple[list[Any], list[sp.Expr]]:
-            return program, exprs  # our own assignments, in the order of the δ recursion
+            # our own assignments, in the order of the δ recursion, without the ones these
+            # results never read (every stable form of every neuron is assigned; a loss uses
+            # a few): dead code costs a call per step
+            return _live(program, exprs), exprs
 
         function: Callable[..., list[float]] = sp.lambdify(
             arguments,
