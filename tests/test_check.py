@@ -42,7 +42,10 @@ def classic(mistake: str | None = None) -> dict[str, float]:
         "w8": 0.55,
     }
     f: dict[str, float] = {}
-    f["net_h1"] = w["w1"] * i1 + w["w2"] * i2 + b1
+    # the other labelling numbers the weights by the neuron they leave: w2 is i1 → h2, so
+    # i2 → h1 is read as w3
+    second = w["w3"] if mistake == "other_labelling" else w["w2"]
+    f["net_h1"] = w["w1"] * i1 + second * i2 + b1
     f["out_h1"] = f["net_h1"] if mistake == "net_instead_of_out" else sigmoid(f["net_h1"])
     f["net_h2"] = w["w3"] * i1 + w["w4"] * i2 + b1
     f["out_h2"] = sigmoid(f["net_h2"])
@@ -96,6 +99,7 @@ def classic(mistake: str | None = None) -> dict[str, float]:
 #: For each mistake: the figure where it is made, and figures that must then be carried.
 WHERE = {
     "net_instead_of_out": ("out_h1", ["net_o1", "out_o1", "E_total", "dE_total/dw5"]),
+    "other_labelling": ("net_h1", ["out_h1", "net_o1", "E_total", "dE_total/dw5"]),
     "missing_half": ("E_o1", ["E_total"]),
     "mean_instead_of_sum": ("E_total", []),
     "sign_flipped": ("dE_total/dout_o1", ["dE_total/dw5", "new w5"]),
@@ -291,3 +295,54 @@ def test_the_check_command_grades_a_class_and_exits_like_a_test_runner(runner, t
     assert "bad.yaml:2: answers.net_h1:" in refused.stderr
     tanh = runner.invoke(cli, ["check", str(good), "tanh_sigmoid"])  # the last name: SCENARIO
     assert "graded against tanh_sigmoid" in tanh.output
+
+
+def test_practice_driven_through_standard_input(runner):
+    """Hints (the rule, the numbers, the value), a wrong answer with its mistake named, a
+    skip, a quit, and the score table."""
+    from backprop_walkthrough.cli import cli
+
+    right = classic()
+    flipped = classic("sign_flipped")["dE_total/dout_o1"]
+    lines = [
+        f"{right['out_h1']:.6f}",  # out_h1 ✓
+        "?",  # out_o1: the rule in symbols
+        "?",  # with the numbers
+        "?",  # the value: shown
+        f"{right['out_h1']:.4f}",  # dnet_o1/dw5 ✓
+        f"{right['dout_o1/dnet_o1']:.4f}",  # dout_o1/dnet_o1 ✓
+        f"{flipped:.6f}",  # dE_total/dout_o1: the sign flipped, named
+        "0.5933*(1-0.5933)",  # an expression, and wrong here
+        "s",  # skip dE_total/dout_o1
+        "q",
+    ]
+    result = runner.invoke(cli, ["practice", "--param", "w5"], input="\n".join(lines) + "\n")
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "out_h1 = 0.593270\n  ✓" in out
+    assert "hint: out_o1 = σ(net_o1)" in out and "hint: out_o1 = σ(1.105906)" in out  # --digits 6
+    assert "(shown)" in out
+    assert "✗ not" in out and "sign_flipped" in out and "Try again" in out
+    assert "Score" in out and "revealed" in out and "Mistakes by kind" in out
+    score = dict(
+        line.rsplit(None, 1) for line in out.split("Score\n")[1].splitlines()[:5] if line.strip()
+    )
+    assert {k.strip(): int(v) for k, v in score.items()} == {
+        "first try": 3,
+        "after tries or hints": 0,
+        "revealed": 1,
+        "skipped": 1,
+        "not reached": 2,
+    }
+
+
+def test_practice_on_new_numbers_is_reproducible_from_its_seed(runner):
+    from backprop_walkthrough.cli import cli
+
+    first = runner.invoke(cli, ["practice", "--new", "7", "--only", "forward"], input="q\n")
+    again = runner.invoke(cli, ["practice", "--new", "7", "--only", "forward"], input="q\n")
+    other = runner.invoke(cli, ["practice", "--new", "8", "--only", "forward"], input="q\n")
+    assert first.exit_code == 0 and first.output == again.output != other.output
+    assert "seed 7" in first.output and "weights:" in first.output
+    refused = runner.invoke(cli, ["practice", "wide", "--new", "1"], input="q\n")
+    assert refused.exit_code == 2 and "no written weights" in refused.stderr

@@ -64,7 +64,21 @@ MISTAKES = {
     "bias_not_summed": "a shared bias's gradient from one of the neurons it feeds only",
     "bias_update_rule": "a bias updated where the scenario keeps it fixed, or the reverse",
     "no_learning_rate": "the update p − g, without the learning rate η",
+    "other_labelling": "the weights read in the other common labelling (numbered by the neuron "
+    "they leave instead of the one they enter, or the reverse)",
 }
+
+
+class Form(NamedTuple):
+    """How a figure is written, for hints: its label and formula (a Term's), or the labels of
+    the parts it multiplies or adds (a chain's factors, a sum's terms)."""
+
+    label: sp.Expr | str
+    expr: sp.Expr | None = None
+    substitutions: Mapping[sp.Basic, float] = {}
+    parts: tuple[tuple[str, sp.Expr], ...] = ()  # (figure, its label)
+    operator: str = "×"
+    section: str = ""  # forward, output, hidden, biases, update
 
 
 class Recipe(NamedTuple):
@@ -95,6 +109,10 @@ class _Recipes:
         self.w = w
         self.recipes: dict[str, Recipe] = {}
         self.seen: dict[tuple[sp.Expr, int | None], str] = {}  # a formula → its first figure
+        self.relabel = _other_labelling(w)
+        self.forms: dict[str, Form] = {}
+        self.current = ""
+        self.last_layer = len(w.scenario.layers) - 1
         self.expected: dict[str, float] = {str(k): v for k, v in w.figures.items()}
         record = ops.loss(w.scenario.loss)
         self.half_squared = record.halved
@@ -104,10 +122,20 @@ class _Recipes:
         after = str(E_TOTAL_AFTER_KEY)
         if after in self.expected:
             self.recipes[after] = self.after()
+            self.forms[after] = Form(
+                "E_total after the update: the forward pass again, with every new parameter",
+                section="update",
+            )
 
     # the walk -----------------------------------------------------------------------------
 
     def section(self, section: Section) -> None:
+        self.current = {
+            SectionKind.FORWARD: "forward",
+            SectionKind.ERROR: "forward",
+            SectionKind.BIASES: "biases",
+            SectionKind.UPDATE: "update",
+        }.get(section.kind, "output" if section.layer == self.last_layer else "hidden")
         for step in section.steps:
             if isinstance(step, Term):
                 self.term(step, section.kind)
@@ -116,10 +144,12 @@ class _Recipes:
             elif isinstance(step, Update):
                 self.update(step)
 
-    def add(self, key: FigureKey, recipe: Recipe) -> None:
+    def add(self, key: FigureKey, recipe: Recipe, form: Form | None = None) -> None:
         name = str(key)
         if name in self.expected and name not in self.recipes:
             self.recipes[name] = recipe
+            if form is not None:
+                self.forms[name] = form._replace(section=self.current)
 
     def term(self, term: Term, kind: SectionKind | None = None) -> None:
         if term.reference or str(term.key) in self.recipes:
@@ -127,7 +157,8 @@ class _Recipes:
         example = term.key.example
         same = self.seen.get((term.expr, example))
         if same is not None:  # dE_o1/dout_o1 is dE_total/dout_o1 again: one figure, two names
-            self.add(term.key, Recipe((same,), lambda view: view.get(same)))
+            form = Form(term.label, term.expr, term.substitutions)
+            self.add(term.key, Recipe((same,), lambda view: view.get(same)), form)
             return
         self.seen[(term.expr, example)] = str(term.key)
         leaves = {s: v for s, v in term.substitutions.items() if isinstance(s, sp.Symbol)}
@@ -157,6 +188,22 @@ class _Recipes:
                 return _evaluate(expr, values)
 
             mistakes.append(("net_instead_of_out", with_nets))
+            relabelled = {
+                s: self.relabel[s.name]
+                for s in leaves
+                if self.relabel.get(s.name, s.name) != s.name
+            }
+            if relabelled:
+                values = {p.name: p.value for p in self.w.scenario.parameters}
+
+                def other_labelling(view: View) -> float | None:
+                    read = {
+                        s: values[relabelled[s]] if s in relabelled else view.get(names[s], v)
+                        for s, v in leaves.items()
+                    }
+                    return _evaluate(expr, read)
+
+                mistakes.append(("other_labelling", other_labelling))
         if name.startswith("E_") and self.half_squared:
             mistakes.append(("missing_half", lambda view: _scaled(compute(view), 2.0)))
         if name == "E_total" and self.summed:
@@ -168,7 +215,8 @@ class _Recipes:
             mistakes += self.activation_mistakes(term, names, leaves)
         if name.startswith("dE_") and "/dout_" in name and self.half_squared:
             mistakes.append(("missing_half", lambda view: _scaled(compute(view), 2.0)))
-        self.add(term.key, Recipe(inputs, compute, tuple(mistakes)))
+        form = Form(term.label, term.expr, term.substitutions)
+        self.add(term.key, Recipe(inputs, compute, tuple(mistakes)), form)
 
     def activation_mistakes(
         self, term: Term, names: dict[sp.Symbol, str], leaves: dict[sp.Symbol, float]
@@ -198,19 +246,23 @@ class _Recipes:
             for factor in derivation.factors:
                 self.term(factor)
             keys = tuple(str(f.key) for f in derivation.factors)
-            self.add(derivation.key, Recipe(keys, lambda view: _product(view, keys)))
+            parts = tuple((str(f.key), f.label) for f in derivation.factors)
+            form = Form(derivation.label, parts=parts)
+            self.add(derivation.key, Recipe(keys, lambda view: _product(view, keys)), form)
             return
         for term in derivation.terms:
             self.derivation(term)
-        for form in derivation.simplified:
-            self.term(form)
+        for simpler in derivation.simplified:
+            self.term(simpler)
         keys = tuple(str(t.key) for t in derivation.terms)
         mistake = "bias_not_summed" if "/db" in derivation.key.name else "missing_sum_term"
         partial = tuple((mistake, lambda view, k=k: view.get(k)) for k in keys) + tuple(
             (mistake, lambda view, k=k: _total(view, tuple(o for o in keys if o != k)))
             for k in keys
         )
-        self.add(derivation.key, Recipe(keys, lambda view: _total(view, keys), partial))
+        parts = tuple((str(t.key), t.label) for t in derivation.terms)
+        form = Form(derivation.label, parts=parts, operator="+")
+        self.add(derivation.key, Recipe(keys, lambda view: _total(view, keys), partial), form)
 
     def update(self, update: Update) -> None:
         gradient = str(FigureKey.derivative(E_TOTAL_KEY.name, update.parameter))
@@ -232,7 +284,10 @@ class _Recipes:
             mistakes.append(
                 ("bias_update_rule", lambda view: old if update.applied else moved(view, rate))
             )
-        self.add(FigureKey.update(update.parameter), Recipe((gradient,), new, tuple(mistakes)))
+        p = update.parameter
+        label = f"{p}⁺ = {p} − η·∂E_total/∂{p}" if update.applied else f"{p}⁺ = {p} (kept)"
+        form = Form(label, parts=((gradient, sp.Symbol(gradient)),), operator="")
+        self.add(FigureKey.update(p), Recipe((gradient,), new, tuple(mistakes)), form)
 
     def after(self) -> Recipe:
         """E_total_after from the learner's updated parameters, by the fast path."""
@@ -250,6 +305,39 @@ class _Recipes:
                 return None
 
         return Recipe(names, compute)
+
+
+def _other_labelling(w: Walkthrough) -> dict[str, str]:
+    """Weight → the weight the other common labelling puts in its place. Between two layers,
+    one labelling numbers the weights by the neuron they enter (w1: i1 → h1, w2: i2 → h1, …),
+    the other by the neuron they leave (w1: i1 → h1, w2: i1 → h2, …); a learner who reads one
+    as the other takes, for a connection, the weight with its number in the other order."""
+    scenario = w.scenario
+    relabel: dict[str, str] = {}
+    for before, after in zip(scenario.layers, scenario.layers[1:], strict=False):
+        sources, targets = before.neurons, after.neurons
+        between = {(x.source, x.target): x.name for x in scenario.weights if x.target in targets}
+        entering = [between.get((s, t)) for t in targets for s in sources]
+        leaving = [between.get((s, t)) for s in sources for t in targets]
+        numbered = sorted(filter(None, between.values()), key=_number)
+        if len(numbered) != len(sources) * len(targets):
+            continue  # not fully connected: no second labelling
+        if entering == numbered:
+            own, other = entering, leaving
+        elif leaving == numbered:
+            own, other = leaving, entering
+        else:
+            continue  # numbered in neither order
+        # the k-th connection in the other order is read as the k-th weight by number
+        for actual, read in zip(other, own, strict=True):
+            if actual is not None and read is not None:
+                relabel[actual] = read
+    return relabel
+
+
+def _number(name: str) -> tuple[int, str]:
+    digits = "".join(c for c in name if c.isdigit())
+    return (int(digits) if digits else 0, name)
 
 
 def _at(name: str, example: int | None) -> str:
@@ -299,15 +387,36 @@ def _spread(
     return total
 
 
+def _significant(text: str) -> int:
+    """The significant digits of a number as written (0.019049119 → 8); 0 for arithmetic."""
+    mantissa = text.strip().lstrip("+-−").split("e")[0].split("E")[0]
+    if not mantissa.replace(".", "", 1).isdigit():
+        return 0
+    return len(mantissa.replace(".", "").lstrip("0"))
+
+
 def matches(given: Typed, value: float | None, units: float = 1.0, spread: float = 0.0) -> bool:
     """Does the learner's number equal ``value`` at the precision they wrote (within
     ``units`` half-units of their last digit)? Two half-units, a whole unit, is what rounding
     an earlier figure first does (−0.0190491185 → −0.019049119 where the truth is
-    −0.01904911826): that is graded rounding, not a mistake."""
+    −0.01904911826): that is graded rounding, not a mistake, for a number of four or more
+    significant digits (0.5 for 0.5969 is a mistake)."""
     if value is None or not math.isfinite(value):
         return False
     slack = RELATIVE_SLACK * abs(value) + 4 * math.ulp(value)
     return abs(given.value - value) <= units * given.half_unit + spread + slack
+
+
+def figure_forms(w: Walkthrough) -> dict[str, Form]:
+    """Every figure's form (for hints) and section (for ``practice --only``), in order."""
+    recipes = _Recipes(w)
+    return {name: recipes.forms.get(name, Form(name)) for name in recipes.expected}
+
+
+def figures_shown(w: Walkthrough) -> list[str]:
+    """The figures the walkthrough's sections show (an ``explain`` cut shows a few)."""
+    recipes = _Recipes(w)
+    return [n for n in recipes.forms if n != str(E_TOTAL_AFTER_KEY)]
 
 
 def figure_names(w: Walkthrough) -> list[str]:
@@ -353,7 +462,8 @@ def grade(
             continue
         view[name] = given.value
         uncertainty[name] = given.half_unit
-        if matches(given, recomputed, spread=spread) or matches(given, expected[name], units=2.0):
+        twice = _significant(given.text) >= 4 and matches(given, expected[name], units=2.0)
+        if matches(given, recomputed, spread=spread) or twice:
             status = Status.CARRIED if inherited else Status.ROUNDING
             if inherited:
                 tainted.add(name)
