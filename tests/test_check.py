@@ -346,3 +346,39 @@ def test_practice_on_new_numbers_is_reproducible_from_its_seed(runner):
     assert "seed 7" in first.output and "weights:" in first.output
     refused = runner.invoke(cli, ["practice", "wide", "--new", "1"], input="q\n")
     assert refused.exit_code == 2 and "no written weights" in refused.stderr
+
+
+def test_worksheets_are_filled_in_and_graded_by_check(runner, tmp_path):
+    """--worksheet writes the questions with blanks; the answer key, graded by check, is all
+    correct, and a blank is simply not graded."""
+    import shutil
+    import subprocess
+
+    from backprop_walkthrough.cli import cli
+
+    sheet = tmp_path / "sheet.yaml"
+    key = tmp_path / "key.yaml"
+    args = ["practice", "--new", "7", "--param", "w1"]
+    assert runner.invoke(cli, [*args, "--worksheet", "-o", str(sheet)]).exit_code == 0
+    assert runner.invoke(cli, [*args, "--answer-key", "-o", str(key)]).exit_code == 0
+    blank = runner.invoke(cli, ["check", str(sheet)])
+    assert blank.exit_code == 0 and "0 correct" in blank.output  # nothing answered yet
+    graded = runner.invoke(cli, ["check", str(key), "--format", "json"])
+    document = json.loads(graded.output)
+    assert graded.exit_code == 0 and document["summary"]["wrong"] == 0
+    assert document["summary"]["correct"] >= 8 and document["scenario"] == "mazur-7"
+    for fmt, marker in (("markdown", "| figure | rule | value |"), ("html", "<table>")):
+        out = runner.invoke(cli, [*args, "--worksheet", "--format", fmt]).output
+        assert marker in out and "dE_total/dw1" in out
+    if shutil.which("pdflatex"):
+        tex = tmp_path / "sheet.tex"
+        assert runner.invoke(cli, [*args, "--answer-key", "-o", str(tex)]).exit_code == 0
+        compiled = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert compiled.returncode == 0, compiled.stdout[-2000:]

@@ -21,12 +21,23 @@ import click
 from .common import (
     CONTEXT_SETTINGS,
     debug_option,
+    deliver,
     max_work_option,
     scenario_argument,
     user_errors,
 )
 
 PARTS = ("forward", "output", "hidden", "biases", "update")
+WORKSHEET_FORMATS = ("yaml", "markdown", "latex", "html")
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".md": "markdown", ".tex": "latex", ".html": "html"}
+
+
+def _suffix_format(output: str | None) -> str | None:
+    from pathlib import Path
+
+    return None if output is None else _SUFFIXES.get(Path(output).suffix.lower())
+
+
 #: Hints before the value is shown: the rule in symbols, then with the numbers.
 HINTS = 2
 
@@ -124,6 +135,21 @@ def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
     help="Fresh numbers of the same network, drawn from SEED (two decimals).",
 )
 @click.option("--digits", type=click.IntRange(1, 15), default=6, help="Digits in hints.")
+@click.option(
+    "--worksheet",
+    is_flag=True,
+    help="Write the questions as a worksheet with blanks instead of asking them.",
+)
+@click.option("--answer-key", is_flag=True, help="Write the worksheet filled in.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(WORKSHEET_FORMATS),
+    default=None,
+    help="The worksheet's format: yaml (an answers file for check; the default), markdown, "
+    "latex or html; --output's suffix chooses it too.",
+)
+@click.option("--output", "-o", default=None, metavar="FILE", help="Write the worksheet to FILE.")
 @max_work_option
 @debug_option
 def practice(
@@ -132,6 +158,10 @@ def practice(
     param: str | None,
     seed: int | None,
     digits: int,
+    worksheet: bool,
+    answer_key: bool,
+    output_format: str | None,
+    output: str | None,
     max_work: int,
     debug: bool,
 ) -> None:
@@ -147,6 +177,8 @@ def practice(
       backprop-walkthrough practice
       backprop-walkthrough practice --only output
       backprop-walkthrough practice --param w1 --new 7
+      backprop-walkthrough practice --worksheet --new 7 --output sheet.md
+      backprop-walkthrough practice --answer-key --new 7 --output key.md
       printf '0.3775\\n?\\nq\\n' | backprop-walkthrough practice
     """
     with user_errors(debug):
@@ -169,6 +201,14 @@ def practice(
         title = f"Practice: {derived.scenario.name}"
         if seed is not None:
             title += f" (new numbers, seed {seed})"
+        if worksheet or answer_key:
+            from ..render.worksheet import render_worksheet
+
+            values = expected if answer_key else None
+            sheets = render_worksheet(title, source, names, forms, values)
+            chosen = output_format or _suffix_format(output) or "yaml"
+            deliver(sheets[chosen], output)
+            return
         click.echo(f"{title} — {len(names)} figures. ? hint, s skip, q quit.")
         if seed is not None:  # the numbers are part of the worksheet
             import yaml

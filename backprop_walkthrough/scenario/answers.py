@@ -14,7 +14,7 @@ later, by the grader, which knows them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import ScenarioError
 from .arithmetic import AnswerTextError, Typed, parse_value
@@ -25,7 +25,7 @@ _KEYS = ("scenario", "answers")
 
 class Answers(NamedTuple):
     source: str
-    scenario: str | None
+    scenario: str | dict[str, Any] | None  # a name, a path, or a scenario written out
     values: dict[str, Typed]
     lines: dict[str, int]  # figure name → its line in the file
 
@@ -48,12 +48,15 @@ def read_answers(path: str | Path) -> Answers:
                 tree.line((key,)),
             )
     scenario = root.get("scenario")
-    if scenario is not None and not isinstance(scenario, str):
+    if scenario is not None and not isinstance(scenario, str | dict):
         raise ScenarioError(
-            source, "expected a scenario's name or path", "scenario", tree.line(("scenario",))
+            source,
+            "expected a scenario's name or path, or a scenario written out",
+            "scenario",
+            tree.line(("scenario",)),
         )
     given = root.get("answers")
-    if not isinstance(given, dict) or not given:
+    if not isinstance(given, dict):
         raise ScenarioError(
             source,
             "expected a mapping of figure names to numbers",
@@ -64,6 +67,8 @@ def read_answers(path: str | Path) -> Answers:
     lines: dict[str, int] = {}
     for name, value in given.items():
         line = tree.line(("answers", name))
+        if value is None:  # a blank of a worksheet: not answered, not graded
+            continue
         try:
             values[str(name)] = parse_value(value)
         except AnswerTextError as exc:
