@@ -207,6 +207,19 @@ def test_a_second_builtin_tanh_hidden_layer():
     assert result.first_wrong == ("dout_h1/dnet_h1",)
     assert "derivative_on_net" in graded["dout_h1/dnet_h1"].diagnosis
     w1 = next(w["value"] for n, w in doc["weights"].items() if n == "w1")
+    out = math.tanh(net)
+    cases = {  # figure → (the mistaken value, worked here by hand, and the mistake)
+        "out_h1": (net, "net_instead_of_out"),
+        "dout_h1/dnet_h1": (1 - math.tanh(out) ** 2, "activation_applied_twice"),
+        "new b1": (doc["biases"]["b1"]["value"], "bias_update_rule"),  # biases are updated here
+        "new w1": (w1 + doc["learning_rate"] * gradients["w1"], "sign_flipped"),
+    }
+    for figure, (value, mistake) in cases.items():
+        answers = dict(right, **{"new w1": None, figure: f"{value:.9f}"})
+        answers = {k: v for k, v in answers.items() if v is not None}
+        graded = {g.name: g for g in check(answers, "tanh_sigmoid").figures}
+        assert mistake in graded[figure].diagnosis, (figure, graded[figure])
+        assert graded[figure].first_wrong
     lazy = dict(right, **{"new w1": f"{w1 - gradients['w1']:.9f}"})
     graded = {g.name: g for g in check(lazy, "tanh_sigmoid").figures}
     assert graded["new w1"].diagnosis == ("no_learning_rate",)

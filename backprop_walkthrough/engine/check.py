@@ -57,7 +57,8 @@ MISTAKES = {
     "sign_flipped": "the sign flipped: (target − out) for −(target − out), or p + η·g for p − η·g",
     "derivative_on_net": "the activation's derivative evaluated at net instead of out "
     "(net·(1 − net) for the sigmoid)",
-    "activation_applied_twice": "σ′ as σ(out)·(1 − σ(out)): the activation applied twice",
+    "activation_applied_twice": "the derivative taken at the activation of out, as if out were "
+    "net (σ(out)·(1 − σ(out)) for the sigmoid): the activation applied twice",
     "missing_half": "the ½ of the squared error dropped (a factor 2)",
     "mean_instead_of_sum": "the errors averaged over the outputs where the scenario sums them",
     "net_instead_of_out": "the next layer fed with net instead of out (the activation forgotten)",
@@ -232,9 +233,21 @@ class _Recipes:
         def at(value: float | None) -> float | None:
             return None if value is None else _evaluate(derivative, {out: value})
 
-        def twice(view: View) -> float | None:
+        neuron = out.name.removeprefix("out_")
+        layer = next((x for x in self.w.scenario.layers if neuron in x.neurons), None)
+        record = ops.ACTIVATION_RECORDS.get(layer.activation or "") if layer is not None else None
+        if record is None or not record.elementwise:
+            return [("derivative_on_net", lambda view: at(view.get(net_name)))]
+        slope = layer.slope if layer is not None and layer.slope is not None else 0.0
+
+        def twice(view: View) -> float | None:  # the activation applied to out once more
             value = view.get(names[out])
-            return None if value is None else at(1 / (1 + math.exp(-value)))
+            if value is None or record is None:
+                return None
+            try:
+                return at(record.layer([value], slope)[0])
+            except (OverflowError, ValueError):
+                return None
 
         return [
             ("derivative_on_net", lambda view: at(view.get(net_name))),
