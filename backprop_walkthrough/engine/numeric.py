@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import sympy as sp
 
@@ -163,9 +164,22 @@ def output_errors(scenario: Scenario) -> list[Callable[[Sequence[float], float],
     nets = [sp.Symbol(f"_n{k}") for k in range(len(layer.neurons))]
     out, target = sp.Symbol("_out"), sp.Symbol("_target")
     term = ops.loss(scenario.loss).term(target, out, len(nets))
-    functions = []
-    for k, net in enumerate(nets):
+
+    def compiled(k: int, arguments: list[Any]) -> Callable[..., float]:
+        net = nets[k]
         stable = term.xreplace(record.stable(out, net, nets, k))
         expr = stable.xreplace({out: record.build(net, nets, k, slope)})
-        functions.append(sp.lambdify([nets, target], expr, modules=[FLOAT_FUNCTIONS, "math"]))
-    return functions
+        function: Callable[..., float] = sp.lambdify(
+            arguments, expr, modules=[FLOAT_FUNCTIONS, "math"]
+        )
+        return function
+
+    if record.elementwise:  # one function of (net, target) serves every output: lambdify
+        # prints and compiles source, a few milliseconds each
+        one = compiled(0, [nets[0], target])
+
+        def of_output(k: int) -> Callable[[Sequence[float], float], float]:
+            return lambda nets_now, t: one(nets_now[k], t)
+
+        return [of_output(k) for k in range(len(nets))]
+    return [compiled(k, [nets, target]) for k in range(len(nets))]
