@@ -220,6 +220,22 @@ def test_a_second_builtin_tanh_hidden_layer():
         graded = {g.name: g for g in check(answers, "tanh_sigmoid").figures}
         assert mistake in graded[figure].diagnosis, (figure, graded[figure])
         assert graded[figure].first_wrong
+    # the other labelling reads x2 → h1 as w4 (weights numbered by the neuron they leave)
+    weights = {n: w["value"] for n, w in doc["weights"].items()}
+    relabelled = weights["w1"] * inputs["x1"] + weights["w4"] * inputs["x2"] + 0.1
+    graded = {
+        g.name: g for g in check(dict(right, net_h1=f"{relabelled:.9f}"), "tanh_sigmoid").figures
+    }
+    assert "other_labelling" in graded["net_h1"].diagnosis and graded["net_h1"].first_wrong
+    # the hidden gradient with the already-updated w7, and what follows it carried forward
+    delta_y = gradients["b4"]  # b4 feeds y alone: ∂E/∂b4 = δ_y
+    w7_new = weights["w7"] - doc["learning_rate"] * gradients["w7"]
+    early = w7_new * delta_y
+    early_w1 = inputs["x1"] * (1 - out**2) * early
+    answers = dict(right, **{"dE_total/dout_h1": f"{early:.9f}", "dE_total/dw1": f"{early_w1:.9f}"})
+    graded = {g.name: g for g in check(answers, "tanh_sigmoid").figures}
+    assert graded["dE_total/dout_h1"].diagnosis == ("updated_output_weights",)
+    assert graded["dE_total/dw1"].status.value == "carried_forward"
     lazy = dict(right, **{"new w1": f"{w1 - gradients['w1']:.9f}"})
     graded = {g.name: g for g in check(lazy, "tanh_sigmoid").figures}
     assert graded["new w1"].diagnosis == ("no_learning_rate",)
@@ -395,3 +411,23 @@ def test_worksheets_are_filled_in_and_graded_by_check(runner, tmp_path):
             check=False,
         )
         assert compiled.returncode == 0, compiled.stdout[-2000:]
+
+
+def test_a_mean_squared_error_summed_instead_of_averaged():
+    """The reverse of mean_instead_of_sum: three outputs whose errors the scenario averages
+    (E_o = (target − out)²/3), worked without the 1/3."""
+    doc = {
+        "layers": [{"neurons": ["x"]}, {"neurons": ["o1", "o2", "o3"], "activation": "linear"}],
+        "weights": {
+            "w1": {"from": "x", "to": "o1", "value": 0.2},
+            "w2": {"from": "x", "to": "o2", "value": -0.4},
+            "w3": {"from": "x", "to": "o3", "value": 0.7},
+        },
+        "loss": "mean_squared_error",
+        "inputs": {"x": 1.0},
+        "targets": {"o1": 0.5, "o2": 0.1, "o3": 0.3},
+        "learning_rate": 0.1,
+    }
+    summed = (0.5 - 0.2) ** 2  # by hand: out_o1 = w1·x = 0.2, without the 1/3
+    graded = {g.name: g for g in check({"out_o1": "0.2", "E_o1": f"{summed:.6f}"}, doc).figures}
+    assert graded["E_o1"].first_wrong and "mean_instead_of_sum" in graded["E_o1"].diagnosis

@@ -60,7 +60,8 @@ MISTAKES = {
     "activation_applied_twice": "the derivative taken at the activation of out, as if out were "
     "net (σ(out)·(1 − σ(out)) for the sigmoid): the activation applied twice",
     "missing_half": "the ½ of the squared error dropped (a factor 2)",
-    "mean_instead_of_sum": "the errors averaged over the outputs where the scenario sums them",
+    "mean_instead_of_sum": "the errors averaged over the outputs where the scenario sums them "
+    "(or summed where it averages them: the 1/N left out)",
     "net_instead_of_out": "the next layer fed with net instead of out (the activation forgotten)",
     "bias_not_summed": "a shared bias's gradient from one of the neurons it feeds only",
     "bias_update_rule": "a bias updated where the scenario keeps it fixed, or the reverse",
@@ -207,8 +208,13 @@ class _Recipes:
                 mistakes.append(("other_labelling", other_labelling))
         if name.startswith("E_") and self.half_squared:
             mistakes.append(("missing_half", lambda view: _scaled(compute(view), 2.0)))
+        outputs = len(self.w.scenario.layers[-1].neurons)
+        averaged = not self.summed and outputs > 1
+        error = name.startswith("E_") and name != "E_total"
+        # the reverse: the 1/N of a mean left out, on each output's error and its derivative
+        if averaged and (error or name.startswith("dE_") and "/dout_" in name):
+            mistakes.append(("mean_instead_of_sum", lambda view: _scaled(compute(view), outputs)))
         if name == "E_total" and self.summed:
-            outputs = len(self.w.scenario.layers[-1].neurons)
             mistakes.append(
                 ("mean_instead_of_sum", lambda view: _scaled(compute(view), 1 / outputs))
             )
