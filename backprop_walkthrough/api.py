@@ -466,4 +466,24 @@ def check(
             )
         return variants[0]
 
-    return grade(derived, given.values, given.source, variant)
+    graded = grade(derived, given.values, given.source, variant)
+    return _explain_unnamed(derived, graded)
+
+
+def _explain_unnamed(derived: model.Walkthrough, result: model.CheckResult) -> model.CheckResult:
+    """A first wrong step that no known mistake explains gets its rule, in symbols and with
+    the numbers put in (what ``explain`` shows for it), as its explanation."""
+    from .engine.check import figure_forms
+    from .render.worksheet import rule_lines
+
+    if all(g.diagnosis or not g.first_wrong for g in result.figures):
+        return result
+    forms = figure_forms(derived)
+    expected = {str(k): v for k, v in derived.figures.items()}
+    figures = tuple(
+        g._replace(explanation="; ".join(rule_lines(forms[g.name], expected)))
+        if g.first_wrong and not g.diagnosis
+        else g
+        for g in result.figures
+    )
+    return result._replace(figures=figures)

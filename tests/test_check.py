@@ -431,3 +431,10 @@ def test_a_mean_squared_error_summed_instead_of_averaged():
     summed = (0.5 - 0.2) ** 2  # by hand: out_o1 = w1·x = 0.2, without the 1/3
     graded = {g.name: g for g in check({"out_o1": "0.2", "E_o1": f"{summed:.6f}"}, doc).figures}
     assert graded["E_o1"].first_wrong and "mean_instead_of_sum" in graded["E_o1"].diagnosis
+
+
+def test_a_mistake_no_rule_explains_gets_the_figures_rule_with_its_numbers():
+    result = check({"net_h1": "0.3775", "out_h1": "0.7"}, "mazur")
+    (wrong,) = [g for g in result.figures if g.first_wrong]
+    assert wrong.name == "out_h1" and wrong.diagnosis == ()
+    assert wrong.explanation == "out_h1 = σ(net_h1); out_h1 = σ(0.3775)"

@@ -62,12 +62,14 @@ class CheckView:
         table.add_column("given", justify="right")
         table.add_column("expected", justify="right")
         table.add_column("")
+        table.add_column("diagnosis", style="red")
         for g in r.figures:
             mark, style = STYLE[g.status]
             if g.first_wrong:
                 mark += " (first wrong step)"
             expected = format_operand(g.expected, 9)
-            table.add_row(g.name, Text(g.text), expected, Text(mark, style=style))
+            named = ", ".join(g.diagnosis)
+            table.add_row(g.name, Text(g.text), expected, Text(mark, style=style), named)
         yield table
         for g in r.figures:
             if not g.first_wrong:
@@ -84,8 +86,9 @@ class CheckView:
             else:
                 body = (
                     f"{g.name}: {g.text} is not {format_operand(g.expected, 9)}, and no known "
-                    "mistake gives it from your earlier figures; `backprop-walkthrough explain` "
-                    "shows the derivation step by step."
+                    "mistake gives it from your earlier figures. The rule: "
+                    + (g.explanation or "see `backprop-walkthrough explain`")
+                    + "."
                 )
             yield Panel(Text(body), title="first wrong step", title_align="left", style="red")
         carried = [g.name for g in r.figures if g.status is Status.CARRIED]

@@ -28,6 +28,20 @@ def _rule_text(form: Any) -> str:
     return label
 
 
+def rule_lines(form: Any, expected: Mapping[str, float], digits: int = 9) -> list[str]:
+    """A figure's rule in symbols, then with the numbers put in (one line each)."""
+    lines = [_rule_text(form)]
+    label = form.label if isinstance(form.label, str) else to_text(form.label)
+    if form.expr is not None:
+        lines.append(f"{label} = {to_text(form.expr, form.substitutions, digits)}")
+    elif form.parts and form.operator:
+        joined = f" {form.operator} ".join(
+            format_operand(expected[key], digits, typographic=True) for key, _ in form.parts
+        )
+        lines.append(f"{label} = {joined}")
+    return lines
+
+
 def _rule_latex(form: Any) -> str:
     if isinstance(form.label, str):
         return latex_text(form.label)
