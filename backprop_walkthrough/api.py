@@ -442,7 +442,13 @@ def check(
     else:
         given = read_answers(answers)
     chosen = scenario if scenario is not None else given.scenario or "mazur"
-    derived = walkthrough(chosen, max_work=max_work)
+    try:
+        derived = walkthrough(chosen, max_work=max_work)
+    except ScenarioError as exc:
+        if scenario is not None or given.scenario is None:
+            raise
+        # the answers file named it: say which file, then what is wrong with the scenario
+        raise ScenarioError(given.source, str(exc), "scenario") from None
     names = figure_names(derived)
     for name in given.values:
         if name not in names:

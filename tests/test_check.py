@@ -246,6 +246,10 @@ def test_unknown_figures_and_bad_values_are_one_clear_line(tmp_path):
         BackpropError, match=r"no figure 'dE_total/dw9'; did you mean 'dE_total/dw8'\?"
     ):
         check({"dE_total/dw9": 0.1}, "mazur")
+    named = tmp_path / "named.yaml"
+    named.write_text("scenario: nonesuch\nanswers:\n  net_h1: 0.3775\n")
+    with pytest.raises(BackpropError, match=r"named.yaml: scenario: nonesuch: no such file"):
+        check(named)  # the answers file is named, then what is wrong with its scenario
     path = tmp_path / "answers.yaml"
     path.write_text("scenario: mazur\nanswers:\n  net_h1: __import__('os')\n")
     with pytest.raises(
