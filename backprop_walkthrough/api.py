@@ -493,3 +493,47 @@ def _explain_unnamed(derived: model.Walkthrough, result: model.CheckResult) -> m
         for g in result.figures
     )
     return result._replace(figures=figures)
+
+
+def expression(
+    program: str,
+    values: Mapping[str, float] | None = None,
+    *,
+    name: str | None = None,
+    output: str | None = None,
+    nudge: float | None = None,
+    h: float = 1e-6,
+    **more: float,
+) -> model.ExpressionWalkthrough:
+    """Backpropagate a scalar program node by node: inline text (``"L = (a*b + c)*f"``, with
+    the leaves' values as keyword arguments), a built-in (``micrograd``, ``neuron``) or a
+    ``kind: expression`` file, whose values the keywords override."""
+    from .engine.expression import backpropagate
+    from .scenario.expressions import expression_spec
+    from .scenario.files import parse_tree, read_scenario_text
+    from .scenario.program import parse_program
+    from .shipped import expression_names
+
+    h = options.h(h)
+    looks_like_file = program in expression_names() or program.endswith((".yaml", ".yml"))
+    if looks_like_file:
+        text, source = read_scenario_text(program)
+        tree = parse_tree(text, source)
+        if not isinstance(tree.value, dict) or tree.value.get("kind") != "expression":
+            raise ScenarioError(source, "not an expression scenario (kind: expression)", "kind")
+        spec = expression_spec(tree, source)
+        parsed, leaves, title = spec.program, dict(spec.values), spec.name
+        if output is not None:
+            parsed = parse_program(parsed.text, source, output)
+    else:
+        parsed, leaves, title = parse_program(program, "<program>", output), {}, "expression"
+    for key, value in {**(values or {}), **more}.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise OptionError(key, f"expected a number, got {value!r}")
+        leaves[key] = float(value)
+    unknown = sorted(set(leaves) - {n.name for n in parsed.nodes if n.op == "leaf"})
+    if unknown:
+        raise OptionError(
+            unknown[0], "is not a leaf of the program (a name it uses but never assigns)"
+        )
+    return backpropagate(parsed, leaves, name or title, h=h, nudge=nudge)

@@ -560,3 +560,32 @@ LOSSES = tuple(LOSS_RECORDS)
 
 def loss(name: str) -> Loss:
     return LOSS_RECORDS[name]
+
+
+# --- the operations of a scalar program (``expr``) ---------------------------------------------
+
+
+class Operation(NamedTuple):
+    """A function of one value in a program: its SymPy form (for the local derivative) and its
+    float (for the forward pass). The activations are the same records as in a network."""
+
+    name: str
+    symbolic: Callable[[sp.Expr], sp.Expr]
+    numeric: Callable[[float], float]
+
+
+def _from_activation(name: str) -> Operation:
+    record = ACTIVATION_RECORDS[name]
+    assert record.function is not None
+    function = record.function
+    return Operation(name, lambda x: function(x), lambda x: record.layer([x], 0.0)[0])
+
+
+OPERATIONS: dict[str, Operation] = {
+    "exp": Operation("exp", sp.exp, math.exp),
+    "log": Operation("log", sp.log, math.log),
+    "sqrt": Operation("sqrt", sp.sqrt, math.sqrt),
+    "sin": Operation("sin", sp.sin, math.sin),
+    "cos": Operation("cos", sp.cos, math.cos),
+    **{name: _from_activation(name) for name in ("tanh", "sigmoid", "relu")},
+}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 #: The line that marks an embedding-MLP scenario (for ``shapes``), not a network.
 _SHAPES_KIND = "\nkind: embedding_mlp"
+_EXPRESSION_KIND = "\nkind: expression"
 
 
 def scenarios_dir() -> Path:
@@ -28,9 +29,19 @@ def _is_shapes(name: str) -> bool:
     return _SHAPES_KIND in (scenarios_dir() / f"{name}.yaml").read_text(encoding="utf-8")
 
 
+def _is_expression(name: str) -> bool:
+    text = (scenarios_dir() / f"{name}.yaml").read_text(encoding="utf-8")
+    return _EXPRESSION_KIND in text
+
+
 def network_names() -> list[str]:
-    """The built-in feed-forward scenarios (not the ``kind: embedding_mlp`` shape ones)."""
-    return [n for n in builtin_names() if not _is_shapes(n)]
+    """The built-in feed-forward scenarios (not the shape or expression ones)."""
+    return [n for n in builtin_names() if not _is_shapes(n) and not _is_expression(n)]
+
+
+def expression_names() -> list[str]:
+    """The built-in scalar programs, for ``expr``."""
+    return [n for n in builtin_names() if _is_expression(n)]
 
 
 def shapes_names() -> list[str]:

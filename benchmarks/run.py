@@ -7,6 +7,7 @@
                                                                                      (≤ 1.4×)
 5. ``check`` of an answers file with every figure of the classic example
                                     vs  the same import floor                        (≤ 1.5×)
+6. ``expr micrograd``                vs  the same import floor                        (≤ 1.3×)
 3. 10,000 training steps of the classic example on the fast path (in-process, after
    compilation) vs the hand-written float loop in benchmarks/handwritten.py          (≤ 2×)
 4. the compile time of the fast path for a 4-16-16-4 network                       (reported)
@@ -106,6 +107,15 @@ def main() -> None:
                 1.5,
             ).row()
         )
+    print(
+        compare(
+            "expr micrograd  vs  imports",
+            [PY, "-m", "backprop_walkthrough", "expr", "micrograd"],
+            IMPORT_FLOOR,
+            runs,
+            1.3,
+        ).row()
+    )
     ours, base = compare_training(runs)
     verdict = "ok" if ours / base <= 2.0 else "MISSED"
     print(

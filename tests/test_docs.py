@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_every_concrete_command_in_the_readme_runs(runner, tmp_path, monkeypatch
     ]
     assert len(concrete) >= 4, concrete
     for command in sorted(concrete):
-        args = command.split()[1:]
+        args = shlex.split(command)[1:]  # quoted programs stay one argument
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, (command, result.output[-500:])
     for name in cli.commands:
@@ -135,7 +136,7 @@ def test_the_examples_in_every_help_text_run(runner, tmp_path, monkeypatch):
                     continue
                 if "--output xor.svg" in line and shutil.which("dot") is None:
                     continue
-                result = runner.invoke(cli, line.split()[1:])
+                result = runner.invoke(cli, shlex.split(line)[1:])
                 assert result.exit_code == 0, (line, result.output[-300:])
                 ran += 1
     assert ran >= 15

@@ -122,9 +122,9 @@ def main() -> None:
 
 def _register() -> None:
     """Each command module adds its commands to the group (click only: --help stays light)."""
-    from . import check, graph, practice, run, scenarios, shapes, train
+    from . import check, expr, graph, practice, run, scenarios, shapes, train
 
-    for module in (run, train, graph, scenarios, shapes, check, practice):
+    for module in (run, train, graph, scenarios, shapes, check, practice, expr):
         for command in module.COMMANDS:
             cli.add_command(command)
 

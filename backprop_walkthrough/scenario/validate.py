@@ -74,7 +74,7 @@ RESERVED_NEURON_NAMES = frozenset({"total"})
 #: A text value quoted in a message is cut after this many characters.
 QUOTED_TEXT = 40
 #: The kinds of scenario the tool reads; a feed-forward network unless ``kind:`` says otherwise.
-KINDS = ("feed_forward", "embedding_mlp")
+KINDS = ("feed_forward", "embedding_mlp", "expression")
 
 
 def _paths(value: Any, path: FieldPath = ()) -> Iterator[FieldPath]:
@@ -155,6 +155,11 @@ def default_prefix(index: int, count: int) -> str:
 def iter_problems(tree: Tree, source: str) -> Iterator[ScenarioError]:
     """Every problem of a parsed document, of any kind of scenario, from the top of the file."""
     checker: _Checker = Validator(tree, source)
+    if isinstance(tree.value, dict) and tree.value.get("kind") == "expression":
+        from .expressions import expression_problems
+
+        yield from expression_problems(tree, source)
+        return
     if isinstance(tree.value, dict) and tree.value.get("kind") == "embedding_mlp":
         checker = ShapesValidator(tree, source)
     checker.run()
@@ -305,6 +310,8 @@ class _Checker:
                 "an embedding_mlp scenario is a shape walkthrough: "
                 "run `backprop-walkthrough shapes FILE`"
                 if kind == "embedding_mlp"
+                else "an expression scenario is a program: run `backprop-walkthrough expr FILE`"
+                if kind == "expression"
                 else f"expected a {expected} scenario here",
             )
 

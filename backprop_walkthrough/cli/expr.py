@@ -1,0 +1,103 @@
+"""`expr`: any scalar program, backpropagated node by node (the micrograd lecture)."""
+
+from __future__ import annotations
+
+import click
+
+from .. import options
+from .common import (
+    CONTEXT_SETTINGS,
+    checked_float,
+    debug_option,
+    deliver,
+    output_option,
+    terminal,
+    user_errors,
+)
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("program")
+@click.argument("values", nargs=-1, metavar="[NAME=VALUE]...")
+@click.option("--output-node", default=None, metavar="NAME", help="The node to differentiate.")
+@click.option(
+    "--nudge",
+    type=float,
+    default=None,
+    metavar="STEP",
+    help="Move every leaf by STEP × its gradient and show the new output (the lecture's 0.01).",
+)
+@click.option(
+    "--h",
+    "h",
+    type=checked_float(options.h),
+    default=1e-6,
+    show_default=True,
+    help="The shake check's nudge.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default=None,
+    help="text (default) or json.",
+)
+@output_option("Write to FILE; .json writes JSON.")
+@click.option(
+    "--digits", type=click.IntRange(1, 15), default=6, show_default=True, help="Digits shown."
+)
+@debug_option
+def expr(
+    program: str,
+    values: tuple[str, ...],
+    output_node: str | None,
+    nudge: float | None,
+    h: float,
+    output_format: str | None,
+    output: str | None,
+    digits: int,
+    debug: bool,
+) -> None:
+    """Backpropagate PROGRAM node by node: the graph, the forward pass, and every gradient
+    as the sum over the node's uses of upstream × local derivative.
+
+    PROGRAM is inline ("e = a*b; d = e + c; L = d*f" or "L = (a*b + c)*f") with the leaves'
+    values as NAME=VALUE, a built-in (micrograd, neuron) or a `kind: expression` file.
+    Operations: + - * /, unary minus, ** with a number, exp, log, sqrt, sin, cos, tanh,
+    sigmoid, relu.
+
+    \b
+    Examples:
+      backprop-walkthrough expr micrograd
+      backprop-walkthrough expr micrograd --nudge 0.01
+      backprop-walkthrough expr neuron --format json
+      backprop-walkthrough expr "b = a + a" a=3
+    """
+    with user_errors(debug):
+        from .. import api
+        from ..errors import OptionError
+        from ..render.expression import ExpressionView, render_expression_json
+
+        leaves = {}
+        for pair in values:
+            key, sign, number = pair.partition("=")
+            try:
+                leaves[key.strip()] = float(number)
+            except ValueError:
+                raise OptionError(pair, "expected NAME=VALUE with a number") from None
+            if not sign:
+                raise OptionError(pair, "expected NAME=VALUE")
+        walked = api.expression(program, leaves, output=output_node, nudge=nudge, h=h)
+        chosen = output_format or ("json" if output and output.endswith(".json") else "text")
+        if chosen == "json":
+            deliver(render_expression_json(walked), output)
+        elif output is not None:
+            console = terminal()
+            with console.capture() as captured:
+                console.print(ExpressionView(walked, digits))
+            deliver(captured.get(), output)
+        else:
+            terminal().print(ExpressionView(walked, digits))
+
+
+COMMANDS = (expr,)

@@ -1,0 +1,190 @@
+"""Backpropagation through a scalar program, node by node, the way the micrograd lecture does.
+
+The graph is the program as written (:mod:`..scenario.program`): a node used twice stays one
+node with two uses. The forward pass computes each node in floats. The backward pass goes in
+reverse topological order: the output's gradient is 1, and each node's gradient is the sum,
+over every use of it, of the user's gradient × the local derivative ∂user/∂node — which SymPy
+derives from the user's own operation, one input slot at a time (so ∂(a + a)/∂a is two terms of
+1, not one of 2). A shake check (:class:`~..model.Shake`) stands beside every leaf's gradient.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+import sympy as sp
+
+from .. import ops
+from ..errors import NumericalError, ScenarioError
+from ..model import (
+    Contribution,
+    ExpressionWalkthrough,
+    ExprNode,
+    LocalDerivative,
+    Shake,
+    measured_noise,
+)
+from ..scenario.program import Program, ProgramNode
+
+_SLOTS = (sp.Symbol("_x0"), sp.Symbol("_x1"))
+
+
+def _formula(node: ProgramNode, slots: tuple[sp.Symbol, ...]) -> sp.Expr:
+    """The node's operation on placeholder inputs (unevaluated: a + a stays a sum of two)."""
+    if node.op == "+":
+        return sp.Add(*slots, evaluate=False) if len(slots) > 1 else slots[0]
+    if node.op == "-":
+        return sp.Add(slots[0], sp.Mul(-1, slots[1], evaluate=False), evaluate=False)
+    if node.op == "*":
+        return sp.Mul(*slots, evaluate=False)
+    if node.op == "/":
+        return sp.Mul(slots[0], sp.Pow(slots[1], -1, evaluate=False), evaluate=False)
+    if node.op == "neg":
+        return sp.Mul(-1, slots[0], evaluate=False)
+    if node.op == "pow":
+        assert node.exponent is not None
+        exponent = (
+            sp.Integer(int(node.exponent))
+            if node.exponent.is_integer()
+            else sp.Float(node.exponent)
+        )
+        return sp.Pow(slots[0], exponent, evaluate=False)
+    return ops.OPERATIONS[node.op].symbolic(slots[0])
+
+
+def _float(node: ProgramNode, values: Mapping[str, float]) -> float:
+    args = [values[i] for i in node.inputs]
+    try:
+        if node.op == "+":
+            return math.fsum(args)
+        if node.op == "-":
+            return args[0] - args[1]
+        if node.op == "*":
+            return args[0] * args[1]
+        if node.op == "/":
+            return args[0] / args[1]
+        if node.op == "neg":
+            return -args[0]
+        if node.op == "pow":
+            assert node.exponent is not None
+            result = args[0] ** node.exponent
+            if isinstance(result, complex):
+                raise ValueError("a negative number to a fractional power")
+            return float(result)
+        return ops.OPERATIONS[node.op].numeric(args[0])
+    except (ZeroDivisionError, ValueError, OverflowError) as exc:
+        raise NumericalError(f"{node.name} = {node.op}({', '.join(node.inputs)}): {exc}") from None
+
+
+def forward(program: Program, leaves: Mapping[str, float]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for node in program.nodes:
+        if node.op == "leaf":
+            values[node.name] = leaves[node.name]
+        elif node.op == "const":
+            assert node.exponent is not None
+            values[node.name] = node.exponent
+        else:
+            values[node.name] = _float(node, values)
+    return values
+
+
+def backpropagate(
+    program: Program,
+    leaves: Mapping[str, float],
+    name: str = "expression",
+    h: float = 1e-6,
+    nudge: float | None = None,
+) -> ExpressionWalkthrough:
+    missing = [n.name for n in program.nodes if n.op == "leaf" and n.name not in leaves]
+    if missing:
+        raise ScenarioError(
+            name, f"no value for {', '.join(missing)} (give NAME=VALUE, or values: in a file)"
+        )
+    values = forward(program, leaves)
+    symbols = {n.name: sp.Symbol(n.name) for n in program.nodes}
+    formulas: dict[str, sp.Expr] = {}
+    locals_of: dict[str, list[LocalDerivative]] = {}
+    for node in program.nodes:
+        if node.op in ("leaf", "const"):
+            formulas[node.name] = (
+                symbols[node.name] if node.op == "leaf" else sp.Float(values[node.name])
+            )
+            continue
+        slots = _SLOTS[: len(node.inputs)]
+        placeholder = _formula(node, slots)
+        named = dict(zip(slots, (symbols[i] for i in node.inputs), strict=True))
+        formulas[node.name] = _formula(node, tuple(symbols[i] for i in node.inputs))
+        derivatives = []
+        for slot, source in zip(slots, node.inputs, strict=True):
+            local = sp.diff(placeholder, slot).xreplace(named)
+            substitutions = {symbols[i]: values[i] for i in node.inputs}
+            derivatives.append(
+                LocalDerivative(source, local, substitutions, _evaluate(local, substitutions))
+            )
+        locals_of[node.name] = derivatives
+    grads = {n.name: 0.0 for n in program.nodes}
+    grads[program.output] = 1.0
+    contributions: dict[str, list[Contribution]] = {n.name: [] for n in program.nodes}
+    reached = {program.output}
+    for node in reversed(program.nodes):
+        if node.name not in reached:
+            continue
+        for local in locals_of.get(node.name, ()):
+            term = grads[node.name] * local.value
+            contributions[local.input].append(
+                Contribution(node.name, grads[node.name], local, term)
+            )
+            grads[local.input] += term  # +=, not =: every use adds its part
+            reached.add(local.input)
+    nodes = tuple(
+        ExprNode(
+            n.name,
+            n.op,
+            n.inputs,
+            formulas[n.name],
+            values[n.name],
+            grads[n.name],
+            tuple(contributions[n.name]),
+            n.given,
+        )
+        for n in program.nodes
+    )
+    shakes = tuple(
+        _shake(program, leaves, leaf.name, grads[leaf.name], h)
+        for leaf in program.nodes
+        if leaf.op == "leaf"
+    )
+    nudged = None
+    if nudge is not None:
+        moved = {k: v + nudge * grads[k] for k, v in leaves.items()}
+        nudged = forward(program, moved)[program.output]
+    return ExpressionWalkthrough(name, program.text, nodes, program.output, shakes, nudge, nudged)
+
+
+def _evaluate(expr: sp.Expr, substitutions: Mapping[sp.Basic, float]) -> float:
+    from .evaluate import evaluate
+
+    return float(evaluate(expr, substitutions))
+
+
+def _shake(
+    program: Program, leaves: Mapping[str, float], leaf: str, symbolic: float, h: float
+) -> Shake:
+    """The central difference of the output in the leaf, judged as the network's are."""
+    centre = leaves[leaf]
+    h = h * 10.0 ** math.floor(math.log10(max(1.0, abs(centre))))
+
+    def output_at(value: float) -> float:
+        try:
+            return forward(program, {**leaves, leaf: value})[program.output]
+        except NumericalError:
+            return math.nan
+
+    at: Callable[[int], float] = lambda k: output_at(centre + k * h)  # noqa: E731
+    shake = Shake(leaf, h, at(1), at(-1), symbolic, at(2), at(-2), at(4), at(-4))
+    if not shake.agrees:
+        line = [at(-3), shake.minus2, shake.minus, at(0), shake.plus, shake.plus2, at(3)]
+        shake = shake._replace(noise=measured_noise(line))
+    return shake
