@@ -328,7 +328,7 @@ def graph_format(output: str | None) -> str:
 
 
 def graph(
-    scenario: ScenarioLike | model.Walkthrough,
+    scenario: ScenarioLike | model.Walkthrough | model.ExpressionWalkthrough,
     output_format: str = "dot",
     example: int | None = None,
 ) -> str | bytes:
@@ -336,8 +336,17 @@ def graph(
 
     A batch is drawn one cluster per example; ``example`` (counted from 1) draws that
     example alone, with its own part of each gradient."""
-    from .render.dot import draw_with_graphviz, render_dot
+    from .render.dot import draw_with_graphviz, render_dot, render_expression_dot
+    from .shipped import expression_names
 
+    if isinstance(scenario, model.ExpressionWalkthrough) or (
+        isinstance(scenario, str) and scenario in expression_names()
+    ):
+        walked = (
+            scenario if isinstance(scenario, model.ExpressionWalkthrough) else expression(scenario)
+        )
+        source = render_expression_dot(walked)
+        return source if output_format == "dot" else draw_with_graphviz(source, output_format)
     derived = scenario if isinstance(scenario, model.Walkthrough) else walkthrough(scenario)
     source = render_dot(derived, example=example)
     return source if output_format == "dot" else draw_with_graphviz(source, output_format)

@@ -209,3 +209,15 @@ def test_undefined_leaves_and_unknown_values_are_named():
         expression("L = a*b", a=1.0)
     with pytest.raises(BackpropError, match="z: is not a leaf"):
         expression("L = a*a", a=1.0, z=2.0)
+
+
+def test_graph_draws_an_expression_as_micrographs_draw_dot(runner, tmp_path):
+    dot = runner.invoke(cli, ["graph", "micrograd"]).output
+    assert dot.startswith("digraph expression {")
+    assert '"a" [shape=record, label="{ a | data 2.0000 | grad 6.0000 }"];' in dot
+    assert '"L op" -> "L";' in dot and '"d" -> "L op";' in dot
+    program = tmp_path / "twice.yaml"
+    program.write_text("kind: expression\nprogram: b = a + a\nvalues: {a: 3}\n")
+    twice = runner.invoke(cli, ["graph", str(program)]).output
+    assert twice.count('"a" -> "b op";') == 2  # one arrow per use
+    assert '"a" [shape=record, label="{ a | data 3.0000 | grad 2.0000 }"];' in twice

@@ -41,13 +41,31 @@ def graph(
       backprop-walkthrough graph > mazur.dot
       backprop-walkthrough graph xor --output xor.svg
       backprop-walkthrough graph xor --example 2 --output xor-2.svg
+      backprop-walkthrough graph micrograd --output micrograd.svg
     """
     with user_errors(debug):
         from .. import api
+        from ..shipped import expression_names
 
-        derived = api.walkthrough(scenario, max_work=max_work)
-        drawn = api.graph(derived, api.graph_format(output), example=example)
+        if scenario in expression_names() or example is None and _is_expression_file(scenario):
+            drawn = api.graph(api.expression(scenario), api.graph_format(output))
+        else:
+            derived = api.walkthrough(scenario, max_work=max_work)
+            drawn = api.graph(derived, api.graph_format(output), example=example)
         deliver(drawn, output, protect=scenario)
+
+
+def _is_expression_file(path: str) -> bool:
+    """A ``kind: expression`` file (read within the limits; anything else is a network's)."""
+    if not path.endswith((".yaml", ".yml")):
+        return False
+    from ..scenario.files import read_scenario_text
+
+    try:
+        text, _ = read_scenario_text(path)
+    except Exception:
+        return False
+    return "\nkind: expression" in "\n" + text
 
 
 COMMANDS = (graph,)

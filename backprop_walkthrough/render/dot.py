@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 
 from .. import ops
 from ..errors import MissingToolError, OptionError, OutputError
-from ..model import ExampleValues, Walkthrough
+from ..model import ExampleValues, ExpressionWalkthrough, Walkthrough
 from ..scenario import Example, Scenario
 from .numbers import format_operand, format_value
 
@@ -182,6 +182,28 @@ def render_dot(w: Walkthrough, digits: int = 4, example: int | None = None) -> s
             graph.add("}")
             graph.add(f'{_quote(error)} -> "+ E_total";')
     return "\n".join([*header, *graph.lines, *graph.shared, "}"]) + "\n"
+
+
+def render_expression_dot(w: ExpressionWalkthrough, digits: int = 4) -> str:
+    """A scalar program as micrograd's ``draw_dot`` draws it: a record per value
+    (name | data | grad) and a small node for the operation that made it."""
+    lines = ["digraph expression {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    for node in w.nodes:
+        label = (
+            f"{{ {node.name} | data {format_value(node.value, digits)} | "
+            f"grad {format_value(node.grad, digits)} }}"
+        )
+        lines.append(f"  {_quote(node.name)} [shape=record, label={_quote(label)}];")
+        if node.op in ("leaf", "const"):
+            continue
+        op = f"{node.name} op"
+        shown = {"neg": "−", "pow": "**", "*": "×"}.get(node.op, node.op)
+        lines.append(f"  {_quote(op)} [label={_quote(shown)}, shape=circle];")
+        lines.append(f"  {_quote(op)} -> {_quote(node.name)};")
+        for source in node.inputs:  # twice for a node used twice: two arrows
+            lines.append(f"  {_quote(source)} -> {_quote(op)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 GRAPHVIZ_TIMEOUT_SECONDS = 120
