@@ -593,6 +593,8 @@ class ExpressionWalkthrough(NamedTuple):
     shakes: tuple[Shake, ...]  # one per leaf
     nudge: float | None = None
     nudged_output: float | None = None
+    #: with --exact: each node's (value, gradient) as SymPy's simplified closed forms
+    exact: Mapping[str, tuple[sp.Expr, sp.Expr]] | None = None
 
     @property
     def by_name(self) -> dict[str, ExprNode]:

@@ -221,3 +221,21 @@ def test_graph_draws_an_expression_as_micrographs_draw_dot(runner, tmp_path):
     twice = runner.invoke(cli, ["graph", str(program)]).output
     assert twice.count('"a" -> "b op";') == 2  # one arrow per use
     assert '"a" [shape=record, label="{ a | data 3.0000 | grad 2.0000 }"];' in twice
+
+
+def test_exact_arithmetic_gives_the_lectures_closed_forms(runner):
+    """b = 6 + log(1 + √2) exactly: o = √2/2 and do/dn = 1/2 exactly, where floating point
+    gives 0.4999999999999999."""
+    import sympy as sp
+
+    w = expression("neuron", exact=True, b="6 + log(1 + sqrt(2))")
+    assert w.exact is not None
+    value, grad = w.exact["o"]
+    assert sp.simplify(value - sp.sqrt(2) / 2) == 0 and grad == 1
+    assert w.exact["n"][1] == sp.Rational(1, 2) and w.exact["x1"][1] == sp.Rational(-3, 2)
+    assert w.exact["w1"][1] == 1 and w.exact["w2"][1] == 0 and w.exact["x2"][1] == sp.Rational(1, 2)
+    assert w.by_name["n"].grad != 0.5  # floating point is off in its last digit
+    thirds = expression("L = a*b", exact=True, a="1/3", b="3")
+    assert thirds.exact["L"][0] == 1 and thirds.exact["a"][1] == 3
+    out = runner.invoke(cli, ["expr", "neuron", "--exact", "b=6 + log(1 + sqrt(2))"]).output
+    assert "o = tanh(n) = sqrt(2)/2 ≈ 0.707107" in out and "= −3/2 ≈ −1.500000   (exactly)" in out

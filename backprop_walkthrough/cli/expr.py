@@ -46,6 +46,12 @@ from .common import (
 @click.option(
     "--digits", type=click.IntRange(1, 15), default=6, show_default=True, help="Digits shown."
 )
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Keep the given values exact (1/3, 6 + log(1 + sqrt(2))): every value and gradient as "
+    "SymPy's simplified closed form beside its decimal.",
+)
 @debug_option
 def expr(
     program: str,
@@ -56,6 +62,7 @@ def expr(
     output_format: str | None,
     output: str | None,
     digits: int,
+    exact: bool,
     debug: bool,
 ) -> None:
     """Backpropagate PROGRAM node by node: the graph, the forward pass, and every gradient
@@ -72,22 +79,20 @@ def expr(
       backprop-walkthrough expr micrograd --nudge 0.01
       backprop-walkthrough expr neuron --format json
       backprop-walkthrough expr "b = a + a" a=3
+      backprop-walkthrough expr neuron --exact b="6 + log(1 + sqrt(2))"
     """
     with user_errors(debug):
         from .. import api
         from ..errors import OptionError
         from ..render.expression import ExpressionView, render_expression_json
 
-        leaves = {}
+        leaves: dict[str, float | str] = {}
         for pair in values:
             key, sign, number = pair.partition("=")
-            try:
-                leaves[key.strip()] = float(number)
-            except ValueError:
-                raise OptionError(pair, "expected NAME=VALUE with a number") from None
-            if not sign:
-                raise OptionError(pair, "expected NAME=VALUE")
-        walked = api.expression(program, leaves, output=output_node, nudge=nudge, h=h)
+            if not sign or not key.strip() or not number.strip():
+                raise OptionError(pair, "expected NAME=VALUE (a number, or 1/3, sqrt(2), …)")
+            leaves[key.strip()] = number.strip()  # text: exact with --exact, a float otherwise
+        walked = api.expression(program, leaves, output=output_node, nudge=nudge, h=h, exact=exact)
         chosen = output_format or ("json" if output and output.endswith(".json") else "text")
         if chosen == "json":
             deliver(render_expression_json(walked), output)

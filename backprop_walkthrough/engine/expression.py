@@ -47,7 +47,7 @@ def _formula(node: ProgramNode, slots: tuple[sp.Symbol, ...]) -> sp.Expr:
         exponent = (
             sp.Integer(int(node.exponent))
             if node.exponent.is_integer()
-            else sp.Float(node.exponent)
+            else sp.Rational(repr(node.exponent))  # 0.5 is 1/2: exact arithmetic keeps it
         )
         return sp.Pow(slots[0], exponent, evaluate=False)
     return ops.OPERATIONS[node.op].symbolic(slots[0])
@@ -188,3 +188,56 @@ def _shake(
         line = [at(-3), shake.minus2, shake.minus, at(0), shake.plus, shake.plus2, at(3)]
         shake = shake._replace(noise=measured_noise(line))
     return shake
+
+
+#: Exact arithmetic simplifies every value: past this many nodes it would take long.
+MAX_EXACT_NODES = 60
+
+
+def exact_number(program: Program) -> sp.Expr:
+    """The exact value of a one-statement program (a leaf's value written exactly: 1/3,
+    6 + log(1 + sqrt(2))), built from its nodes — never by sympify."""
+    values: dict[str, sp.Expr] = {}
+    for node in program.nodes:
+        if node.op == "leaf":
+            raise ScenarioError(program.text, f"{node.name!r} has no value here: give numbers")
+        values[node.name] = _exact_node(node, values)
+    return values[program.output]
+
+
+def _exact_node(node: ProgramNode, values: Mapping[str, sp.Expr]) -> sp.Expr:
+    if node.op == "const":
+        return sp.Rational(node.literal) if node.literal else sp.Float(node.exponent)
+    args = [values[i] for i in node.inputs]
+    formula = _formula(node, _SLOTS[: len(args)])
+    return formula.xreplace(dict(zip(_SLOTS, args, strict=False)))
+
+
+def _closed(expr: sp.Expr) -> sp.Expr:
+    """The simplest form SymPy finds: as it is, simplified, or simplified through exp."""
+    candidates = [expr, sp.simplify(expr), sp.simplify(expr.rewrite(sp.exp))]
+    return min(candidates, key=sp.count_ops)
+
+
+def exact_walk(
+    program: Program, leaves: Mapping[str, sp.Expr]
+) -> dict[str, tuple[sp.Expr, sp.Expr]]:
+    """Every node's exact value and gradient, simplified (the same rules as the float walk)."""
+    if len(program.nodes) > MAX_EXACT_NODES:
+        raise ScenarioError(
+            program.text, f"--exact takes programs of at most {MAX_EXACT_NODES} nodes", "program"
+        )
+    values: dict[str, sp.Expr] = {}
+    for node in program.nodes:
+        values[node.name] = leaves[node.name] if node.op == "leaf" else _exact_node(node, values)
+    grads: dict[str, sp.Expr] = {n.name: sp.Integer(0) for n in program.nodes}
+    grads[program.output] = sp.Integer(1)
+    for node in reversed(program.nodes):
+        if node.op in ("leaf", "const"):
+            continue
+        slots = _SLOTS[: len(node.inputs)]
+        placeholder = _formula(node, slots)
+        at = dict(zip(slots, (values[i] for i in node.inputs), strict=True))
+        for slot, source in zip(slots, node.inputs, strict=True):
+            grads[source] += grads[node.name] * sp.diff(placeholder, slot).xreplace(at)
+    return {n.name: (_closed(values[n.name]), _closed(grads[n.name])) for n in program.nodes}

@@ -46,6 +46,18 @@ def _gradient_lines(w: ExpressionWalkthrough, node: ExprNode, digits: int) -> li
     ]
 
 
+def _exact_text(w: ExpressionWalkthrough, name: str, which: int, digits: int) -> str:
+    """With --exact: the closed form, and its decimal where it is not a plain number."""
+    if w.exact is None:
+        return ""
+    closed = w.exact[name][which]
+    text = to_text(closed)
+    if closed.is_Integer:
+        return text
+    decimal = format_value(float(closed.evalf(30)), digits, typographic=True)
+    return f"{text} ≈ {decimal}"
+
+
 def _local_text(c: Any, digits: int) -> str:
     symbolic = to_text(c.local.symbolic)
     number = format_operand(c.local.value, digits, typographic=True)
@@ -77,11 +89,12 @@ class ExpressionView:
         yield Rule(Text("Forward pass", style="bold magenta"), align="left")
         for node in w.nodes:
             value = format_value(node.value, digits, typographic=True)
+            exact = _exact_text(w, node.name, 0, digits)
             if node.op == "leaf":
-                given = format_operand(node.value, None, typographic=True)
+                given = exact or format_operand(node.value, None, typographic=True)
                 yield Text(f"{node.name} = {given}   (given)")
             elif node.op != "const":
-                yield Text(f"{node.name} = {to_text(node.formula)} = {value}")
+                yield Text(f"{node.name} = {to_text(node.formula)} = {exact or value}")
         yield Text()
         yield Rule(Text("Backward pass", style="bold magenta"), align="left")
         yield Text(
@@ -97,6 +110,10 @@ class ExpressionView:
             yield Text()
             for line in _gradient_lines(w, node, digits):
                 yield Text(line)
+            exact = _exact_text(w, node.name, 1, digits)
+            if exact and node.contributions:
+                head = f"d{w.output}/d{node.name}"
+                yield Text(f"{' ' * len(head)} = {exact}   (exactly)")
             if len(node.contributions) > 1 and not explained:
                 explained = True
                 count = len(node.contributions)
@@ -160,6 +177,9 @@ def expression_document(w: ExpressionWalkthrough) -> dict[str, Any]:
         },
         "nudge": w.nudge,
         "nudged_output": w.nudged_output,
+        "exact": None
+        if w.exact is None
+        else {k: {"value": str(v), "grad": str(g)} for k, (v, g) in w.exact.items()},
     }
 
 

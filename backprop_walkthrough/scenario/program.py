@@ -35,6 +35,7 @@ class ProgramNode(NamedTuple):
     inputs: tuple[str, ...] = ()
     exponent: float | None = None  # for pow
     given: bool = False  # a name of the program (not a t1, t2 … of a sub-expression)
+    literal: str = ""  # a number as written (kept for exact arithmetic: 0.1 is 1/10)
 
 
 class Program(NamedTuple):
@@ -108,7 +109,8 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
             if isinstance(node.value, bool) or not isinstance(node.value, int | float):
                 raise _fail(source, f"only numbers, not {type(node.value).__name__}", node, line)
             constant = name or fresh()
-            return add(ProgramNode(constant, "const", exponent=float(node.value), given=bool(name)))
+            literal = repr(node.value)
+            return add(ProgramNode(constant, "const", (), float(node.value), bool(name), literal))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             inner = walk(node.operand, line, depth + 1, None)
             if isinstance(node.op, ast.UAdd):
