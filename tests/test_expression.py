@@ -47,6 +47,14 @@ def test_a_node_used_twice_adds_its_gradients_and_says_why(runner):
     result = runner.invoke(cli, ["expr", "b = a + a; c = b*a", "a=3"])
     assert result.exit_code == 0 and "grad +=" in result.output
     assert "dc/da = dc/dc × ∂c/∂a + dc/db × ∂b/∂a + dc/db × ∂b/∂a" in result.output
+    # every format, through the network's writers
+    for fmt, marker in (
+        ("markdown", "## Backward pass"),
+        ("html", "<math"),
+        ("latex", r"\partial"),
+    ):
+        page = runner.invoke(cli, ["expr", "b = a + a; c = b*a", "a=3", "--format", fmt])
+        assert page.exit_code == 0 and marker in page.output and "12" in page.output, fmt
 
 
 def test_json_and_the_builtins(runner):
@@ -238,4 +246,27 @@ def test_exact_arithmetic_gives_the_lectures_closed_forms(runner):
     thirds = expression("L = a*b", exact=True, a="1/3", b="3")
     assert thirds.exact["L"][0] == 1 and thirds.exact["a"][1] == 3
     out = runner.invoke(cli, ["expr", "neuron", "--exact", "b=6 + log(1 + sqrt(2))"]).output
-    assert "o = tanh(n) = sqrt(2)/2 ≈ 0.707107" in out and "= −3/2 ≈ −1.500000   (exactly)" in out
+    assert "o = tanh(n) = tanh(0.881374) = sqrt(2)/2 = 0.707107" in out
+    assert "do/dx1 = do/dt1 × ∂t1/∂x1 = 0.500000 × (−3.000000) = −3/2 = −1.500000" in out
+
+
+def test_the_latex_of_an_expression_compiles(runner, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    target = tmp_path / "micrograd.tex"
+    result = runner.invoke(
+        cli, ["expr", "micrograd", "--exact", "--nudge", "0.01", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    compiled = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", target.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stdout[-2000:]

@@ -38,11 +38,11 @@ from .common import (
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(("text", "json")),
+    type=click.Choice(("text", "json", "markdown", "latex", "html")),
     default=None,
-    help="text (default) or json.",
+    help="text (default), json, markdown, latex or html; --output's suffix chooses it too.",
 )
-@output_option("Write to FILE; .json writes JSON.")
+@output_option("Write to FILE; the format follows its suffix (.txt .json .md .tex .html).")
 @click.option(
     "--digits", type=click.IntRange(1, 15), default=6, show_default=True, help="Digits shown."
 )
@@ -84,7 +84,9 @@ def expr(
     with user_errors(debug):
         from .. import api
         from ..errors import OptionError
-        from ..render.expression import ExpressionView, render_expression_json
+        from ..render.expression import render_expression_json
+        from ..render.expression_layout import lay_out_expression, render_expression
+        from ..render.terminal import TerminalView
 
         leaves: dict[str, float | str] = {}
         for pair in values:
@@ -93,16 +95,20 @@ def expr(
                 raise OptionError(pair, "expected NAME=VALUE (a number, or 1/3, sqrt(2), …)")
             leaves[key.strip()] = number.strip()  # text: exact with --exact, a float otherwise
         walked = api.expression(program, leaves, output=output_node, nudge=nudge, h=h, exact=exact)
-        chosen = output_format or ("json" if output and output.endswith(".json") else "text")
+        from ..outputs import format_for
+
+        chosen = format_for(output, output_format)
         if chosen == "json":
             deliver(render_expression_json(walked), output)
-        elif output is not None:
+        elif chosen == "text" and output is None:
+            terminal().print(TerminalView(lay_out_expression(walked, digits)))
+        elif chosen == "text":
             console = terminal()
             with console.capture() as captured:
-                console.print(ExpressionView(walked, digits))
+                console.print(TerminalView(lay_out_expression(walked, digits)))
             deliver(captured.get(), output)
         else:
-            terminal().print(ExpressionView(walked, digits))
+            deliver(render_expression(walked, chosen, digits), output)
 
 
 COMMANDS = (expr,)
