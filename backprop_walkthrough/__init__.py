@@ -24,6 +24,7 @@ __all__ = [
     "__version__",
     "check",
     "explain",
+    "expression",
     "graph",
     "load_scenario",
     "export",
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
         check,
         explain,
         export,
+        expression,
         graph,
         load_scenario,
         shapes,
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "walkthrough": "api",
     "check": "api",
+    "expression": "api",
     "train": "api",
     "explain": "api",
     "export": "api",

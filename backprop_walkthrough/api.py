@@ -88,6 +88,41 @@ class Walkthrough(model.Walkthrough):
         return self.to_markdown()
 
 
+class Expression(model.ExpressionWalkthrough):
+    """A scalar program's walkthrough (plain data, see :mod:`.model`) with ``export()`` and the
+    displays Jupyter uses."""
+
+    __slots__ = ()
+
+    def export(self, output_format: str = "text", digits: int = 6) -> str:
+        from .render.expression import render_expression_json
+        from .render.expression_layout import lay_out_expression, render_expression
+
+        if output_format == "json":
+            return render_expression_json(self)
+        if output_format == "text":
+            from rich.console import Console
+
+            from .render.terminal import TerminalView
+
+            console = Console(file=io.StringIO(), width=100, color_system=None)
+            console.print(TerminalView(lay_out_expression(self, digits)))
+            text: str = console.file.getvalue()  # type: ignore[attr-defined]
+            return text
+        return render_expression(self, output_format, digits)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the HTML page's content, formulas as MathML."""
+        from .render.html import FRAGMENT_STYLE
+
+        page = self.export("html")
+        body = page[page.index("<main>") + len("<main>") : page.index("</main>")]
+        return f'<div class="bw"><style>{FRAGMENT_STYLE}</style>{body}</div>'
+
+    def _repr_markdown_(self) -> str:
+        return self.export("markdown")
+
+
 def _scenario(scenario: ScenarioLike) -> Scenario:
     return load_scenario(scenario)
 
@@ -514,7 +549,7 @@ def expression(
     h: float = 1e-6,
     exact: bool = False,
     **more: float | str,
-) -> model.ExpressionWalkthrough:
+) -> Expression:
     """Backpropagate a scalar program node by node: inline text (``"L = (a*b + c)*f"``, with
     the leaves' values as keyword arguments), a built-in (``micrograd``, ``neuron``) or a
     ``kind: expression`` file, whose values the keywords override."""
@@ -564,4 +599,4 @@ def expression(
     walked = backpropagate(parsed, leaves, name or title, h=h, nudge=nudge)
     if exact:
         walked = walked._replace(exact=exact_walk(parsed, exact_leaves))
-    return walked
+    return Expression(*walked)

@@ -270,3 +270,17 @@ def test_the_latex_of_an_expression_compiles(runner, tmp_path):
         check=False,
     )
     assert compiled.returncode == 0, compiled.stdout[-2000:]
+
+
+def test_an_expression_displays_itself_in_jupyter():
+    from html.parser import HTMLParser
+
+    import backprop_walkthrough
+
+    w = backprop_walkthrough.expression("L = (a*b + c)*f", a=2, b=-3, c=10, f=-2)
+    html = w._repr_html_()
+    assert html.startswith('<div class="bw">') and "<math" in html
+    HTMLParser().feed(html)  # well-formed enough to parse
+    assert "## Backward pass" in w._repr_markdown_()
+    assert w._replace(nudge=0.5).__class__ is w.__class__  # immutable, and stays itself
+    assert w.by_name["L"].value == -8.0 and json.loads(w.export("json"))["output"] == "L"
