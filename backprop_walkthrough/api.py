@@ -134,6 +134,7 @@ def walkthrough(
     hidden_uses_updated_weights: bool = False,
     max_parameters: int | None = None,
     max_work: int = options.DEFAULT_MAX_WORK,
+    exact: bool = False,
 ) -> Walkthrough:
     """One step of backpropagation for a built-in name, a YAML path, a mapping or a Scenario.
 
@@ -152,6 +153,10 @@ def walkthrough(
             f"{max_parameters:,}); use --format json, or raise --max-parameters",
         )
     derived = derive(loaded, h=h, hidden_uses_updated_weights=hidden_uses_updated_weights)
+    if exact:  # rationals in, closed forms out (engine/exact.py says where it stops helping)
+        from .engine.exact import exact_figures
+
+        derived = dataclasses.replace(derived, exact=exact_figures(derived))
     return _as_api(derived)
 
 

@@ -457,6 +457,8 @@ class Walkthrough:
     comparisons: tuple[Comparison, ...] = ()
     h: float = 1e-6
     hidden_uses_updated_weights: bool = False
+    #: with ``exact``: every figure (but E_total_after) in exact arithmetic, by its JSON name
+    exact: Mapping[str, sp.Expr] | None = None
 
     @property
     def forward(self) -> PerExample:

@@ -284,3 +284,33 @@ def test_an_expression_displays_itself_in_jupyter():
     assert "## Backward pass" in w._repr_markdown_()
     assert w._replace(nudge=0.5).__class__ is w.__class__  # immutable, and stays itself
     assert w.by_name["L"].value == -8.0 and json.loads(w.export("json"))["output"] == "L"
+
+
+def test_the_network_walkthrough_in_exact_arithmetic(runner):
+    """deep_relu (ReLU and linear layers): every figure a rational, equal to the independent
+    oracle's floats; mazur's sigmoids stay terms in exp; a batch is refused."""
+    import sympy as sp
+    import yaml
+
+    from backprop_walkthrough import walkthrough
+
+    from . import oracle
+    from .conftest import SCENARIOS
+
+    w = walkthrough("deep_relu", exact=True)
+    assert w.exact is not None and all(isinstance(v, sp.Rational) for v in w.exact.values())
+    doc = yaml.safe_load((SCENARIOS / "deep_relu.yaml").read_text())
+    for name, value in oracle.gradients(doc).items():
+        assert float(w.exact[f"dE_total/d{name}"]) == pytest.approx(value, rel=1e-12, abs=1e-15)
+    mazur = walkthrough("mazur", exact=True)
+    assert mazur.exact is not None
+    assert sp.simplify(mazur.exact["out_h1"] - 1 / (1 + sp.exp(sp.Rational(-151, 400)))) == 0
+    assert mazur.exact["net_h1"] == sp.Rational(151, 400)
+    document = json.loads(
+        runner.invoke(cli, ["run", "deep_relu", "--exact", "--format", "json"]).output
+    )
+    assert document["exact"]["dE_total/dw1"] == str(w.exact["dE_total/dw1"])
+    text = runner.invoke(cli, ["run", "deep_relu", "--exact"]).output
+    assert "Exact values" in text and "1306449/2000000" in text
+    refused = runner.invoke(cli, ["run", "xor", "--exact"])
+    assert refused.exit_code == 2 and "single example" in refused.stderr

@@ -49,6 +49,12 @@ h_option = click.option(
 @digits_option
 @h_option
 @click.option(
+    "--exact",
+    is_flag=True,
+    help="Also every figure in exact arithmetic (0.15 read as 3/20): closed forms beside "
+    "decimals; a single example only.",
+)
+@click.option(
     "--hidden-uses-updated-weights",
     is_flag=True,
     help="Compute the hidden-layer gradients with the already-updated output weights, "
@@ -81,6 +87,7 @@ def run(
     output: str | None,
     digits: int,
     h: float,
+    exact: bool,
     hidden_uses_updated_weights: bool,
     full: bool,
     max_parameters: int,
@@ -101,6 +108,7 @@ def run(
       backprop-walkthrough run softmax --digits 6
       backprop-walkthrough run mazur --hidden-uses-updated-weights
       backprop-walkthrough run wide --full
+      backprop-walkthrough run deep_relu --exact
       backprop-walkthrough run my-net.yaml --format json > walkthrough.json
       backprop-walkthrough run mazur --output notes.tex
     """
@@ -115,6 +123,7 @@ def run(
             hidden_uses_updated_weights=hidden_uses_updated_weights,
             max_parameters=max_parameters if output_format == "text" else None,
             max_work=max_work,
+            exact=exact,
         )
         show(derived, output_format, output, digits, full, step, protect=scenario)
 

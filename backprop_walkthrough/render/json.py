@@ -132,6 +132,7 @@ def to_document(w: Walkthrough) -> dict[str, Any]:
             }
             for c in w.comparisons
         ],
+        **({} if w.exact is None else {"exact": {k: str(v) for k, v in w.exact.items()}}),
     }
 
 

@@ -10,7 +10,9 @@ so that a new view is new layout rules and, at most, a new block type.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+
+import sympy as sp
 
 from .. import ops
 from ..model import (
@@ -104,6 +106,10 @@ def shaken_error(value: float) -> str:
     return format_decimals(value, SHAKE_DECIMALS, True)
 
 
+#: An exact closed form longer than this is not printed in the table.
+EXACT_WIDTH = 40
+
+
 class _Layout:
     def __init__(self, walkthrough: Walkthrough, digits: int, full: bool) -> None:
         self.w = walkthrough
@@ -129,6 +135,33 @@ class _Layout:
             if intro:
                 yield Paragraph(intro, Tone.INTRO)
             yield from self.section(section)
+        if self.w.exact is not None:
+            yield from self.exact_values(self.w.exact)
+
+    def exact_values(self, exact: Mapping[str, sp.Expr]) -> Iterator[Block]:
+        """``--exact``: each figure's closed form beside its decimal; a form too long to read
+        (a sigmoid's, a few layers in) is left to the JSON."""
+        yield Heading("Exact values")
+        yield Paragraph(
+            (
+                "The scenario's numbers read as the decimals they are written as (0.15 is "
+                "3/20), every figure recomputed exactly from its formula and simplified where "
+                "that is quick.",
+            ),
+            Tone.INTRO,
+        )
+        rows = []
+        for name, expr in exact.items():
+            text = to_text(expr)
+            if len(text) > EXACT_WIDTH:
+                text = f"… {len(text):,} characters (--format json has it)"
+            rows.append((name, text, self.value(float(expr.evalf(30)))))
+        columns = (
+            Column("figure", role=CellRole.LABEL),
+            Column("exactly"),
+            Column("≈", Align.RIGHT, CellRole.VALUE),
+        )
+        yield Table(columns, tuple(rows))
 
     def title(self, section: Section) -> str:
         kind = section.kind
