@@ -202,6 +202,11 @@ HOSTILE = [
 ]
 
 
+def test_a_refusal_points_at_the_column(runner):
+    result = runner.invoke(cli, ["expr", "L = a.b + c", "a=1", "c=2"])
+    assert result.exit_code == 2 and "column 5: an attribute is not allowed" in result.stderr
+
+
 @pytest.mark.parametrize("program", HOSTILE, ids=range(len(HOSTILE)))
 def test_the_hostile_corpus_is_refused_in_one_line_fast(runner, program):
     start = time.perf_counter()
@@ -243,6 +248,17 @@ def test_exact_arithmetic_gives_the_lectures_closed_forms(runner):
     assert w.exact["n"][1] == sp.Rational(1, 2) and w.exact["x1"][1] == sp.Rational(-3, 2)
     assert w.exact["w1"][1] == 1 and w.exact["w2"][1] == 0 and w.exact["x2"][1] == sp.Rational(1, 2)
     assert w.by_name["n"].grad != 0.5  # floating point is off in its last digit
+    lecture = expression("micrograd", exact=True).exact
+    assert lecture is not None
+    assert {k: g for k, (_, g) in lecture.items()} == {
+        "L": 1,
+        "d": -2,
+        "f": 4,
+        "c": -2,
+        "e": -2,
+        "a": 6,
+        "b": -4,
+    }
     thirds = expression("L = a*b", exact=True, a="1/3", b="3")
     assert thirds.exact["L"][0] == 1 and thirds.exact["a"][1] == 3
     out = runner.invoke(cli, ["expr", "neuron", "--exact", "b=6 + log(1 + sqrt(2))"]).output

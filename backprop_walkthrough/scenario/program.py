@@ -44,11 +44,15 @@ class Program(NamedTuple):
     text: str
 
 
+#: Where the expression being parsed starts in its statement (columns count from the statement).
+_OFFSET = [0]
+
+
 def _fail(
     source: str, message: str, node: ast.AST | None = None, line: int | None = None
 ) -> ScenarioError:
     if node is not None and hasattr(node, "col_offset"):
-        message = f"column {node.col_offset + 1}: {message}"
+        message = f"column {_OFFSET[0] + node.col_offset + 1}: {message}"
         line = line if line is not None else getattr(node, "lineno", None)
     return ScenarioError(source, message, "program", line)
 
@@ -164,6 +168,7 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
         if target in nodes:
             what = "assigned twice" if target in assigned else "used before it is assigned"
             raise _fail(source, f"statement {number}: {target!r} is {what}", line=number)
+        _OFFSET[0] = len(statement) - len(value.lstrip())  # the expression's first column
         try:
             tree = ast.parse(value.strip(), mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
