@@ -238,7 +238,7 @@ def test_graph_draws_an_expression_as_micrographs_draw_dot(runner, tmp_path):
 
 def test_exact_arithmetic_gives_the_lectures_closed_forms(runner):
     """b = 6 + log(1 + √2) exactly: o = √2/2 and do/dn = 1/2 exactly, where floating point
-    gives 0.4999999999999999."""
+    gives 0.4999999999999998."""
     import sympy as sp
 
     w = expression("neuron", exact=True, b="6 + log(1 + sqrt(2))")
