@@ -1,7 +1,9 @@
-"""Test helpers: scenario documents for the oracle, built from files or from any Scenario."""
+"""Test helpers: scenario documents for the oracle (from files or any Scenario), and pdflatex."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -35,3 +37,15 @@ def document_of(scenario: Scenario) -> dict[str, Any]:
         ],
         "loss": scenario.loss,
     }
+
+
+def pdflatex(tex: Path) -> subprocess.CompletedProcess[str]:
+    """Compile ``tex`` in its own directory, stopping at the first error."""
+    return subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=tex.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

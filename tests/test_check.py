@@ -385,9 +385,10 @@ def test_worksheets_are_filled_in_and_graded_by_check(runner, tmp_path):
     """--worksheet writes the questions with blanks; the answer key, graded by check, is all
     correct, and a blank is simply not graded."""
     import shutil
-    import subprocess
 
     from backprop_walkthrough.cli import cli
+
+    from .helpers import pdflatex
 
     sheet = tmp_path / "sheet.yaml"
     key = tmp_path / "key.yaml"
@@ -406,14 +407,7 @@ def test_worksheets_are_filled_in_and_graded_by_check(runner, tmp_path):
     if shutil.which("pdflatex"):
         tex = tmp_path / "sheet.tex"
         assert runner.invoke(cli, [*args, "--answer-key", "-o", str(tex)]).exit_code == 0
-        compiled = subprocess.run(
-            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        compiled = pdflatex(tex)
         assert compiled.returncode == 0, compiled.stdout[-2000:]
 
 

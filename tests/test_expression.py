@@ -268,7 +268,8 @@ def test_exact_arithmetic_gives_the_lectures_closed_forms(runner):
 
 def test_the_latex_of_an_expression_compiles(runner, tmp_path):
     import shutil
-    import subprocess
+
+    from .helpers import pdflatex
 
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed")
@@ -277,14 +278,7 @@ def test_the_latex_of_an_expression_compiles(runner, tmp_path):
         cli, ["expr", "micrograd", "--exact", "--nudge", "0.01", "-o", str(target)]
     )
     assert result.exit_code == 0, result.output
-    compiled = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", target.name],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    compiled = pdflatex(target)
     assert compiled.returncode == 0, compiled.stdout[-2000:]
 
 

@@ -10,8 +10,6 @@ where exact arithmetic stops being useful: the closed forms grow with every laye
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import sympy as sp
 
 from .. import ops
@@ -118,6 +116,3 @@ def exact_figures(w: Walkthrough) -> dict[str, sp.Expr]:
 
 def decimal(expr: sp.Expr) -> float:
     return float(expr.evalf(30))
-
-
-__all__ = ["exact_figures", "decimal", "Mapping"]

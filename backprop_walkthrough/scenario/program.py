@@ -12,7 +12,6 @@ unnamed sub-expression becomes a node of its own (``t1``, ``t2``, …).
 from __future__ import annotations
 
 import ast
-import math
 import re
 from typing import NamedTuple
 
@@ -196,9 +195,3 @@ def _number(node: ast.expr) -> float | None:
         inner = _number(node.operand)
         return None if inner is None else -inner
     return None
-
-
-def check_finite(value: float, name: str, source: str) -> float:
-    if not math.isfinite(value):
-        raise ScenarioError(source, f"{name} is not a finite number", "values")
-    return value
