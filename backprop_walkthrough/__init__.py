@@ -9,6 +9,7 @@ loads SymPy::
     w.explain("w1")                  # one parameter's chain (displays itself in Jupyter)
     w.to_markdown(), w.to_latex(), w.to_html(), w.to_json()
     train("mazur", steps=10_000).E_total
+    walkthrough("mazur", view="matrix", convention="both")   # the same step in matrix form
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "expression",
     "graph",
     "load_scenario",
+    "matrices",
     "export",
     "shapes",
     "train",
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
         expression,
         graph,
         load_scenario,
+        matrices,
         shapes,
         train,
         validate,
@@ -63,6 +66,7 @@ _LAZY = {
     "shapes": "api",
     "validate": "api",
     "load_scenario": "api",
+    "matrices": "api",
     "Walkthrough": "api",
     "Scenario": "scenario",
     "ScenarioError": "errors",

@@ -19,7 +19,7 @@ import dataclasses
 import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from . import model, options
 from .engine.derivation import derive
@@ -28,11 +28,13 @@ from .model import ShapeWalkthrough, TrainingRun
 from .scenario import Scenario, load_scenario, scenario_problems
 
 __all__ = [
+    "Matrices",
     "Walkthrough",
     "builtin_scenarios",
     "explain",
     "graph",
     "load_scenario",
+    "matrices",
     "new_scenario",
     "export",
     "scenario_text",
@@ -123,8 +125,91 @@ class Expression(model.ExpressionWalkthrough):
         return self.export("markdown")
 
 
+class Matrices(model.MatrixWalkthrough):
+    """The derivation in matrix form (plain data, see :mod:`.model`) with ``export()`` and the
+    displays Jupyter uses. ``gradients`` are the first convention's, parameter by name."""
+
+    @property
+    def gradients(self) -> dict[str, float]:
+        return self.forms[0].gradients
+
+    def explain(self, parameter: str) -> Matrices:
+        """Only what ``parameter``'s gradient rests on."""
+        from .engine.matrix import focus_on
+
+        focused = focus_on(self, parameter)
+        return Matrices(**{f.name: getattr(focused, f.name) for f in dataclasses.fields(focused)})
+
+    def export(
+        self, output_format: str = "text", *, digits: int = 9, full: bool = False, width: int = 100
+    ) -> str:
+        return export(self, output_format, digits=digits, full=full, width=width)
+
+    def _repr_html_(self) -> str:
+        from .render.html import FRAGMENT_STYLE
+
+        page = self.export("html")
+        body = page[page.index("<main>") + len("<main>") : page.index("</main>")]
+        return f'<div class="bw"><style>{FRAGMENT_STYLE}</style>{body}</div>'
+
+    def _repr_markdown_(self) -> str:
+        return self.export("markdown")
+
+
+#: The conventions of the matrix view, by the names the command line takes.
+CONVENTIONS = {
+    "columns": (model.Convention.COLUMNS,),
+    "rows": (model.Convention.ROWS,),
+    "both": (model.Convention.COLUMNS, model.Convention.ROWS),
+}
+VIEWS = ("scalar", "matrix")
+
+
 def _scenario(scenario: ScenarioLike) -> Scenario:
     return load_scenario(scenario)
+
+
+def matrices(
+    scenario: ScenarioLike, convention: str = "columns", *, max_work: int = options.DEFAULT_MAX_WORK
+) -> Matrices:
+    """The derivation in matrix form: ``convention`` columns (the textbook's, one example a
+    column), rows (library code's, one example a row) or both."""
+    from .engine.matrix import derive_matrix_form
+
+    if convention not in CONVENTIONS:
+        raise OptionError("--convention", f"expected one of {', '.join(CONVENTIONS)}")
+    loaded = _scenario(scenario)
+    check_work(loaded, max_work)
+    derived = derive_matrix_form(loaded, CONVENTIONS[convention])
+    return Matrices(**{f.name: getattr(derived, f.name) for f in dataclasses.fields(derived)})
+
+
+@overload
+def walkthrough(
+    scenario: ScenarioLike,
+    *,
+    h: float = ...,
+    hidden_uses_updated_weights: bool = ...,
+    max_parameters: int | None = ...,
+    max_work: int = ...,
+    exact: bool = ...,
+    view: Literal["scalar"] = ...,
+    convention: str = ...,
+) -> Walkthrough: ...
+
+
+@overload
+def walkthrough(
+    scenario: ScenarioLike,
+    *,
+    h: float = ...,
+    hidden_uses_updated_weights: bool = ...,
+    max_parameters: int | None = ...,
+    max_work: int = ...,
+    exact: bool = ...,
+    view: Literal["matrix"],
+    convention: str = ...,
+) -> Matrices: ...
 
 
 def walkthrough(
@@ -135,13 +220,23 @@ def walkthrough(
     max_parameters: int | None = None,
     max_work: int = options.DEFAULT_MAX_WORK,
     exact: bool = False,
-) -> Walkthrough:
+    view: str = "scalar",
+    convention: str = "columns",
+) -> Walkthrough | Matrices:
     """One step of backpropagation for a built-in name, a YAML path, a mapping or a Scenario.
 
     The limits (:mod:`.options`) are checked before anything is derived: ``max_parameters``
     (the command line sets it for text output, where thousands of parameters are unreadable)
-    and ``max_work``, parameters × examples.
+    and ``max_work``, parameters × examples. ``view="matrix"`` gives the same step in matrix
+    form (:func:`matrices`, in ``convention``).
     """
+    if view not in VIEWS:
+        raise OptionError("--view", f"expected one of {', '.join(VIEWS)}")
+    if view == "matrix":
+        if exact or hidden_uses_updated_weights:
+            option = "--exact" if exact else "--hidden-uses-updated-weights"
+            raise OptionError(option, "belongs to the scalar view (not --view matrix)")
+        return matrices(scenario, convention, max_work=max_work)
     h = options.h(h)
     loaded = _scenario(scenario)
     check_work(loaded, max_work)
@@ -209,7 +304,7 @@ def explain(source: ScenarioLike | model.Walkthrough, parameter: str) -> Walkthr
 
 
 def export(
-    result: model.Walkthrough | TrainingRun | ShapeWalkthrough,
+    result: model.Walkthrough | TrainingRun | ShapeWalkthrough | model.MatrixWalkthrough,
     output_format: str = "text",
     *,
     digits: int = 9,
@@ -238,6 +333,16 @@ def export(
         if output_format == "markdown":
             return render_shapes_markdown(result)
         _check_format(output_format, ("text", "json", "markdown"), "shapes")
+    elif isinstance(result, model.MatrixWalkthrough):
+        _check_format(output_format, FORMATS, "a walkthrough")
+        if output_format == "json":
+            from .render.matrix_json import render_matrix_json
+
+            return render_matrix_json(result)
+        if output_format != "text":
+            from .render.matrix_layout import render_matrices
+
+            return render_matrices(result, output_format, digits, full)
     elif output_format != "text":
         _check_format(output_format, FORMATS, "a walkthrough")
         return _render_document(result, output_format, digits, full)
@@ -283,7 +388,7 @@ def _render_document(
 
 
 def terminal_view(
-    result: model.Walkthrough | TrainingRun | ShapeWalkthrough,
+    result: model.Walkthrough | TrainingRun | ShapeWalkthrough | model.MatrixWalkthrough,
     *,
     digits: int = 9,
     full: bool = False,
@@ -301,6 +406,10 @@ def terminal_view(
         return ShapesView(result)
     from .render.terminal import TerminalView
 
+    if isinstance(result, model.MatrixWalkthrough):
+        from .render.matrix_layout import lay_out_matrices
+
+        return TerminalView(lay_out_matrices(result, digits, full))
     return TerminalView(result, digits, full)
 
 

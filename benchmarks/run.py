@@ -8,6 +8,7 @@
 5. ``check`` of an answers file with every figure of the classic example
                                     vs  the same import floor                        (≤ 1.5×)
 6. ``expr micrograd``                vs  the same import floor                        (≤ 1.3×)
+7. ``run --view matrix`` (classic)   vs  the same import floor                        (≤ 1.4×)
 3. 10,000 training steps of the classic example on the fast path (in-process, after
    compilation) vs the hand-written float loop in benchmarks/handwritten.py          (≤ 2×)
 4. the compile time of the fast path for a 4-16-16-4 network                       (reported)
@@ -91,6 +92,15 @@ def main() -> None:
         compare(
             "walkthrough  vs  imports",
             [PY, "-m", "backprop_walkthrough"],
+            IMPORT_FLOOR,
+            runs,
+            1.4,
+        ).row()
+    )
+    print(
+        compare(
+            "run --view matrix  vs  imports",
+            [PY, "-m", "backprop_walkthrough", "run", "--view", "matrix"],
             IMPORT_FLOOR,
             runs,
             1.4,

@@ -84,10 +84,16 @@ def test_every_block_type_is_handled_by_every_writer():
     from backprop_walkthrough.render.latex import LatexWriter
     from backprop_walkthrough.render.layout import lay_out
     from backprop_walkthrough.render.markdown import MarkdownWriter
+    from backprop_walkthrough.render.matrix_layout import lay_out_matrices
     from backprop_walkthrough.render.terminal import TerminalView
 
     document = lay_out(walkthrough("mazur"))
-    examples = {type(block): block for block in document.blocks}
+    matrix_views = [
+        lay_out_matrices(walkthrough("mazur", view="matrix", convention=convention))
+        for convention in ("columns", "both")
+    ]
+    blocks = [b for d in (document, *matrix_views) for b in d.blocks]
+    examples = {type(block): block for block in blocks}
     block_types = set(typing.get_args(Block))
     assert block_types <= set(examples), block_types - set(examples)
     terminal = TerminalView(document)

@@ -170,3 +170,14 @@ def test_the_readmes_commands_run_as_a_newcomer_runs_them(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-1000:]
     assert result.stdout.count("ran: ") == len(commands)
+
+
+def test_readme_matrix_excerpts_match_the_real_output(runner):
+    output = runner.invoke(cli, ["run", "--view", "matrix"], env={"COLUMNS": "100"}).output
+    output_lines = [line.rstrip() for line in output.splitlines()]
+    section = re.search(r"### The same step in matrix form.*?###", README, re.S).group(0)
+    excerpts = re.findall(r"```\n(.*?)```", section, re.S)
+    assert len(excerpts) == 2
+    for excerpt in excerpts:
+        for line in excerpt.splitlines():
+            assert line.rstrip() in output_lines, line

@@ -35,8 +35,28 @@ h_option = click.option(
 )
 
 
+view_option = click.option(
+    "--view",
+    type=click.Choice(("scalar", "matrix")),
+    default="scalar",
+    show_default=True,
+    help="scalar: the chain rule weight by weight; matrix: the same step as matrix equations "
+    "with every shape.",
+)
+convention_option = click.option(
+    "--convention",
+    type=click.Choice(("columns", "rows", "both")),
+    default="columns",
+    show_default=True,
+    help="With --view matrix: columns (the textbook's z = W·a + b, one example a column), "
+    "rows (library code's Z = X·W + b) or both.",
+)
+
+
 @click.command(context_settings=CONTEXT_SETTINGS)
 @scenario_argument()
+@view_option
+@convention_option
 @format_option(
     DOCUMENT_FORMATS,
     "text (default; the terminal walkthrough), json (every number at full precision), "
@@ -83,6 +103,8 @@ h_option = click.option(
 @debug_option
 def run(
     scenario: str,
+    view: str,
+    convention: str,
     output_format: str | None,
     output: str | None,
     digits: int,
@@ -111,12 +133,23 @@ def run(
       backprop-walkthrough run deep_relu --exact
       backprop-walkthrough run my-net.yaml --format json > walkthrough.json
       backprop-walkthrough run mazur --output notes.tex
+      backprop-walkthrough run --view matrix --convention both
     """
     with user_errors(debug):
         from .. import api
         from ..outputs import format_for
 
         output_format = format_for(output, output_format)
+        if view == "matrix":
+            if exact or hidden_uses_updated_weights or step:
+                raise click.UsageError(
+                    "--exact, --hidden-uses-updated-weights and --step belong to the scalar view"
+                )
+            shown = api.matrices(scenario, convention, max_work=max_work)
+            show(shown, output_format, output, digits, full, protect=scenario)
+            return
+        if convention != "columns":
+            raise click.UsageError("--convention goes with --view matrix")
         derived = api.walkthrough(
             scenario,
             h=h,
@@ -140,7 +173,7 @@ def show(
     """A walkthrough to the terminal (coloured, --step aware) or as a document."""
     from .. import api
 
-    assert isinstance(derived, api.Walkthrough)
+    assert isinstance(derived, api.Walkthrough | api.Matrices)
     if output is not None or output_format != "text":
         document = api.export(derived, output_format, digits=digits, full=full)
         deliver(document, output, protect=protect)
@@ -207,6 +240,8 @@ def show_step_by_step(
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("parameter")
 @scenario_argument()
+@view_option
+@convention_option
 @format_option(DOCUMENT_FORMATS, "As for run.")
 @output_option("Write to FILE; the format follows its suffix.")
 @digits_option
@@ -216,6 +251,8 @@ def show_step_by_step(
 def explain(
     parameter: str,
     scenario: str,
+    view: str,
+    convention: str,
     output_format: str | None,
     output: str | None,
     digits: int,
@@ -232,12 +269,19 @@ def explain(
     Examples:
       backprop-walkthrough explain w1
       backprop-walkthrough explain b2 notes --output b2.md
+      backprop-walkthrough explain w1 --view matrix --convention rows
     """
     with user_errors(debug):
         from .. import api
         from ..outputs import format_for
 
         output_format = format_for(output, output_format)
+        if view == "matrix":
+            shown = api.matrices(scenario, convention, max_work=max_work).explain(parameter)
+            show(shown, output_format, output, digits, full=False, protect=scenario)
+            return
+        if convention != "columns":
+            raise click.UsageError("--convention goes with --view matrix")
         derived = api.explain(api.walkthrough(scenario, h=h, max_work=max_work), parameter)
         show(derived, output_format, output, digits, full=False, protect=scenario)
 

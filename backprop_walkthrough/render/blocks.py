@@ -195,7 +195,43 @@ class Picture(NamedTuple):
     gap: bool = False
 
 
-Block = Title | Heading | Paragraph | Equations | Check | Note | Table | Tables | Picture
+# --- the matrix view ---------------------------------------------------------------------------
+
+
+class MatrixEquation(NamedTuple):
+    """label = side = side …, each a SymPy matrix expression printed whole by SymPy's printers
+    (render/matrices.py): a matrix symbol with its shape under it (the label's and, with
+    ``shapes``, the first side's), an explicit matrix as a grid. Each side after the first goes
+    on a line of its own where the line would be too long."""
+
+    label: sp.Basic
+    sides: tuple[sp.Basic, ...]
+    shapes: bool = True
+    gap: bool = False
+
+
+class SideBySide(NamedTuple):
+    """The same part in two conventions: side by side where there is room, else one after
+    the other, each under its caption."""
+
+    captions: tuple[str, str]
+    parts: tuple[tuple[Block, ...], tuple[Block, ...]]
+    gap: bool = False
+
+
+Block = (
+    Title
+    | Heading
+    | Paragraph
+    | Equations
+    | Check
+    | Note
+    | Table
+    | Tables
+    | Picture
+    | MatrixEquation
+    | SideBySide
+)
 
 
 class Document(NamedTuple):

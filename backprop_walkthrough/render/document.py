@@ -13,12 +13,15 @@ from .blocks import (
     Document,
     Equations,
     Heading,
+    MatrixEquation,
     Note,
     Paragraph,
     Picture,
+    SideBySide,
     Table,
     Tables,
     Title,
+    Tone,
 )
 
 
@@ -60,6 +63,10 @@ class DocumentWriter:
             return self.tables(block)
         if isinstance(block, Picture):
             return self.picture(block)
+        if isinstance(block, MatrixEquation):
+            return self.matrix_equation(block)
+        if isinstance(block, SideBySide):
+            return self.side_by_side(block)
         raise TypeError(f"{type(self).__name__} cannot write a {type(block).__name__}")
 
     def title(self, block: Title) -> str:
@@ -88,6 +95,16 @@ class DocumentWriter:
 
     def picture(self, block: Picture) -> str:
         raise NotImplementedError
+
+    def matrix_equation(self, block: MatrixEquation) -> str:
+        raise NotImplementedError
+
+    def side_by_side(self, block: SideBySide) -> str:
+        """A page too narrow to promise two columns: one part after the other, captioned."""
+        return "".join(
+            self.paragraph(Paragraph((caption,), Tone.INTRO)) + "".join(map(self.block, part))
+            for caption, part in zip(block.captions, block.parts, strict=True)
+        )
 
 
 def check_sentence(block: Check) -> tuple[str, str]:

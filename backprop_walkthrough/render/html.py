@@ -23,6 +23,7 @@ from .blocks import (
     Joined,
     Mark,
     MathCell,
+    MatrixEquation,
     Note,
     Number,
     Paragraph,
@@ -30,6 +31,7 @@ from .blocks import (
     Prose,
     Role,
     Row,
+    SideBySide,
     Table,
     Tables,
     Title,
@@ -68,6 +70,9 @@ th, td { border-bottom: 1px solid var(--line); padding: 0.2rem 0.7rem; text-alig
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .undecided { color: var(--undecided); }
 .tables { display: flex; flex-wrap: wrap; gap: 0 3rem; align-items: flex-start; }
+.sides { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
+.sides > .side { flex: 1 1 26rem; min-width: 0; }
+div.eq mtd mtable mtd { padding: 0.05rem 0.4rem; text-align: right; }
 aside.note { background: var(--note); border-left: 4px solid #e0a800; padding: 0.5rem 0.8rem;
              margin: 0.8rem 0; }
 p.check { color: var(--muted); font-size: 0.92rem; overflow-wrap: anywhere; }
@@ -237,6 +242,35 @@ class HtmlWriter(DocumentWriter):
             for caption, values in block.states
         )
 
+    def matrix_equation(self, block: MatrixEquation) -> str:
+        """One MathML table: label = first side, then = each other side under it."""
+        from .matrices import mathml_side
+
+        rows = []
+        for i, side in enumerate(block.sides):
+            label = "" if i else mathml_side(block.label, self.digits, block.shapes)
+            printed = mathml_side(side, self.digits, block.shapes and i == 0)
+            rows.append(
+                f'<mtr><mtd columnalign="right">{label}</mtd><mtd><mo>=</mo></mtd>'
+                f"<mtd>{printed}</mtd></mtr>"
+            )
+        return (
+            '<div class="eq"><math display="block"><mtable displaystyle="true">'
+            + "".join(rows)
+            + "</mtable></math></div>\n"
+        )
+
+    def side_by_side(self, block: SideBySide) -> str:
+        """Two columns where the page is wide enough (they wrap, one under the other, where
+        it is not)."""
+        columns = "".join(
+            f'<div class="side"><p class="intro">{escape(caption)}</p>'
+            + "".join(map(self.block, part))
+            + "</div>"
+            for caption, part in zip(block.captions, block.parts, strict=True)
+        )
+        return f'<div class="sides">{columns}</div>\n'
+
 
 def render_html(walkthrough: Walkthrough, digits: int = 9, full: bool = False) -> str:
     return HtmlWriter(lay_out(walkthrough, digits, full)).write()
@@ -247,6 +281,9 @@ FRAGMENT_STYLE = """
 .bw div.eq { overflow-x: auto; margin: 0.5rem 0; }
 .bw div.eq math { display: inline math; math-style: normal; }
 .bw div.eq mtd { padding: 0.12rem 0.1rem; text-align: left; math-style: normal; }
+.bw div.eq mtd mtable mtd { padding: 0.05rem 0.4rem; text-align: right; }
+.bw .sides { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
+.bw .sides > .side { flex: 1 1 26rem; min-width: 0; }
 .bw aside.note { border-left: 4px solid #e0a800; padding: 0.3rem 0.6rem; margin: 0.6rem 0; }
 .bw p.check, .bw .quiet { opacity: 0.75; } .bw .ok { color: #137333; } .bw .bad { color: #c5221f; }
 .bw .undecided { color: #8a5a00; }

@@ -17,6 +17,7 @@ from .blocks import (
     Equations,
     Heading,
     Mark,
+    MatrixEquation,
     Note,
     Paragraph,
     Picture,
@@ -29,6 +30,7 @@ from .blocks import (
 from .document import DocumentWriter, check_sentence
 from .latexmath import LatexMath
 from .layout import lay_out
+from .matrices import latex_aligned
 from .tikz import draw_tikz
 
 _SPECIAL = {
@@ -71,11 +73,21 @@ _UNICODE = {
     "—": "---",
     "–": "--",
     "’": "'",
+    # the matrix view's names in running text: W⁽¹⁾, 𝟏ᵀ·δ, δⱼ·aₖ, ⊙
+    **{
+        sup: f"$^{{{plain}}}$"
+        for sup, plain in zip("⁽⁾⁰¹³⁴⁵⁶⁷⁸⁹ᴸˡ⁻ᵀ", "()013456789Ll-T", strict=True)
+    },
+    **{sub: f"$_{{{plain}}}$" for sub, plain in zip("ⱼₖ₀₁₂₃₄₅₆₇₈₉", "jk0123456789", strict=True)},
+    "𝟏": r"$\mathbf{1}$",
+    "⊙": r"$\odot$",
+    "⋯": r"$\cdots$",
 }
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2cm,a4paper]{geometry}
 \usepackage{amsmath,amssymb,mathtools}
+\setcounter{MaxMatrixCols}{200}
 \usepackage{graphicx,longtable}
 \usepackage{tikz}
 \allowdisplaybreaks
@@ -175,6 +187,10 @@ class LatexWriter(DocumentWriter):
                 f"{{\\small {latex_text(caption)}}}\n\\end{{center}}\n\n"
             )
         return "".join(parts)
+
+    def matrix_equation(self, block: MatrixEquation) -> str:
+        rows = latex_aligned(block.label, block.sides, self.digits, block.shapes)
+        return f"\\begin{{align*}}\n{rows}\n\\end{{align*}}\n\n"
 
 
 def render_latex(walkthrough: Walkthrough, digits: int = 9, full: bool = False) -> str:

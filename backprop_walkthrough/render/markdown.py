@@ -18,6 +18,7 @@ from .blocks import (
     Equations,
     Heading,
     Mark,
+    MatrixEquation,
     Note,
     Paragraph,
     Picture,
@@ -29,6 +30,7 @@ from .document import DocumentWriter, check_sentence
 from .drawing import draw_network
 from .latexmath import LatexMath
 from .layout import lay_out
+from .matrices import latex_aligned
 
 #: Running text (everything outside formulas, tables and drawings) wraps at this width.
 LINE_WIDTH = 100
@@ -109,6 +111,10 @@ class MarkdownWriter(DocumentWriter):
     def picture(self, block: Picture) -> str:
         _caption, values = block.states[0]  # a text drawing shows the first state
         return f"```text\n{draw_network(block.scenario, values)}\n```\n\n"
+
+    def matrix_equation(self, block: MatrixEquation) -> str:
+        rows = latex_aligned(block.label, block.sides, self.digits, block.shapes)
+        return f"$$\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}\n$$\n\n"
 
 
 def render_markdown(walkthrough: Walkthrough, digits: int = 9, full: bool = False) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -32,12 +32,14 @@ from .blocks import (
     Joined,
     Mark,
     MathCell,
+    MatrixEquation,
     Note,
     Number,
     Paragraph,
     Picture,
     Role,
     Row,
+    SideBySide,
     Table,
     Tables,
     Title,
@@ -145,6 +147,10 @@ class TerminalView:
         elif isinstance(block, Picture):
             _caption, values = block.states[0]
             yield Text(draw_network(block.scenario, values))
+        elif isinstance(block, MatrixEquation):
+            yield self.matrix_equation(block)
+        elif isinstance(block, SideBySide):
+            yield from self.side_by_side(block)
         else:  # pragma: no cover - the meta-test checks every block type is handled
             raise TypeError(f"no terminal rendering for {type(block).__name__}")
 
@@ -273,6 +279,64 @@ class TerminalView:
             if cut > after:
                 return cut
         return -1
+
+    # the matrix view ------------------------------------------------------------------------
+
+    def matrix_equation(self, block: MatrixEquation) -> Text:
+        """SymPy's pretty forms joined by equals signs on one line where it fits, else each
+        side after the first on lines of its own under the first equals sign."""
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        from .matrices import pretty_side
+
+        label = pretty_side(block.label, self.digits, block.shapes)
+        sides = [
+            pretty_side(side, self.digits, block.shapes and i == 0)
+            for i, side in enumerate(block.sides)
+        ]
+        line = prettyForm(*label.right(*(part for side in sides for part in (" = ", side))))
+        if line.width() <= self.width:
+            return self.styled(str(line))
+        hang = " " * label.width()
+        lines = [str(prettyForm(*label.right(" = ", sides[0])))]
+        for side in sides[1:]:
+            lines.append(str(prettyForm(*prettyForm(hang).right(" = ", side))))
+        return self.styled("\n".join(lines))
+
+    @staticmethod
+    def styled(text: str) -> Text:
+        """A grid must never wrap (its rows would come apart): a line wider than the terminal
+        runs on, and the terminal cuts or folds it."""
+        lines = Text("\n".join(line.rstrip() for line in text.split("\n")))
+        lines.no_wrap = True
+        lines.overflow = "ignore"
+        return lines
+
+    def side_by_side(self, block: SideBySide) -> Iterator[RenderableType]:
+        """Two parts in two columns where each fits half the width, else one after the other."""
+        half = (self.width - TABLE_GAP) // 2
+        width, self.width = self.width, half
+        try:
+            columns = [list(self.part(part)) for part in block.parts]
+        finally:
+            self.width = width
+        console = Console(width=10**6, file=None, color_system=None)  # measure, not wrap
+        fits = all(console.measure(r).maximum <= half for part in columns for r in part)
+        if fits:
+            grid = RichTable.grid(padding=(0, TABLE_GAP))
+            grid.add_column(width=half)
+            grid.add_column(width=half)
+            grid.add_row(
+                *(
+                    Group(Text(caption, style="bold"), *part)
+                    for caption, part in zip(block.captions, columns, strict=True)
+                )
+            )
+            yield grid
+            return
+        for caption, part in zip(block.captions, block.parts, strict=True):
+            yield Text(caption, style="bold underline")
+            yield from self.part(part)
 
     # checks, tables ---------------------------------------------------------------------------
 
