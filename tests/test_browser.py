@@ -179,3 +179,38 @@ def test_the_readme_picture_needs_no_network_and_its_box_lines_meet(tmp_path):
     assert measured["loaded"] and measured["faces"] == ["loaded", "loaded"], measured
     assert "Walkthrough Mono" in measured["family"]
     assert measured["gap"] <= 0.05, measured  # the two lines' bars touch (or overlap)
+
+
+# --- the matrix view --------------------------------------------------------------------------
+
+SIDES = """
+const sides = [...document.querySelectorAll('.sides')].map(s =>
+  [...s.querySelectorAll(':scope > .side')].map(d => Math.round(d.getBoundingClientRect().top)));
+const cells = [...document.querySelectorAll('div.eq mtd mtable')].slice(0, 4).map(t =>
+  [...t.querySelectorAll('mtd')].map(d => getComputedStyle(d).textAlign));
+return {sides, cells, over: [...document.querySelectorAll('div.eq')]
+  .filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.textContent.slice(0, 60)),
+  page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth};
+"""
+
+
+@pytest.mark.parametrize("convention", ["columns", "rows"])
+def test_matrix_view_fits_600_pixels(convention, tmp_path):
+    from backprop_walkthrough import matrices
+
+    found = measure(matrices("mazur", convention).export("html"), SIDES, tmp_path, 600)
+    assert found["over"] == [] and found["page"] <= found["view"]
+    assert all(align == "right" for table in found["cells"] for align in table)
+
+
+def test_both_conventions_side_by_side_on_a_wide_page(tmp_path):
+    """At 1400 px each part's two conventions start on the same line; at 600 px, one under
+    the other."""
+    from backprop_walkthrough import matrices
+
+    html = matrices("mazur", "both").export("html")
+    wide = measure(html, SIDES, tmp_path, 1400)
+    assert wide["sides"] and all(len(set(tops)) == 1 for tops in wide["sides"])
+    narrow = measure(html, SIDES, tmp_path, 600)
+    assert all(tops[0] < tops[1] for tops in narrow["sides"])
+    assert narrow["page"] <= narrow["view"]

@@ -261,3 +261,16 @@ def test_explain_in_matrix_form(runner):
     result = runner.invoke(cli, ["explain", "w99", "--view", "matrix"])
     assert result.exit_code == 2 and "no parameter 'w99'" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", network_names())
+@pytest.mark.parametrize("convention", ["columns", "rows"])
+def test_no_grid_is_cut_at_80_columns(name, convention):
+    """Every line fits 80 columns, and every grid on it is whole: a side too wide is cut
+    before an operator, never through a matrix (a cut would leave a ⎡ without its ⎤); only
+    a bracket of (Wᵀ·δ) may open on one line and close on the next."""
+    shown = text(name, convention, width=80)
+    for line in shown.splitlines():
+        assert len(line) <= 80, line
+        for left, right in ("⎡⎤", "⎢⎥", "⎣⎦"):
+            assert line.count(left) == line.count(right), line

@@ -198,6 +198,34 @@ def pretty_side(expr: sp.Basic, digits: int, shapes: bool = False) -> prettyForm
     return MatrixTextPrinter(digits, shapes)._print(expr)
 
 
+def pretty_pieces(expr: sp.Basic, digits: int) -> list[tuple[str, prettyForm]]:
+    """A side too wide for the terminal, cut before its top-level operators: (operator,
+    operand) pairs, each operand printed whole, to be packed into lines."""
+    printer = MatrixTextPrinter(digits)
+    operators = {sp.MatAdd: " + ", sp.MatMul: " · ", sp.HadamardProduct: " ⊙ "}
+    if type(expr) not in operators or (isinstance(expr, sp.MatMul) and expr.args[0] == -1):
+        return [("", printer._print(expr))]
+    pieces = []
+    for i, arg in enumerate(expr.args):
+        operator = operators[type(expr)] if i else ""
+        if isinstance(expr, sp.MatAdd) and isinstance(arg, sp.MatMul) and arg.args[0] == -1:
+            operator, arg = (f" {MINUS} " if i else MINUS), -arg
+        if isinstance(arg, sp.MatMul) and arg.args[0] != -1:
+            # a product's factors may go on lines of their own; inside ⊙ in brackets
+            (_, first), *rest = pretty_pieces(arg, digits)
+            if isinstance(expr, sp.HadamardProduct):
+                first = prettyForm(*first.parens(right=""))
+                last_operator, last = rest[-1]
+                rest[-1] = (last_operator, prettyForm(*last.parens(left="")))
+            pieces += [(operator, first), *rest]
+            continue
+        printed = printer._print(arg)
+        if needs_parentheses(arg, operators[type(expr)].strip()):
+            printed = prettyForm(*printed.parens())
+        pieces.append((operator, printed))
+    return pieces
+
+
 # --- LaTeX: SymPy's LaTeX printer ---------------------------------------------------------------
 
 

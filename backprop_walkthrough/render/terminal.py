@@ -77,6 +77,7 @@ class TerminalView:
         )
         self.digits = self.document.digits
         self.width = 100  # set from the console at render time
+        self.cut_sides = True  # a matrix side too wide may be cut before its operators
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         self.width = options.max_width
@@ -287,7 +288,7 @@ class TerminalView:
         side after the first on lines of its own under the first equals sign."""
         from sympy.printing.pretty.stringpict import prettyForm
 
-        from .matrices import pretty_side
+        from .matrices import pretty_pieces, pretty_side
 
         label = pretty_side(block.label, self.digits, block.shapes)
         sides = [
@@ -299,8 +300,20 @@ class TerminalView:
             return self.styled(str(line))
         hang = " " * label.width()
         lines = [str(prettyForm(*label.right(" = ", sides[0])))]
-        for side in sides[1:]:
-            lines.append(str(prettyForm(*prettyForm(hang).right(" = ", side))))
+        for expr, side in zip(block.sides[1:], sides[1:], strict=True):
+            if side.width() + label.width() + 3 <= self.width or not self.cut_sides:
+                lines.append(str(prettyForm(*prettyForm(hang).right(" = ", side))))
+                continue
+            # Too wide even on a line of its own: cut before its operators, each part whole.
+            line = prettyForm(hang + " = ")
+            for operator, piece in pretty_pieces(expr, self.digits):
+                longer = prettyForm(*line.right(operator, piece))
+                if operator and longer.width() > self.width:
+                    lines.append(str(line))
+                    line = prettyForm(*prettyForm(hang + "   " + operator.lstrip()).right(piece))
+                else:
+                    line = longer
+            lines.append(str(line))
         return self.styled("\n".join(lines))
 
     @staticmethod
@@ -316,10 +329,11 @@ class TerminalView:
         """Two parts in two columns where each fits half the width, else one after the other."""
         half = (self.width - TABLE_GAP) // 2
         width, self.width = self.width, half
+        self.cut_sides = False  # side by side only where no side needs cutting
         try:
             columns = [list(self.part(part)) for part in block.parts]
         finally:
-            self.width = width
+            self.width, self.cut_sides = width, True
         console = Console(width=10**6, file=None, color_system=None)  # measure, not wrap
         fits = all(console.measure(r).maximum <= half for part in columns for r in part)
         if fits:
