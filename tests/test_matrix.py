@@ -274,3 +274,17 @@ def test_no_grid_is_cut_at_80_columns(name, convention):
         assert len(line) <= 80, line
         for left, right in ("⎡⎤", "⎢⎥", "⎣⎦"):
             assert line.count(left) == line.count(right), line
+
+
+def test_scalar_options_are_refused_and_step_pages(runner):
+    from backprop_walkthrough.cli.run import show_step_by_step
+
+    for option in (["--h", "1e-5"], ["--max-parameters", "10"], ["--hidden-uses-updated-weights"]):
+        result = runner.invoke(cli, ["run", "--view", "matrix", *option])
+        assert result.exit_code == 2, option
+        assert f"{option[0]} belongs to the scalar view" in result.output
+    console = Console(file=io.StringIO(), width=100, height=20, color_system=None)
+    keys = iter(" " * 100)
+    show_step_by_step(matrices("mazur"), console, 9, False, lambda: next(keys))
+    shown = console.file.getvalue()
+    assert "— section 1/4 —" in shown and "∂E_total/∂b2" in shown

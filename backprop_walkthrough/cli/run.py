@@ -141,12 +141,9 @@ def run(
 
         output_format = format_for(output, output_format)
         if view == "matrix":
-            if exact or hidden_uses_updated_weights or step:
-                raise click.UsageError(
-                    "--exact, --hidden-uses-updated-weights and --step belong to the scalar view"
-                )
+            refuse_scalar_options(("h", "exact", "hidden_uses_updated_weights", "max_parameters"))
             shown = api.matrices(scenario, convention, max_work=max_work)
-            show(shown, output_format, output, digits, full, protect=scenario)
+            show(shown, output_format, output, digits, full, step, protect=scenario)
             return
         if convention != "columns":
             raise click.UsageError("--convention goes with --view matrix")
@@ -159,6 +156,16 @@ def run(
             exact=exact,
         )
         show(derived, output_format, output, digits, full, step, protect=scenario)
+
+
+def refuse_scalar_options(names: tuple[str, ...]) -> None:
+    """An option of the scalar view given with --view matrix is a usage error, not ignored:
+    the matrix view has no shake check, no exact arithmetic and no published-order mode."""
+    context = click.get_current_context()
+    for name in names:
+        if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
+            option = next(p for p in context.command.params if p.name == name).opts[0]
+            raise click.UsageError(f"{option} belongs to the scalar view, not --view matrix")
 
 
 def show(
@@ -203,7 +210,8 @@ def show_step_by_step(
 
     from .. import api
 
-    assert isinstance(console, Console) and isinstance(derived, api.Walkthrough)
+    assert isinstance(console, Console)
+    assert isinstance(derived, api.Walkthrough | api.Matrices)
     view = api.terminal_view(derived, digits=digits, full=full)
     parts = view.document.sections()
     page = max(3, console.size.height - 1)  # the prompt takes the last line
@@ -277,6 +285,7 @@ def explain(
 
         output_format = format_for(output, output_format)
         if view == "matrix":
+            refuse_scalar_options(("h",))
             shown = api.matrices(scenario, convention, max_work=max_work).explain(parameter)
             show(shown, output_format, output, digits, full=False, protect=scenario)
             return
