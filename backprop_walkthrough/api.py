@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from . import model, options
-from .engine.derivation import derive
 from .errors import OptionError, OutputError, ScenarioError
 from .model import ShapeWalkthrough, TrainingRun
 from .scenario import Scenario, load_scenario, scenario_problems
@@ -247,6 +246,8 @@ def walkthrough(
             f"{count:,} parameters are too many for a text walkthrough (the limit is "
             f"{max_parameters:,}); use --format json, or raise --max-parameters",
         )
+    from .engine.derivation import derive  # here: the matrix view does without it
+
     derived = derive(loaded, h=h, hidden_uses_updated_weights=hidden_uses_updated_weights)
     if exact:  # rationals in, closed forms out (engine/exact.py says where it stops helping)
         from .engine.exact import exact_figures
@@ -624,6 +625,8 @@ def check(
     def variant() -> model.Walkthrough | None:
         """The classic slip's walkthrough, derived once and only when a diagnosis asks."""
         if not variants:
+            from .engine.derivation import derive
+
             single = not derived.scenario.is_batch
             variants.append(
                 derive(derived.scenario, hidden_uses_updated_weights=True) if single else None
