@@ -214,12 +214,12 @@ def test_bad_options_are_one_line_and_exit_2(args, fragment):
 
 
 def test_an_internal_error_is_one_line_and_exit_1(runner, monkeypatch):
-    from backprop_walkthrough import api
+    from backprop_walkthrough.engine import derivation
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(api, "derive", broken)
+    monkeypatch.setattr(derivation, "derive", broken)
     result = runner.invoke(cli, [])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
