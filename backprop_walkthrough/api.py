@@ -555,9 +555,13 @@ def shapes(
     embedding_dim: int | None = None,
     hidden: int | None = None,
     w1_rows: int | None = None,
+    numbers: bool = False,
+    seed: int | None = None,
 ) -> ShapeWalkthrough:
     """The embedding MLP's shape walkthrough: a ``kind: embedding_mlp`` file (or the defaults),
-    with any of its settings overridden."""
+    with any of its settings overridden. ``numbers``: every tensor with numbers (parameters
+    drawn from ``seed``, default the scenario's ``init: {seed}``), the manual backprop of the
+    lecture's exercise and its check against scalar autodiff."""
     from .engine.shapes import check_spec, shape_walkthrough
     from .scenario import load_shapes_spec
     from .scenario.types import ShapesSpec
@@ -569,10 +573,11 @@ def shapes(
         "embedding_dim": embedding_dim,
         "hidden": hidden,
         "w1_rows": w1_rows,
+        "seed": None if seed is None else options.whole("--seed", seed, 0, 2**63),
     }
     spec = spec._replace(**{k: v for k, v in overrides.items() if v is not None})
     check_spec(spec)
-    return shape_walkthrough(spec)
+    return shape_walkthrough(spec, numbers=numbers)
 
 
 def check(

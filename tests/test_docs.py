@@ -181,3 +181,11 @@ def test_readme_matrix_excerpts_match_the_real_output(runner):
     for excerpt in excerpts:
         for line in excerpt.splitlines():
             assert line.rstrip() in output_lines, line
+
+
+def test_readme_check_table_excerpt_matches_the_real_output(runner):
+    output = runner.invoke(cli, ["shapes", "--numbers"], env={"COLUMNS": "100"}).output
+    output_lines = [line.rstrip() for line in output.splitlines()]
+    section = re.search(r"\*\*With numbers: `shapes --numbers`\.\*\*.*?```\n(.*?)```", README, re.S)
+    for line in section.group(1).splitlines():
+        assert line.rstrip() in output_lines, line

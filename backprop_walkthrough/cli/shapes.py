@@ -33,6 +33,19 @@ from .common import (
     default=None,
     help="Declare the first layer's input size (default: what fits) to see a mismatch explained.",
 )
+@click.option(
+    "--numbers",
+    is_flag=True,
+    help="Also every tensor with numbers: parameters from a seed, the forward pass, the "
+    "manual backprop of the exercise, and every gradient checked against autodiff.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help="The parameters' seed for --numbers (default: the scenario's init: {seed}, or the "
+    "lecture's 2147483647).",
+)
 @format_option(
     ("text", "json", "markdown"), "text (default), json (every tensor and example), markdown."
 )
@@ -45,6 +58,8 @@ def shapes(
     embedding_dim: int | None,
     hidden: int | None,
     w1_rows: int | None,
+    numbers: bool,
+    seed: int | None,
     output_format: str | None,
     output: str | None,
     debug: bool,
@@ -62,6 +77,7 @@ def shapes(
       backprop-walkthrough shapes --block-size 4 --embedding-dim 2 --hidden 64
       backprop-walkthrough shapes --w1-rows 6        # a first layer that does not fit
       backprop-walkthrough shapes --format json > shapes.json
+      backprop-walkthrough shapes --numbers          # the exercise: every tensor, checked
     """
     with user_errors(debug):
         from .. import api
@@ -74,6 +90,8 @@ def shapes(
             embedding_dim=embedding_dim,
             hidden=hidden,
             w1_rows=w1_rows,
+            numbers=numbers,
+            seed=seed,
         )
         output_format = format_for(output, output_format)
         if output is None and output_format == "text":

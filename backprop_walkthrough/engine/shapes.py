@@ -168,8 +168,29 @@ def _inputs(
     )
 
 
-def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
+#: shapes --numbers computes in plain Python: at most this many multiply-adds in a pass.
+MAX_NUMBERS_WORK = 2_000_000
+
+
+def numbers_work(spec: ShapesSpec, examples: int) -> int:
+    """The multiply-adds of one forward pass (a backward pass is about twice that)."""
+    b, e, h = spec.block_size, spec.embedding_dim, spec.hidden
+    return examples * (b * e * h + h * len(VOCABULARY))
+
+
+def shape_walkthrough(spec: ShapesSpec, numbers: bool = False) -> ShapeWalkthrough:
+    """Every tensor's shape; with ``numbers``, every tensor's numbers and checked gradients."""
     check_spec(spec)
+    if numbers:
+        work = numbers_work(spec, len(build_dataset(spec.words, spec.block_size)))
+        if work > MAX_NUMBERS_WORK:
+            raise ScenarioError(
+                spec.source,
+                f"--numbers computes in plain Python, at most {MAX_NUMBERS_WORK:,} "
+                f"multiply-adds a pass; this network needs {work:,}: use a smaller hidden "
+                "layer or fewer words",
+                "hidden",
+            )
     examples = build_dataset(spec.words, spec.block_size)
     index = {c: i for i, c in enumerate(VOCABULARY)}
     X = tuple(tuple(index[c] for c in context) for context, _ in examples)  # noqa: N806
@@ -298,6 +319,11 @@ def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
             "gradient to the row it came from, so a row used several times adds up",
         ),
     )
+    computed = None
+    if numbers:
+        from .tensor_numbers import shape_numbers
+
+        computed = shape_numbers(spec, X, Y, VOCABULARY)
     return ShapeWalkthrough(
         spec=spec,
         examples=tuple(examples),
@@ -306,4 +332,5 @@ def shape_walkthrough(spec: ShapesSpec) -> ShapeWalkthrough:
         row_uses=_uses(uses),
         forward=forward,
         backward=backward,
+        numbers=computed,
     )

@@ -62,6 +62,12 @@ class ShapesView:
                 f"… {len(w.examples) - SHOWN_EXAMPLES} more (--format json lists them all)",
                 style="dim",
             )
+        if w.numbers is not None:  # the tensors with their numbers, shapes and reasons
+            from .shape_numbers import terminal_parts
+
+            yield Text()
+            yield from terminal_parts(w.numbers)
+            return
         for title, tensors in _passes(w):
             yield Text()
             yield Rule(Text(title, style="bold magenta"), align="left")
@@ -116,6 +122,10 @@ def render_shapes_markdown(w: ShapeWalkthrough) -> str:
     ]
     for i, ((context, nxt), row, y) in enumerate(zip(w.examples, w.X, w.Y, strict=True)):
         lines.append(f"| {i} | `{context}` | `{nxt}` | {list(row)} | {y} |")
+    if w.numbers is not None:
+        from .shape_numbers import markdown_lines
+
+        return "\n".join(lines + markdown_lines(w.numbers)) + "\n"
     for title, tensors in _passes(w):
         lines += [
             "",
@@ -142,6 +152,8 @@ def render_shapes_markdown(w: ShapeWalkthrough) -> str:
 
 
 def shapes_document(w: ShapeWalkthrough) -> dict[str, Any]:
+    from .shape_numbers import numbers_document
+
     s = w.spec
     return {
         "kind": "embedding_mlp",
@@ -164,6 +176,7 @@ def shapes_document(w: ShapeWalkthrough) -> dict[str, Any]:
         ],
         "row_uses": dict(w.row_uses),
         "mismatch": None if w.mismatch is None else w.mismatch._asdict(),
+        "numbers": None if w.numbers is None else numbers_document(w.numbers),
     }
 
 

@@ -102,6 +102,9 @@ SHAPES_LIMITS = {"block_size": (1, 16), "embedding_dim": (1, 1000), "hidden": (1
 
 #: The lecture's five names: 32 examples with a context of three characters.
 DEFAULT_WORDS = ("emma", "olivia", "ava", "isabella", "sophia")
+#: The seed of the lecture's generator, used when a scenario gives none (``init: {seed: …}``).
+#: Python's generator is not PyTorch's: the same seed draws different numbers than the lecture.
+DEFAULT_SEED = 2147483647
 
 
 class ShapesSpec(NamedTuple):
@@ -111,3 +114,4 @@ class ShapesSpec(NamedTuple):
     hidden: int = 100
     w1_rows: int | None = None  # the first layer's declared input size (default: what fits)
     source: str = "<options>"
+    seed: int = DEFAULT_SEED  # the parameters' generator, for shapes --numbers

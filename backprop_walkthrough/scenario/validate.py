@@ -22,6 +22,7 @@ from ..errors import ScenarioError, did_you_mean
 from ..ops import ACTIVATIONS, LOSSES
 from .initialise import InitSpec, generate
 from .types import (
+    DEFAULT_SEED,
     MAX_ABS_VALUE,
     MAX_EXAMPLES,
     MAX_LEARNING_RATE,
@@ -832,7 +833,17 @@ class Validator(_Checker):
 class ShapesValidator(_Checker):
     """A ``kind: embedding_mlp`` scenario: the words and sizes of the character-level MLP."""
 
-    KEYS = ("kind", "name", "description", "words", "block_size", "embedding_dim", "hidden", "w1")
+    KEYS = (
+        "kind",
+        "name",
+        "description",
+        "words",
+        "block_size",
+        "embedding_dim",
+        "hidden",
+        "w1",
+        "init",
+    )
     LIMITS = SHAPES_LIMITS
 
     def spec(self) -> ShapesSpec:
@@ -858,6 +869,7 @@ class ShapesValidator(_Checker):
             for key, span in self.LIMITS.items()
         }
         w1 = self.attempt(self.w1, root["w1"]) if "w1" in root else None
+        seed = self.attempt(self.seed, root["init"]) if "init" in root else DEFAULT_SEED
         if self.problems:
             raise _Skip
         assert words is not None
@@ -868,7 +880,16 @@ class ShapesValidator(_Checker):
             hidden=w1[1] if w1 else sizes["hidden"] or 0,
             w1_rows=w1[0] if w1 else None,
             source=self.source,
+            seed=DEFAULT_SEED if seed is None else seed,
         )
+
+    def seed(self, value: Any) -> int:
+        """``init: {seed: N}``: the parameters of ``shapes --numbers`` (their scales are the
+        lecture's, see engine/tensors.py)."""
+        path = ("init",)
+        data = self.mapping(value, path, "a mapping with seed, e.g. {seed: 2147483647}")
+        self.keys(data, path, ("seed",), ("seed",))
+        return self.integer(data["seed"], path + ("seed",), 0, 2**63)
 
     def words(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not value:
