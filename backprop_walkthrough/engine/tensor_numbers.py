@@ -8,6 +8,7 @@ independent check); this module says what each tensor is.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -128,13 +129,17 @@ def _forward_tensors(m: ManualBackprop, sizes: dict[str, int]) -> tuple[NumericT
 
 
 def _backward_tensors(
-    m: ManualBackprop, sizes: dict[str, int], uses: tuple[str, int]
+    m: ManualBackprop, sizes: dict[str, int], vocabulary: str
 ) -> tuple[NumericTensor, ...]:
     t = m.t
     n, b, e, h, v = (sizes[k] for k in "nbehv")
     top = max(abs(x[0]) for x in t["dlogit_maxes"])
     top_text = f"{top:.1e}".replace("-", "−")  # a true minus, as every figure is printed
-    character, count = uses
+    lookups = Counter(index for context in m.X for index in context)
+    most = ", ".join(
+        f"'{vocabulary[index]}' {count}×"
+        for index, count in sorted(lookups.items(), key=lambda item: (-item[1], item[0]))[:3]
+    )
     return (
         tensor(
             "dlogprobs",
@@ -262,7 +267,7 @@ def _backward_tensors(
             "dC = torch.zeros_like(C); for i, j: dC[Xb[i, j]] += demb[i, j]",
             "dC[c] = Σ over every lookup of c of its demb",
             f"the lookup forward is a scatter-add backward: a row used k times adds k "
-            f"gradients ('{character}' is looked up {count} times); a row never used stays 0",
+            f"gradients (the most used: {most}); a row never used stays 0",
         ),
     )
 
@@ -352,7 +357,7 @@ def shape_numbers(
             f"one per character ({sizes['v']},)",
         ),
     )
-    backward = _backward_tensors(m, sizes, uses)
+    backward = _backward_tensors(m, sizes, vocabulary)
     fused = tensor(
         "dlogits (fused)",
         m.fused_dlogits(),
