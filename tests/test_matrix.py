@@ -288,3 +288,23 @@ def test_scalar_options_are_refused_and_step_pages(runner):
     show_step_by_step(matrices("mazur"), console, 9, False, lambda: next(keys))
     shown = console.file.getvalue()
     assert "— section 1/4 —" in shown and "∂E_total/∂b2" in shown
+
+
+def test_a_leaky_slope_of_zero_is_zero():
+    doc = {
+        "layers": [
+            {"neurons": ["i1"]},
+            {"neurons": ["h1"], "activation": "leaky_relu", "slope": 0.0},
+            {"neurons": ["o1"], "activation": "linear"},
+        ],
+        "weights": {
+            "w1": {"from": "i1", "to": "h1", "value": -0.5},
+            "w2": {"from": "h1", "to": "o1", "value": 0.7},
+        },
+        "inputs": {"i1": 1.0},
+        "targets": {"o1": 0.2},
+        "learning_rate": 0.1,
+    }
+    w = matrices(doc, "both")
+    assert_matches(w, oracle.gradients(doc), 1e-12)
+    assert w.gradients["w1"] == 0.0  # net_h1 < 0 with slope 0: no gradient at all

@@ -168,11 +168,17 @@ class _Builder:
         assert activation is not None
         return activation
 
+    def slope(self, layer: int) -> float:
+        """Leaky ReLU's slope (as the scalar view takes it: a slope of 0 is 0, not the
+        default)."""
+        slope = self.layers[layer].slope
+        return ops.DEFAULT_LEAKY_SLOPE if slope is None else slope
+
     def applied(self, layer: int, z: Matrix) -> Matrix:
         """a = σ(z): the record's float function, one example at a time (softmax needs all
         the nets of its example)."""
         record = ops.activation(self.activation_of(layer))
-        slope = self.layers[layer].slope or ops.DEFAULT_LEAKY_SLOPE
+        slope = self.slope(layer)
         columns = _entries(z.T if not self.rows else z)  # one list per example
         outs = [record.layer(nets, slope) for nets in columns]
         return _floats(outs) if self.rows else _floats(outs).T
@@ -203,7 +209,7 @@ class _Builder:
         """σ′(z): SymPy's derivative of the activation's record, evaluated at every entry."""
         activation = self.activation_of(layer)
         record = ops.activation(activation)
-        slope = self.layers[layer].slope or ops.DEFAULT_LEAKY_SLOPE
+        slope = self.slope(layer)
         derivative = sp.diff(record.build(X, [X], 0, slope), X)
         values = [[evaluate(derivative, {X: v}) for v in row] for row in _entries(z.value)]
         applied = Applied(activation, z.label, 1)
@@ -236,10 +242,10 @@ class _Builder:
         gradient = self.loss_gradient(a, y)
         label = gradient_symbol("Z" if self.rows else "z", last, z.label.shape, self.rows)
         if ops.activation(self.activation_of(last)).elementwise:
-            slope = self.sigma_prime(last, z)
-            formula = sp.HadamardProduct(gradient.label, slope.label)
-            values = {gradient.label: gradient.value, slope.label: slope.value}
-            return [gradient, slope, step("delta", label, formula, values)]
+            local = self.sigma_prime(last, z)
+            formula = sp.HadamardProduct(gradient.label, local.label)
+            values = {gradient.label: gradient.value, local.label: local.value}
+            return [gradient, local, step("delta", label, formula, values)]
         return [gradient, *self.softmax_delta(label, a, y, gradient)]
 
     def example(self, matrix: Matrix, example: int) -> Matrix:
@@ -318,20 +324,20 @@ class _Builder:
         self, layer: int, z: MatrixStep, above_W: MatrixStep, above_delta: MatrixStep
     ) -> list[MatrixStep]:
         """δ⁽ˡ⁾ = ((W⁽ˡ⁺¹⁾)ᵀ·δ⁽ˡ⁺¹⁾) ⊙ σ′(z⁽ˡ⁾); in rows dA = dZ·Wᵀ, then dZ = dA ⊙ σ′(Z)."""
-        slope = self.sigma_prime(layer, z)
+        local = self.sigma_prime(layer, z)
         label = gradient_symbol("Z" if self.rows else "z", layer, z.label.shape, self.rows)
         back = sp.Transpose(above_W.label)
         values = {above_W.label: above_W.value, above_delta.label: above_delta.value}
         if not self.rows:
-            formula = sp.HadamardProduct(sp.MatMul(back, above_delta.label), slope.label)
-            return [slope, step("delta", label, formula, {**values, slope.label: slope.value})]
+            formula = sp.HadamardProduct(sp.MatMul(back, above_delta.label), local.label)
+            return [local, step("delta", label, formula, {**values, local.label: local.value})]
         dA_label = gradient_symbol("A", layer, z.label.shape, True)
         dA = step("dA", dA_label, sp.MatMul(above_delta.label, back), values)
-        formula = sp.HadamardProduct(dA.label, slope.label)
+        formula = sp.HadamardProduct(dA.label, local.label)
         return [
             dA,
-            slope,
-            step("delta", label, formula, {dA.label: dA.value, slope.label: slope.value}),
+            local,
+            step("delta", label, formula, {dA.label: dA.value, local.label: local.value}),
         ]
 
     # the whole ----------------------------------------------------------------------------
