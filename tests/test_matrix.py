@@ -133,6 +133,8 @@ def test_latex_compiles(name, tmp_path):
     assert result.returncode == 0, result.stdout[-2000:]
     log = (tmp_path / "matrices.log").read_text(errors="replace")
     assert "Missing character" not in log
+    overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too", log)]
+    assert all(points <= 1.0 for points in overfull), overfull  # a long side is cut, not cropped
 
 
 def test_the_four_equations_in_both_conventions():

@@ -198,32 +198,59 @@ def pretty_side(expr: sp.Basic, digits: int, shapes: bool = False) -> prettyForm
     return MatrixTextPrinter(digits, shapes)._print(expr)
 
 
-def pretty_pieces(expr: sp.Basic, digits: int) -> list[tuple[str, prettyForm]]:
-    """A side too wide for the terminal, cut before its top-level operators: (operator,
-    operand) pairs, each operand printed whole, to be packed into lines."""
-    printer = MatrixTextPrinter(digits)
-    operators = {sp.MatAdd: " + ", sp.MatMul: " · ", sp.HadamardProduct: " ⊙ "}
+class Piece(NamedTuple):
+    """One operand of a side cut before its top-level operators; a product inside ⊙ keeps its
+    brackets, the opening one on its first factor and the closing one on its last."""
+
+    operator: str  # "", "+", "−", "·" or "⊙"
+    expr: sp.Basic
+    opens: bool = False
+    closes: bool = False
+    bracketed: bool = False  # the whole operand in brackets
+
+
+def side_pieces(expr: sp.Basic) -> list[Piece]:
+    """A side too wide for its line, cut before its top-level operators (and a product's
+    factors), each operand to be printed whole — never a cut through a matrix."""
+    operators = {sp.MatAdd: "+", sp.MatMul: "·", sp.HadamardProduct: "⊙"}
     if type(expr) not in operators or (isinstance(expr, sp.MatMul) and expr.args[0] == -1):
-        return [("", printer._print(expr))]
-    pieces = []
+        return [Piece("", expr)]
+    pieces: list[Piece] = []
     for i, arg in enumerate(expr.args):
         operator = operators[type(expr)] if i else ""
         if isinstance(expr, sp.MatAdd) and isinstance(arg, sp.MatMul) and arg.args[0] == -1:
-            operator, arg = (f" {MINUS} " if i else MINUS), -arg
+            operator, arg = MINUS, -arg
         if isinstance(arg, sp.MatMul) and arg.args[0] != -1:
-            # a product's factors may go on lines of their own; inside ⊙ in brackets
-            (_, first), *rest = pretty_pieces(arg, digits)
-            if isinstance(expr, sp.HadamardProduct):
-                first = prettyForm(*first.parens(right=""))
-                last_operator, last = rest[-1]
-                rest[-1] = (last_operator, prettyForm(*last.parens(left="")))
-            pieces += [(operator, first), *rest]
+            first, *rest = side_pieces(arg)
+            inside = isinstance(expr, sp.HadamardProduct)
+            pieces.append(first._replace(operator=operator, opens=inside))
+            pieces += rest[:-1]
+            pieces.append(rest[-1]._replace(closes=inside))
             continue
-        printed = printer._print(arg)
-        if needs_parentheses(arg, operators[type(expr)].strip()):
-            printed = prettyForm(*printed.parens())
-        pieces.append((operator, printed))
+        pieces.append(Piece(operator, arg, bracketed=needs_parentheses(arg, operators[type(expr)])))
     return pieces
+
+
+def pretty_pieces(expr: sp.Basic, digits: int) -> list[tuple[str, prettyForm]]:
+    """:func:`side_pieces` printed for the terminal: (" ⊙ ", operand) pairs."""
+    printer = MatrixTextPrinter(digits)
+    printed = []
+    for piece in side_pieces(expr):
+        form = printer._print(piece.expr)
+        if piece.bracketed or (piece.opens and piece.closes):
+            form = prettyForm(*form.parens())
+        elif piece.opens:
+            form = prettyForm(*form.parens(right=""))
+        elif piece.closes:
+            form = prettyForm(*form.parens(left=""))
+        operator = f" {piece.operator} " if piece.operator else ""
+        printed.append((operator, form))
+    return printed
+
+
+#: A LaTeX side wider than this many characters of the terminal's print (about the width of an
+#: A4 text block at 11 pt) is cut before its operators onto lines of its own.
+LATEX_LINE = 80
 
 
 # --- LaTeX: SymPy's LaTeX printer ---------------------------------------------------------------
@@ -330,13 +357,35 @@ def latex_side(expr: sp.Basic, digits: int, shapes: bool = False) -> str:
 
 
 def latex_aligned(label: sp.Basic, sides: Sequence[sp.Basic], digits: int, shapes: bool) -> str:
-    """The rows of an ``align*`` (``aligned``): label = first side, then = each other side."""
-    rows = [
-        ("" if i else latex_side(label, digits, shapes))
-        + " &= "
-        + latex_side(side, digits, shapes and i == 0)
-        for i, side in enumerate(sides)
-    ]
+    """The rows of an ``align*`` (``aligned``): label = first side, then = each other side; a
+    side too wide for the page goes on over several rows, cut before its operators."""
+    rows = []
+    for i, side in enumerate(sides):
+        start = ("" if i else latex_side(label, digits, shapes)) + " &= "
+        if pretty_side(side, digits).width() <= LATEX_LINE:
+            rows.append(start + latex_side(side, digits, shapes and i == 0))
+            continue
+        line, width = start, 0
+        for piece in side_pieces(side):
+            text = latex_side(piece.expr, digits)
+            if piece.bracketed or (piece.opens and piece.closes):
+                text = rf"\left({text}\right)"
+            elif piece.opens:
+                text = rf"\left({text}\right."
+            elif piece.closes:
+                text = rf"\left.{text}\right)"
+            operator = {"·": r"\cdot", "⊙": r"\odot", MINUS: "-"}.get(
+                piece.operator, piece.operator
+            )
+            size = pretty_side(piece.expr, digits).width() + 3
+            if piece.operator and width + size > LATEX_LINE:
+                rows.append(line)
+                line, width = r" &\quad " + operator + " ", 0
+            elif piece.operator:
+                line += f" {operator} "
+            line += text
+            width += size
+        rows.append(line)
     return " \\\\\n".join(rows)
 
 
