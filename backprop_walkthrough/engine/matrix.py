@@ -187,8 +187,13 @@ class _Builder:
         W, b = self.weights(layer), self.bias(layer)
         n = len(self.layers[layer].neurons)
         broadcast: sp.MatrixExpr = b.label
-        if self.m > 1:  # b·𝟏ᵀ (𝟏·b): one copy of the bias per example
-            broadcast = self.product(b.label, ones(*self.oriented((1, self.m))))
+        if self.m > 1:  # b·𝟏ᵀ (𝟏·b): one copy of the bias per example, 𝟏 a column of m ones
+            column = ones(self.m, 1)
+            broadcast = (
+                sp.MatMul(column, b.label)
+                if self.rows
+                else sp.MatMul(b.label, sp.Transpose(column))
+            )
         z_label = symbol("Z" if self.rows else "z", layer, self.oriented((n, self.m)))
         values = {W.label: W.value, a_below.label: a_below.value, b.label: b.value}
         z = step("z", z_label, sp.MatAdd(self.product(W.label, a_below.label), broadcast), values)
@@ -316,7 +321,12 @@ class _Builder:
         b_gradient = gradient_symbol("b", layer, bias.label.shape, self.rows)
         b_formula: sp.MatrixExpr = delta.label
         if self.m > 1:  # the sum over the batch: δ·𝟏 (𝟏ᵀ·dZ)
-            b_formula = self.product(delta.label, ones(*self.oriented((self.m, 1))))
+            column = ones(self.m, 1)
+            b_formula = (
+                sp.MatMul(sp.Transpose(column), delta.label)
+                if self.rows
+                else sp.MatMul(delta.label, column)
+            )
         db = step("db", b_gradient, b_formula, {delta.label: delta.value}, bias.names)
         return [*upstream, dW, db]
 
