@@ -64,6 +64,8 @@ FACTOR_INDENT = 2
 TABLE_GAP = 4
 #: A continuation line that cannot hang under the first "=" is indented this far instead.
 HANG = 4
+#: Columns [start, end) of a printed line.
+Span = tuple[int, int]
 
 
 class TerminalView:
@@ -295,35 +297,51 @@ class TerminalView:
             pretty_side(side, self.digits, block.shapes and i == 0)
             for i, side in enumerate(block.sides)
         ]
+        width = label.width()
         line = prettyForm(*label.right(*(part for side in sides for part in (" = ", side))))
         if line.width() <= self.width:
-            return self.styled(str(line))
-        hang = " " * label.width()
-        lines = [str(prettyForm(*label.right(" = ", sides[0])))]
+            value = (line.width() - sides[-1].width(), line.width()) if len(sides) > 1 else None
+            return self.styled([(str(line), (0, width), value)])
+        hang = " " * width
+        groups: list[tuple[str, Span | None, Span | None]] = [
+            (str(prettyForm(*label.right(" = ", sides[0]))), (0, width), None)
+        ]
         for expr, side in zip(block.sides[1:], sides[1:], strict=True):
-            if side.width() + label.width() + 3 <= self.width or not self.cut_sides:
-                lines.append(str(prettyForm(*prettyForm(hang).right(" = ", side))))
+            last: Span | None = (width + 3, 10**6) if side is sides[-1] else None
+            if side.width() + width + 3 <= self.width or not self.cut_sides:
+                groups.append((str(prettyForm(*prettyForm(hang).right(" = ", side))), None, last))
                 continue
             # Too wide even on a line of its own: cut before its operators, each part whole.
             line = prettyForm(hang + " = ")
             for operator, piece in pretty_pieces(expr, self.digits):
                 longer = prettyForm(*line.right(operator, piece))
                 if operator and longer.width() > self.width:
-                    lines.append(str(line))
+                    groups.append((str(line), None, None))
                     line = prettyForm(*prettyForm(hang + "   " + operator.lstrip()).right(piece))
                 else:
                     line = longer
-            lines.append(str(line))
-        return self.styled("\n".join(lines))
+            groups.append((str(line), None, None))
+        return self.styled(groups)
 
     @staticmethod
-    def styled(text: str) -> Text:
-        """A grid must never wrap (its rows would come apart): a line wider than the terminal
-        runs on, and the terminal cuts or folds it."""
-        lines = Text("\n".join(line.rstrip() for line in text.split("\n")))
-        lines.no_wrap = True
-        lines.overflow = "ignore"
-        return lines
+    def styled(groups: list[tuple[str, Span | None, Span | None]]) -> Text:
+        """Printed lines with the label's columns in the label's colour and the result's in
+        the value's. A grid never wraps (its rows would come apart): a line wider than the
+        terminal runs on, and the terminal cuts or folds it."""
+        text = Text()
+        for printed, label, value in groups:
+            for line in printed.split("\n"):
+                line = line.rstrip()
+                part = Text(line)
+                for span, style in ((label, LABEL), (value, VALUE)):
+                    if span is not None:
+                        part.stylize(style, span[0], min(span[1], len(line)))
+                if text:
+                    text.append("\n")
+                text.append_text(part)
+        text.no_wrap = True
+        text.overflow = "ignore"
+        return text
 
     def side_by_side(self, block: SideBySide) -> Iterator[RenderableType]:
         """Two parts in two columns where each fits half the width, else one after the other."""
