@@ -52,6 +52,7 @@ def render_matrix_json(w: MatrixWalkthrough) -> str:
         "scenario": w.scenario.name,
         "view": "matrix",
         "E_total": w.E_total,
+        "focus": w.focus,  # explain PARAM --view matrix: the parameter (the data stays whole)
         "conventions": {form.convention.value: _form(form) for form in w.forms},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
