@@ -89,7 +89,25 @@ class Walkthrough(model.Walkthrough):
         return self.to_markdown()
 
 
-class Expression(model.ExpressionWalkthrough):
+class _Displays:
+    """What Jupyter shows of a result that exports itself: the HTML page's content (formulas
+    as MathML), or Markdown with $$ LaTeX $$ where a front end takes no HTML."""
+
+    __slots__ = ()
+
+    def export(self, output_format: str = "text") -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        from .render.html import html_fragment
+
+        return html_fragment(self.export("html"))
+
+    def _repr_markdown_(self) -> str:
+        return self.export("markdown")
+
+
+class Expression(model.ExpressionWalkthrough, _Displays):
     """A scalar program's walkthrough (plain data, see :mod:`.model`) with ``export()`` and the
     displays Jupyter uses."""
 
@@ -112,19 +130,8 @@ class Expression(model.ExpressionWalkthrough):
             return text
         return render_expression(self, output_format, digits)
 
-    def _repr_html_(self) -> str:
-        """Jupyter: the HTML page's content, formulas as MathML."""
-        from .render.html import FRAGMENT_STYLE
 
-        page = self.export("html")
-        body = page[page.index("<main>") + len("<main>") : page.index("</main>")]
-        return f'<div class="bw"><style>{FRAGMENT_STYLE}</style>{body}</div>'
-
-    def _repr_markdown_(self) -> str:
-        return self.export("markdown")
-
-
-class Matrices(model.MatrixWalkthrough):
+class Matrices(model.MatrixWalkthrough, _Displays):
     """The derivation in matrix form (plain data, see :mod:`.model`) with ``export()`` and the
     displays Jupyter uses. ``gradients`` are the first convention's, parameter by name."""
 
@@ -143,16 +150,6 @@ class Matrices(model.MatrixWalkthrough):
         self, output_format: str = "text", *, digits: int = 9, full: bool = False, width: int = 100
     ) -> str:
         return export(self, output_format, digits=digits, full=full, width=width)
-
-    def _repr_html_(self) -> str:
-        from .render.html import FRAGMENT_STYLE
-
-        page = self.export("html")
-        body = page[page.index("<main>") + len("<main>") : page.index("</main>")]
-        return f'<div class="bw"><style>{FRAGMENT_STYLE}</style>{body}</div>'
-
-    def _repr_markdown_(self) -> str:
-        return self.export("markdown")
 
 
 #: The conventions of the matrix view, by the names the command line takes.

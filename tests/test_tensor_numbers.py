@@ -36,19 +36,24 @@ def parameters_of(walked) -> dict:
 # --- an independent forward and backward, written for this test ------------------------------
 
 
+def forward_one(context, p) -> tuple[list[float], list[float], list[float]]:
+    """One example: its flattened embedding, its hidden layer and its logits."""
+    x = [v for index in context for v in p["C"][index]]
+    h = [
+        math.tanh(sum(x[i] * p["W1"][i][k] for i in range(len(x))) + p["b1"][k])
+        for k in range(len(p["b1"]))
+    ]
+    logits = [
+        sum(h[k] * p["W2"][k][c] for k in range(len(h))) + p["b2"][c] for c in range(len(p["b2"]))
+    ]
+    return x, h, logits
+
+
 def forward_loss(X, Y, p) -> float:  # noqa: N803 - the lecture's names
     """The loss, by the textbook formula: mean of logsumexp − the right logit."""
     total = 0.0
     for context, y in zip(X, Y, strict=True):
-        x = [v for index in context for v in p["C"][index]]
-        h = [
-            math.tanh(sum(x[i] * p["W1"][i][k] for i in range(len(x))) + p["b1"][k])
-            for k in range(len(p["b1"]))
-        ]
-        logits = [
-            sum(h[k] * p["W2"][k][c] for k in range(len(h))) + p["b2"][c]
-            for c in range(len(p["b2"]))
-        ]
+        _, _, logits = forward_one(context, p)
         top = max(logits)
         total += top + math.log(sum(math.exp(z - top) for z in logits)) - logits[y]
     return total / len(X)
@@ -65,15 +70,7 @@ def reference_gradients(X, Y, p) -> dict:  # noqa: N803
         "b2": [0.0] * len(p["b2"]),
     }
     for context, y in zip(X, Y, strict=True):
-        x = [v for index in context for v in p["C"][index]]
-        h = [
-            math.tanh(sum(x[i] * p["W1"][i][k] for i in range(len(x))) + p["b1"][k])
-            for k in range(len(p["b1"]))
-        ]
-        logits = [
-            sum(h[k] * p["W2"][k][c] for k in range(len(h))) + p["b2"][c]
-            for c in range(len(p["b2"]))
-        ]
+        x, h, logits = forward_one(context, p)
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]
         dlogits = [e / sum(exps) / n for e in exps]

@@ -21,6 +21,7 @@ from ..model import (
     Update,
     Walkthrough,
 )
+from ..scenario.types import Scenario
 
 Reference = tuple[FigureKey, int | None]
 
@@ -42,15 +43,21 @@ def _symbols_and_references(step: Chain | Sum) -> tuple[set[str], set[Reference]
     return symbols, references
 
 
-def explain(w: Walkthrough, parameter: str) -> Walkthrough:
-    """A walkthrough of ``parameter`` alone (raises ScenarioError naming the valid ones)."""
-    names = [p.name for p in w.scenario.parameters]
+def require_parameter(scenario: Scenario, parameter: str) -> list[str]:
+    """The scenario's parameter names; a ScenarioError naming them if ``parameter`` is not one."""
+    names = [p.name for p in scenario.parameters]
     if parameter not in names:
         raise ScenarioError(
-            w.scenario.source,
+            scenario.source,
             f"no parameter {parameter!r}{did_you_mean(parameter, names)} "
             f"(parameters: {', '.join(names)})",
         )
+    return names
+
+
+def explain(w: Walkthrough, parameter: str) -> Walkthrough:
+    """A walkthrough of ``parameter`` alone (raises ScenarioError naming the valid ones)."""
+    names = require_parameter(w.scenario, parameter)
     gradients = [s for sec in w.sections for s in sec.steps if isinstance(s, Gradient)]
     by_key = {(g.derivation.key, g.example): g for g in gradients if g.wrt not in names}
     target = next(g for g in gradients if g.wrt == parameter and g.example is None)

@@ -33,7 +33,6 @@ import sympy as sp
 from sympy import ImmutableMatrix as Matrix
 
 from .. import ops
-from ..errors import ScenarioError, did_you_mean
 from ..model import (
     Applied,
     Convention,
@@ -477,11 +476,7 @@ def derive_matrix_form(
 def focus_on(w: MatrixWalkthrough, parameter: str) -> MatrixWalkthrough:
     """The same derivation, to be shown for ``parameter`` alone (ScenarioError naming the
     valid ones for an unknown name)."""
-    names = [p.name for p in w.scenario.parameters]
-    if parameter not in names:
-        raise ScenarioError(
-            w.scenario.source,
-            f"no parameter {parameter!r}{did_you_mean(parameter, names)} "
-            f"(parameters: {', '.join(names)})",
-        )
+    from .explain import require_parameter
+
+    require_parameter(w.scenario, parameter)
     return dataclasses.replace(w, focus=parameter)

@@ -297,8 +297,12 @@ FRAGMENT_STYLE = """
 """
 
 
-def render_html_fragment(walkthrough: Walkthrough, digits: int = 9) -> str:
-    """The page's content without <html>/<head>, for a notebook cell: styles scoped to it."""
-    page = render_html(walkthrough, digits)
+def html_fragment(page: str) -> str:
+    """A page's content without <html>/<head>, for a notebook cell: styles scoped to it."""
     body = page[page.index("<main>") + len("<main>") : page.index("</main>")]
     return f'<div class="bw"><style>{FRAGMENT_STYLE}</style>{body}</div>'
+
+
+def render_html_fragment(walkthrough: Walkthrough, digits: int = 9) -> str:
+    """A walkthrough's page as a notebook cell shows it."""
+    return html_fragment(render_html(walkthrough, digits))
