@@ -143,8 +143,7 @@ class Matrices(model.MatrixWalkthrough, _Displays):
         """Only what ``parameter``'s gradient rests on."""
         from .engine.matrix import focus_on
 
-        focused = focus_on(self, parameter)
-        return Matrices(**{f.name: getattr(focused, f.name) for f in dataclasses.fields(focused)})
+        return _as_matrices(focus_on(self, parameter))
 
     def export(
         self, output_format: str = "text", *, digits: int = 9, full: bool = False, width: int = 100
@@ -176,7 +175,10 @@ def matrices(
         raise OptionError("--convention", f"expected one of {', '.join(CONVENTIONS)}")
     loaded = _scenario(scenario)
     check_work(loaded, max_work)
-    derived = derive_matrix_form(loaded, CONVENTIONS[convention])
+    return _as_matrices(derive_matrix_form(loaded, CONVENTIONS[convention]))
+
+
+def _as_matrices(derived: model.MatrixWalkthrough) -> Matrices:
     return Matrices(**{f.name: getattr(derived, f.name) for f in dataclasses.fields(derived)})
 
 
