@@ -16,7 +16,6 @@ calls these functions and nothing below them.
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -114,21 +113,7 @@ class Expression(model.ExpressionWalkthrough, _Displays):
     __slots__ = ()
 
     def export(self, output_format: str = "text", digits: int = 6) -> str:
-        from .render.expression import render_expression_json
-        from .render.expression_layout import lay_out_expression, render_expression
-
-        if output_format == "json":
-            return render_expression_json(self)
-        if output_format == "text":
-            from rich.console import Console
-
-            from .render.terminal import TerminalView
-
-            console = Console(file=io.StringIO(), width=100, color_system=None)
-            console.print(TerminalView(lay_out_expression(self, digits)))
-            text: str = console.file.getvalue()  # type: ignore[attr-defined]
-            return text
-        return render_expression(self, output_format, digits)
+        return export(self, output_format, digits=digits)
 
 
 class Matrices(model.MatrixWalkthrough, _Displays):
@@ -304,7 +289,12 @@ def explain(source: ScenarioLike | model.Walkthrough, parameter: str) -> Walkthr
 
 
 def export(
-    result: model.Walkthrough | TrainingRun | ShapeWalkthrough | model.MatrixWalkthrough,
+    result: model.Walkthrough
+    | TrainingRun
+    | ShapeWalkthrough
+    | model.MatrixWalkthrough
+    | model.ExpressionWalkthrough
+    | model.CheckResult,
     output_format: str = "text",
     *,
     digits: int = 9,
@@ -312,105 +302,35 @@ def export(
     width: int = 100,
     log_scale: bool = True,
 ) -> str:
-    """A walkthrough, a training run or a shape walkthrough as a document in ``output_format``.
+    """Any result as a document in ``output_format``.
 
-    Walkthroughs: text, json, markdown, latex, html. Training runs: text, json. Shapes: text,
-    json, markdown.
+    Walkthroughs, matrix views and expressions: text, json, markdown, latex, html. Training
+    runs and checks: text, json. Shapes: text, json, markdown.
     """
+    from .render.views import Settings
+    from .render.views import export as write
+
     digits = options.digits(digits)
     width = options.whole("width", width, 20)
-    if isinstance(result, TrainingRun):
-        if output_format == "json":
-            from .render.json import render_training_json
-
-            return render_training_json(result)
-        _check_format(output_format, ("text", "json"), "a training run")
-    elif isinstance(result, ShapeWalkthrough):
-        from .render.shapes import render_shapes_json, render_shapes_markdown
-
-        if output_format == "json":
-            return render_shapes_json(result)
-        if output_format == "markdown":
-            return render_shapes_markdown(result)
-        _check_format(output_format, ("text", "json", "markdown"), "shapes")
-    elif isinstance(result, model.MatrixWalkthrough):
-        _check_format(output_format, FORMATS, "a walkthrough")
-        if output_format == "json":
-            from .render.matrix_json import render_matrix_json
-
-            return render_matrix_json(result)
-        if output_format != "text":
-            from .render.matrix_layout import render_matrices
-
-            return render_matrices(result, output_format, digits, full)
-    elif output_format != "text":
-        _check_format(output_format, FORMATS, "a walkthrough")
-        return _render_document(result, output_format, digits, full)
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system=None,
-        force_terminal=False,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
-    console.print(terminal_view(result, digits=digits, full=full, log_scale=log_scale))
-    return buffer.getvalue()
-
-
-def _check_format(output_format: str, allowed: tuple[str, ...], what: str) -> None:
-    if output_format not in allowed:
-        raise OptionError("--format", f"{what} is written as {', '.join(allowed)}")
-
-
-def _render_document(
-    derived: model.Walkthrough, output_format: str, digits: int, full: bool
-) -> str:
-    if output_format == "json":
-        from .render.json import render_json
-
-        return render_json(derived)
-    if output_format == "markdown":
-        from .render.markdown import render_markdown
-
-        return render_markdown(derived, digits, full)
-    if output_format == "latex":
-        from .render.latex import render_latex
-
-        return render_latex(derived, digits, full)
-    from .render.html import render_html
-
-    return render_html(derived, digits, full)
+    return write(result, output_format, Settings(digits, full, log_scale), width)
 
 
 def terminal_view(
-    result: model.Walkthrough | TrainingRun | ShapeWalkthrough | model.MatrixWalkthrough,
+    result: model.Walkthrough
+    | TrainingRun
+    | ShapeWalkthrough
+    | model.MatrixWalkthrough
+    | model.ExpressionWalkthrough
+    | model.CheckResult,
     *,
     digits: int = 9,
     full: bool = False,
     log_scale: bool = True,
 ) -> Any:
     """A Rich renderable of any result, for ``Console.print`` (coloured on a terminal)."""
-    if isinstance(result, TrainingRun):
-        from .engine.training import published_comparisons
-        from .render.training import TrainingView
+    from .render.views import Settings, renderable
 
-        return TrainingView(result, digits, log_scale, published_comparisons(result))
-    if isinstance(result, ShapeWalkthrough):
-        from .render.shapes import ShapesView
-
-        return ShapesView(result)
-    from .render.terminal import TerminalView
-
-    if isinstance(result, model.MatrixWalkthrough):
-        from .render.matrix_layout import lay_out_matrices
-
-        return TerminalView(lay_out_matrices(result, digits, full))
-    return TerminalView(result, digits, full)
+    return renderable(result, Settings(digits, full, log_scale))
 
 
 def train(
@@ -502,8 +422,17 @@ def graph(
 
 
 def validate(path: str | Path) -> list[ScenarioError]:
-    """Every problem of a scenario file (an empty list: it is valid)."""
+    """Every problem of an input file of any kind — network scenario, shapes spec, expression
+    file, answers file — (an empty list: it is valid)."""
     return scenario_problems(path)
+
+
+def file_kind(path: str | Path) -> str | None:
+    """Which kind of input a file is ("network scenario", "shapes spec", "expression file",
+    "answers file"), or None when it cannot be read."""
+    from .scenario import file_kind as kind
+
+    return kind(path)
 
 
 def builtin_scenarios() -> dict[str, str]:
@@ -561,8 +490,9 @@ def shapes(
     with any of its settings overridden. ``numbers``: every tensor with numbers (parameters
     drawn from ``seed``, default the scenario's ``init: {seed}``), the manual backprop of the
     lecture's exercise and its check against scalar autodiff."""
-    from .engine.shapes import check_spec, shape_walkthrough
+    from .engine.shapes import shape_walkthrough
     from .scenario import load_shapes_spec
+    from .scenario.files import checked_shapes_spec
     from .scenario.types import ShapesSpec
 
     spec = ShapesSpec() if scenario is None else load_shapes_spec(scenario)
@@ -575,8 +505,7 @@ def shapes(
         "seed": None if seed is None else options.whole("--seed", seed, 0, 2**63),
     }
     spec = spec._replace(**{k: v for k, v in overrides.items() if v is not None})
-    check_spec(spec)
-    return shape_walkthrough(spec, numbers=numbers)
+    return shape_walkthrough(checked_shapes_spec(spec), numbers=numbers)
 
 
 def check(

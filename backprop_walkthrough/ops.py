@@ -17,7 +17,8 @@ test checks it against SymPy's derivative of the explicit formula.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import NamedTuple
 
 import sympy as sp
@@ -139,6 +140,16 @@ class log_softmax_complement(sp.Function):
 # --- the same on floats: stable forms that never overflow ----------------------------------
 
 
+def fsum(values: Iterable[float]) -> float:
+    """Σ values correctly rounded (``math.fsum``): the same on every Python, where 3.12's
+    ``sum()`` of floats compensates and 3.11's does not. ∞ − ∞ is NaN, as with ``sum``."""
+    values = list(values)
+    try:
+        return math.fsum(values)
+    except (ValueError, OverflowError):  # ∞ − ∞, or finite terms whose sum overflows
+        return sum(values)
+
+
 def stable_sigmoid(x: float) -> float:
     """σ(x) without overflow: e^(−x) is only formed for x ≥ 0."""
     if x >= 0:
@@ -181,7 +192,7 @@ def stable_softmax(nets: Sequence[float]) -> list[float]:
     """exp(net_k) / Σ exp(net_j), computed with the largest net subtracted (no overflow)."""
     top = max(nets)
     exps = [math.exp(n - top) for n in nets]
-    total = sum(exps)
+    total = fsum(exps)
     return [e / total for e in exps]
 
 
@@ -449,6 +460,8 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
 FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
     sp.exp: safe_exp,
     sp.log: safe_log,
+    sp.sin: math.sin,
+    sp.cos: math.cos,
     log_softmax: stable_log_softmax,
     log_softmax_complement: stable_log_softmax_complement,
     **{r.function: r.numeric for r in ACTIVATION_RECORDS.values() if r.function is not None},
@@ -589,3 +602,45 @@ OPERATIONS: dict[str, Operation] = {
     "cos": Operation("cos", sp.cos, math.cos),
     **{name: _from_activation(name) for name in ("tanh", "sigmoid", "relu")},
 }
+
+
+def has_kink(name: str) -> bool:
+    """Whether an activation or operation's slope jumps at 0 (ReLU): a shake there mixes two."""
+    record = ACTIVATION_RECORDS.get(name)
+    return record is not None and bool(record.slope_at_kink)
+
+
+def apply(name: str, x: float, slope: float = DEFAULT_LEAKY_SLOPE) -> float:
+    """An element-wise activation or a program's operation of ``x``, on floats."""
+    if name in ACTIVATION_RECORDS:
+        return ACTIVATION_RECORDS[name].layer([x], slope)[0]
+    return OPERATIONS[name].numeric(x)
+
+
+#: The symbols of :func:`local_derivative_form`.
+NET, OUT = sp.Symbol("net"), sp.Symbol("out")
+
+
+@cache
+def local_derivative_form(
+    name: str, slope: float = DEFAULT_LEAKY_SLOPE, stable: bool = True
+) -> sp.Expr:
+    """∂out/∂net of an element-wise activation or a program's operation, in NET and OUT.
+
+    SymPy's derivative of the record, with the function of net written as out (σ′ is
+    out·(1 − out)) and, when ``stable``, each group the record names replaced by its form in net
+    (out·σ(−net)): what every view evaluates, so that none takes a derivative from a rounded out.
+    """
+    if name in ACTIVATION_RECORDS:
+        record = ACTIVATION_RECORDS[name]
+        if not record.elementwise:
+            raise ValueError(f"{name} is not element-wise: its derivative is a Jacobian")
+        built = record.build(NET, [NET], 0, slope)
+        groups = record.stable(OUT, NET, [NET], 0)
+    else:
+        built = OPERATIONS[name].symbolic(NET)
+        groups = {}
+    derivative = sp.diff(built, NET)
+    if built != NET:
+        derivative = derivative.xreplace({built: OUT})
+    return derivative.xreplace(groups) if stable else derivative

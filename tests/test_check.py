@@ -327,7 +327,8 @@ def test_the_check_command_grades_a_class_and_exits_like_a_test_runner(runner, t
     assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
     assert "bad.yaml:2: answers.net_h1:" in refused.stderr
     tanh = runner.invoke(cli, ["check", str(good), "tanh_sigmoid"])  # the last name: SCENARIO
-    assert "graded against tanh_sigmoid" in tanh.output
+    # The title may wrap where the temporary path is long: compare the words, not the lines.
+    assert "graded against tanh_sigmoid" in " ".join(tanh.output.split())
 
 
 def test_practice_driven_through_standard_input(runner):

@@ -370,7 +370,12 @@ BAD_NETWORKS = [
         "give either 'neurons' or 'size'",
         "layers.0.size",
     ),
-    ("size-zero", _small("{size: 2}", "{size: 0}"), "must be between 1", "layers.0.size"),
+    (
+        "size-zero",
+        _small("{size: 2}", "{size: 0}"),
+        "must be a whole number from 1",
+        "layers.0.size",
+    ),
     (
         "ce-needs-softmax",
         SMALL + "loss: cross_entropy\n",
@@ -600,7 +605,7 @@ def test_an_embedding_scenario_gets_line_numbers_too(tmp_path):
     problems = [str(p) for p in scenario_problems(path)]
     assert len(problems) == 3, problems
     assert any(f"{path}:2: words.1: " in p for p in problems)
-    assert any(f"{path}:3: block_size: must be between 1 and 16" in p for p in problems)
+    assert any(f"{path}:3: block_size: must be a whole number from 1 to 16" in p for p in problems)
     assert any(
         f"{path}:4: hiden: unknown key 'hiden'; did you mean 'hidden'?" in p for p in problems
     )

@@ -77,8 +77,10 @@ def new_scenario(path: str, debug: bool) -> None:
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("files", nargs=-1, required=True)
 def validate(files: tuple[str, ...]) -> None:
-    """Check scenario FILES and report every problem of each, not only the first.
+    """Check input FILES and report every problem of each, not only the first.
 
+    A file may be a network scenario, a shapes spec (kind: embedding_mlp), an expression file
+    (kind: expression) or an answers file (answers:); each valid one is named with its kind.
     Exit code 0 when all are valid, 2 otherwise.
 
     \b
@@ -93,7 +95,7 @@ def validate(files: tuple[str, ...]) -> None:
         for file in files:
             problems = api.validate(file)  # never raises for a bad file: it has problems
             if not problems:
-                click.echo(f"ok: {file}")
+                click.echo(f"ok: {file} ({api.file_kind(file)})")
                 continue
             failed = True
             for problem in problems:

@@ -48,21 +48,17 @@ from ..model import (
     Sum,
     Term,
     Update,
-    Verdict,
     Walkthrough,
-    measured_noise,
 )
-from ..options import MAX_H
 from ..scenario import Scenario
 from . import residuals
 from .calculus import Calculus, derivative
 from .evaluate import evaluate, forward, parameter_values
 from .network import E_TOTAL, Network, build_network
 from .numeric import NumericNetwork
+from .shake import shake
 
-E_TOTAL_AFTER = sp.Symbol("E_total⁺")
-#: How many times a shake's h may grow tenfold where cancellation leaves too few digits.
-SHAKE_GROWTHS = 3  # ⁺: after the update, as w5⁺
+E_TOTAL_AFTER = sp.Symbol("E_total⁺")  # ⁺: after the update, as w5⁺
 #: A published figure counts as moved by --hidden-uses-updated-weights beyond this difference.
 MOVED = 1e-12
 
@@ -244,7 +240,7 @@ class _Engine:
         key: FigureKey,
         simplified: tuple[Term, ...] = (),
     ) -> Sum:
-        value = sum(t.value for t in terms)
+        value = ops.fsum(t.value for t in terms)
         tag = ex.tag if ex else None
         self.figures[key.at(tag)] = value
         return Sum(label, terms, value, key, tag, simplified)
@@ -353,7 +349,7 @@ class _Engine:
             self.term(ex, derivative(E_TOTAL, net), form, key.simplified(i + 1), neuron)
             for i, form in enumerate(self.calculus.softmax_delta(neuron))
         ]
-        total = sum(t.value for t in terms)
+        total = ops.fsum(t.value for t in terms)
         if math.isfinite(total):
             # The sum of the chains keeps every digit (its factors use 1 − out whole), where
             # an expanded form such as out_k − out_k² cancels at saturation: each form shows
@@ -371,15 +367,8 @@ class _Engine:
 
     # shake checks -----------------------------------------------------------------------
 
-    def shake(self, wrt: str, symbolic: float, example: int | None = None) -> Shake:
-        """Nudge a parameter (or, for ``example``, one out/net of that example) by ±h.
-
-        h is scaled to the quantity's order of magnitude, h·10^⌊log₁₀ max(1, |value|)⌋ (1e-6
-        for 0.15 or 4.2, 1e-5 for 40). Where the check fails, E is also taken at p, p ± 3h to
-        measure its rounding noise (:func:`~..model.measured_noise`), and where the check's
-        tolerance leaves fewer than four digits of the gradient resolved, h grows tenfold, up to
-        three times and never past 0.1 of that scale: the check reports the h it used.
-        """
+    def shake_check(self, wrt: str, symbolic: float, example: int | None = None) -> Shake:
+        """Nudge a parameter (or, for ``example``, one out/net of that example): :func:`shake`."""
         if example is None:
             centre = self.numeric.base[self.numeric.index[wrt]]
 
@@ -392,30 +381,15 @@ class _Engine:
             def error_at(value: float) -> float:
                 return self.numeric.total_error(fixed={(example, wrt): value})
 
-        scale = 10.0 ** math.floor(math.log10(max(1.0, abs(centre))))
-        h = self.h * scale
-        forward_rounding = self.forward_rounding(wrt, example)
-        for growth in range(SHAKE_GROWTHS + 1):
-            plus, minus, plus2, minus2, plus4, minus4 = (
-                error_at(centre + k * h) for k in (1, -1, 2, -2, 4, -4)
-            )
-            shake = Shake(wrt, h, plus, minus, symbolic, plus2, minus2, plus4, minus4)
-            kinks = self.kinks(wrt, centre, h, example)
-            shake = shake._replace(forward_rounding=forward_rounding, kinks=kinks)
-            if kinks:  # a straddled kink is named, not outgrown: the one-sided slopes use h
-                break
-            if not shake.agrees:  # is it rounding? measure the noise of E here
-                middle = [error_at(centre + k * h) for k in (-3, 0, 3)]
-                line = [middle[0], minus2, minus, middle[1], plus, plus2, middle[2]]
-                shake = shake._replace(noise=measured_noise(line))
-            if (
-                shake.verdict is not Verdict.UNRESOLVED
-                or growth == SHAKE_GROWTHS
-                or h * 10 > MAX_H * scale
-            ):
-                break
-            h *= 10
-        return shake._replace(centre=self.numeric.total_error() if shake.kinks else math.nan)
+        return shake(
+            wrt,
+            centre,
+            symbolic,
+            error_at,
+            self.h,
+            self.forward_rounding(wrt, example),
+            lambda h: self.kinks(wrt, centre, h, example),
+        )
 
     def reach(self, wrt: str, example: int | None) -> tuple[set[str], range]:
         """The neurons whose nets a nudge of ``wrt`` moves, and the examples it moves them in."""
@@ -484,7 +458,9 @@ class _Engine:
             derivation = self.total(
                 None, derivative(E_TOTAL, symbol), tuple(per_example), key_of(E_TOTAL, symbol)
             )
-        gradient = Gradient(name, derivation, self.shake(name, derivation.value), None, neuron)
+        gradient = Gradient(
+            name, derivation, self.shake_check(name, derivation.value), None, neuron
+        )
         self.gradients[name] = gradient
         return gradient
 
@@ -492,7 +468,7 @@ class _Engine:
         self, ex: _Example, neuron: str, of: sp.Symbol, derivation: Chain | Sum
     ) -> Gradient:
         """∂E_total/∂out_n or ∂E_total/∂net_n of one example, with its shake."""
-        shake = self.shake(str(of), derivation.value, ex.index)
+        shake = self.shake_check(str(of), derivation.value, ex.index)
         return Gradient(str(of), derivation, shake, ex.tag, neuron)
 
     def layer_section(self, layer: int) -> Section:

@@ -49,7 +49,7 @@ def evaluate(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float:
         raise NumericalError(f"no case of {expr} applies")
     args = [evaluate(arg, values) for arg in expr.args]
     if expr.is_Add:
-        return sum(args)
+        return ops.fsum(args)  # correctly rounded: the same on every Python
     if expr.is_Mul:
         return math.prod(args)
     if expr.is_Pow:

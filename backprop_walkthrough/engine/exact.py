@@ -26,22 +26,31 @@ def _rational(value: float) -> sp.Rational:
 
 
 def _explicit(expr: sp.Expr) -> sp.Expr:
-    """Our activation functions written out (σ(x) as 1/(1 + exp(−x)), ReLU as Max(0, x)), so
-    that SymPy can simplify and evaluate them; SymPy's own tanh stays tanh."""
+    """Our activation functions written out from their records (σ(x) as 1/(1 + exp(−x)), ReLU
+    as Max(0, x), leaky ReLU with the slope its call carries), so that SymPy can simplify and
+    evaluate them; SymPy's own tanh stays tanh. Every float left (a slope in a derivative's
+    Piecewise) becomes the rational it is written as: 0.2 is 1/5."""
     for record in ops.ACTIVATION_RECORDS.values():
         function = record.function
         if function is None or not record.elementwise or function is sp.tanh:
             continue
-        call, formula = record.definition(None if not record.takes_slope else 0.01)
-        (variable,) = call.args
         expr = expr.replace(
             lambda e, f=function: isinstance(e, f),
-            lambda e, formula=formula, variable=variable: formula.xreplace({variable: e.args[0]}),
+            lambda e, record=record: _written_out(record, e),
         )
-    return expr.replace(
+    expr = expr.replace(
         lambda e: isinstance(e, ops.softmax),
         lambda e: sp.exp(e.args[1 + int(e.args[0])]) / sp.Add(*(sp.exp(n) for n in e.args[1:])),
     )
+    return expr.xreplace({f: _rational(float(f)) for f in expr.atoms(sp.Float)})
+
+
+def _written_out(record: ops.Activation, call: sp.Expr) -> sp.Expr:
+    """One call of an activation as its record's formula, its own arguments put in."""
+    slope = float(call.args[1]) if record.takes_slope else None
+    definition, formula = record.definition(slope)
+    (variable,) = definition.args
+    return formula.xreplace({variable: call.args[0]})
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:
@@ -67,7 +76,6 @@ def exact_figures(w: Walkthrough) -> dict[str, sp.Expr]:
             leaves[name] = _rational(value)
         for name, value in example.targets.items():
             leaves[f"target_{name}"] = _rational(value)
-    leaves["alpha"] = _rational(0.01)
 
     def term(t: Term) -> sp.Expr:
         name = str(t.key)

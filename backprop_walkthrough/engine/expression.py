@@ -11,7 +11,7 @@ derives from the user's own operation, one input slot at a time (so ∂(a + a)/�
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import sympy as sp
 
@@ -23,9 +23,11 @@ from ..model import (
     ExprNode,
     LocalDerivative,
     Shake,
-    measured_noise,
 )
 from ..scenario.program import Program, ProgramNode
+from .evaluate import evaluate
+from .local import activation_slope
+from .shake import Kinks, shake
 
 _SLOTS = (sp.Symbol("_x0"), sp.Symbol("_x1"))
 
@@ -121,7 +123,7 @@ def backpropagate(
             local = sp.diff(placeholder, slot).xreplace(named)
             substitutions = {symbols[i]: values[i] for i in node.inputs}
             derivatives.append(
-                LocalDerivative(source, local, substitutions, _evaluate(local, substitutions))
+                LocalDerivative(source, local, substitutions, _local_value(node, local, values))
             )
         locals_of[node.name] = derivatives
     grads = {n.name: 0.0 for n in program.nodes}
@@ -163,10 +165,16 @@ def backpropagate(
     return ExpressionWalkthrough(name, program.text, nodes, program.output, shakes, nudge, nudged)
 
 
-def _evaluate(expr: sp.Expr, substitutions: Mapping[sp.Basic, float]) -> float:
-    from .evaluate import evaluate
-
-    return float(evaluate(expr, substitutions))
+def _local_value(node: ProgramNode, local: sp.Expr, values: Mapping[str, float]) -> float:
+    """∂node/∂input at the forward values: a function's from its record, in the stable form
+    every view uses (tanh′(20) is 1.7e−17, not 1 − 1.0²); arithmetic's from SymPy's rule."""
+    if node.op in ops.OPERATIONS:
+        return activation_slope(node.op, values[node.inputs[0]])
+    substitutions = {sp.Symbol(i): values[i] for i in node.inputs}
+    try:
+        return float(evaluate(local, substitutions))
+    except NumericalError as exc:
+        raise NumericalError(f"∂{node.name}: {exc}") from None
 
 
 def _shake(
@@ -174,7 +182,6 @@ def _shake(
 ) -> Shake:
     """The central difference of the output in the leaf, judged as the network's are."""
     centre = leaves[leaf]
-    h = h * 10.0 ** math.floor(math.log10(max(1.0, abs(centre))))
 
     def output_at(value: float) -> float:
         try:
@@ -182,12 +189,27 @@ def _shake(
         except NumericalError:
             return math.nan
 
-    at: Callable[[int], float] = lambda k: output_at(centre + k * h)  # noqa: E731
-    shake = Shake(leaf, h, at(1), at(-1), symbolic, at(2), at(-2), at(4), at(-4))
-    if not shake.agrees:
-        line = [at(-3), shake.minus2, shake.minus, at(0), shake.plus, shake.plus2, at(3)]
-        shake = shake._replace(noise=measured_noise(line))
-    return shake
+    kinked = [n for n in program.nodes if ops.has_kink(n.op)]
+
+    def kinks(h: float) -> Kinks:
+        """The ReLUs whose input the nudge of ±4h lies on or carries across 0."""
+        if not kinked:
+            return ()
+        at = forward(program, leaves)
+        try:
+            low = forward(program, {**leaves, leaf: centre - 4 * h})
+            high = forward(program, {**leaves, leaf: centre + 4 * h})
+        except NumericalError:
+            return ()
+        found = []
+        for node in kinked:
+            source = node.inputs[0]
+            on = at[source] == 0 and low[source] != high[source]
+            if on or (low[source] > 0) != (high[source] > 0):
+                found.append((source, node.op, on))
+        return tuple(found)
+
+    return shake(leaf, centre, symbolic, output_at, h, kinks=kinks)
 
 
 #: Exact arithmetic simplifies every value: past this many nodes it would take long.

@@ -27,6 +27,7 @@ its gradient all the same, which no parameter takes.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 
 import sympy as sp
@@ -44,7 +45,7 @@ from ..model import (
     MatrixWalkthrough,
 )
 from ..scenario.types import Scenario
-from .evaluate import evaluate
+from .local import OutputExample, activation_slope, output_error, output_layer
 
 X = sp.Symbol("x")
 E_TOTAL = sp.Symbol("E_total")
@@ -210,54 +211,77 @@ class _Builder:
     # the backward pass --------------------------------------------------------------------
 
     def sigma_prime(self, layer: int, z: MatrixStep) -> MatrixStep:
-        """σ′(z): SymPy's derivative of the activation's record, evaluated at every entry."""
+        """σ′(z): the activation record's derivative (SymPy's, shown as the rule), evaluated at
+        every entry in its stable form from z (:mod:`.local`), never from the rounded a."""
         activation = self.activation_of(layer)
         record = ops.activation(activation)
         slope = self.slope(layer)
         derivative = sp.diff(record.build(X, [X], 0, slope), X)
-        values = [[evaluate(derivative, {X: v}) for v in row] for row in _entries(z.value)]
+        values = [
+            [activation_slope(activation, v, slope) for v in row] for row in _entries(z.value)
+        ]
         applied = Applied(activation, z.label, 1)
         rule = (sp.Derivative(record.build(X, [X], 0, slope), X), derivative)
         return MatrixStep(
             "sigma_prime", applied, applied, {z.label: z.value}, _floats(values), None, rule
         )
 
-    def loss_gradient(self, a: MatrixStep, y: MatrixStep) -> MatrixStep:
-        """∂E_total/∂a⁽ᴸ⁾, entry by entry from SymPy's derivative of the loss record."""
+    def output_examples(self, z: MatrixStep, y: MatrixStep) -> list[OutputExample]:
+        """The output layer's local derivatives, one example at a time (:mod:`.local`)."""
+        last = len(self.layers) - 1
+        nets = _entries(z.value if self.rows else z.value.T)  # one list per example
+        targets = _entries(y.value if self.rows else y.value.T)
+        return [
+            output_layer(self.s.loss, self.activation_of(last), n, t, self.slope(last))
+            for n, t in zip(nets, targets, strict=True)
+        ]
+
+    def by_example(self, rows: list[list[float]]) -> Matrix:
+        """A matrix from one list per example, in this convention's orientation."""
+        return _floats(rows) if self.rows else _floats(rows).T
+
+    def loss_gradient(self, a: MatrixStep, examples: list[OutputExample]) -> MatrixStep:
+        """∂E_total/∂a⁽ᴸ⁾: SymPy's derivative of the loss record (the rule shown), evaluated
+        stably entry by entry (its groups from z, a residual at a saturated end as a distance)."""
         outputs = len(self.layers[-1].neurons)
         rule = sp.diff(ops.loss(self.s.loss).term(TARGET, OUT, outputs), OUT)
-        values = [
-            [
-                evaluate(rule, {OUT: float(out), TARGET: float(target)})
-                for out, target in zip(ar, yr, strict=True)
-            ]
-            for ar, yr in zip(a.value.tolist(), y.value.tolist(), strict=True)
-        ]
         label = gradient_symbol(
             "A" if self.rows else "a", len(self.layers) - 1, a.label.shape, self.rows
         )
+        values = self.by_example([e.d_error for e in examples])
         return MatrixStep(
-            "dE_da", label, label, {}, _floats(values), None, (sp.Derivative(E_TOTAL, OUT), rule)
+            "dE_da", label, label, {}, values, None, (sp.Derivative(E_TOTAL, OUT), rule)
         )
 
     def output_delta(self, z: MatrixStep, a: MatrixStep, y: MatrixStep) -> list[MatrixStep]:
         """δ⁽ᴸ⁾: ∂E/∂a ⊙ σ′(z), or for softmax (not element-wise) Jᵀ·∂E/∂a per example."""
         last = len(self.layers) - 1
-        gradient = self.loss_gradient(a, y)
+        examples = self.output_examples(z, y)
+        gradient = self.loss_gradient(a, examples)
         label = gradient_symbol("Z" if self.rows else "z", last, z.label.shape, self.rows)
         if ops.activation(self.activation_of(last)).elementwise:
             local = self.sigma_prime(last, z)
             formula = sp.HadamardProduct(gradient.label, local.label)
             values = {gradient.label: gradient.value, local.label: local.value}
-            return [gradient, local, step("delta", label, formula, values)]
-        return [gradient, *self.softmax_delta(label, a, y, gradient)]
+            delta = step("delta", label, formula, values)
+            if any(e.fused for e in examples):
+                # 0 × ∞ in doubles: the δ of those entries is SymPy's cancelled product
+                # (σ′ × BCE′ = a − y), as in the scalar view.
+                delta = delta._replace(value=self.by_example([e.delta for e in examples]))
+            return [gradient, local, delta]
+        return [gradient, *self.softmax_delta(label, a, y, gradient, examples)]
 
     def example(self, matrix: Matrix, example: int) -> Matrix:
         """One example's column (row) of a batch's matrix."""
         return matrix.row(example) if self.rows else matrix.col(example)
 
     def softmax_delta(
-        self, label: sp.MatrixSymbol, a: MatrixStep, y: MatrixStep, gradient: MatrixStep
+        self,
+        label: sp.MatrixSymbol,
+        a: MatrixStep,
+        y: MatrixStep,
+        gradient: MatrixStep,
+        examples: list[OutputExample],
     ) -> list[MatrixStep]:
         """Softmax: J = diag(a) − a·aᵀ for each example, δ = Jᵀ·∂E/∂a (J is symmetric); with
         the cross-entropy (targets summing to 1) that is a − y."""
@@ -277,6 +301,9 @@ class _Builder:
                 sp.MatAdd(sp.DiagMatrix(a_k), -outer),
                 {a_k: self.example(a.value, example)},
             )
+            # Its value from the stable forms: diag(a) − a·aᵀ from a rounded a cancels on the
+            # diagonal (a_k − a_k² is 0 at a_k = 1.0; it is a_k·Σ_{j≠k} a_j).
+            jacobian = jacobian._replace(value=_floats(examples[example].jacobian or []))
             delta_k = sp.MatrixSymbol(f"{'dZ' if self.rows else 'delta'}^({suffix}", *shape)
             local = step(
                 "delta",
@@ -460,16 +487,20 @@ def derive_matrix_form(
 ) -> MatrixWalkthrough:
     """The matrix derivation of ``scenario`` in each of ``conventions``."""
     forms = tuple(_Builder(scenario, c).form() for c in conventions)
-    last = forms[0].layers[-1].forward[3].value
-    loss = ops.loss(scenario.loss)
-    outputs = len(scenario.layers[-1].neurons)
-    E_total = 0.0
-    for example, data in enumerate(scenario.examples):
-        for k, name in enumerate(scenario.layers[-1].neurons):
-            out = last[example, k] if forms[0].convention is Convention.ROWS else last[k, example]
-            E_total += evaluate(
-                loss.term(TARGET, OUT, outputs), {OUT: float(out), TARGET: data.targets[name]}
-            )
+    builder = _Builder(scenario, Convention.COLUMNS)
+    z = forms[0].layers[-1].forward[2].value
+    nets = _entries(z if forms[0].convention is Convention.ROWS else z.T)
+    last = len(scenario.layers) - 1
+    E_total = math.fsum(
+        output_error(
+            scenario.loss,
+            builder.activation_of(last),
+            n,
+            [data.targets[name] for name in scenario.layers[-1].neurons],
+            builder.slope(last),
+        )
+        for n, data in zip(nets, scenario.examples, strict=True)
+    )
     return MatrixWalkthrough(scenario, forms, E_total)
 
 

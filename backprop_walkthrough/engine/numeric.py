@@ -85,9 +85,12 @@ class NumericNetwork:
                 if changed is not None and index == start and name not in changed:
                     net = values[f"net_{name}"]
                 else:
-                    net = sum(params[p] * values[s] for s, p in sources)
+                    # Correctly rounded (fsum): the same net on every Python (3.12's sum()
+                    # compensates, 3.11's does not).
+                    terms = [params[p] * values[s] for s, p in sources]
                     if bias >= 0:
-                        net += params[bias]
+                        terms.append(params[bias])
+                    net = ops.fsum(terms)
                     net = fixed.get((example, f"net_{name}"), net)
                 values[f"net_{name}"] = net
                 nets.append(net)

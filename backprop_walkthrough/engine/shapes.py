@@ -18,37 +18,10 @@ import sympy as sp
 
 from ..errors import ScenarioError
 from ..model import ShapeMismatch, ShapeWalkthrough, Tensor
-from ..scenario.types import SHAPES_LIMITS, ShapesSpec
+from ..scenario.types import ShapesSpec
 
 VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
 _WORD = re.compile(r"[a-z]+\Z")
-
-
-def check_spec(spec: ShapesSpec) -> None:
-    """Refuse options that cannot make a dataset or a network, in one line each."""
-
-    def fail(field: str, message: str) -> ScenarioError:
-        return ScenarioError(spec.source, message, field)
-
-    if not spec.words:
-        raise fail("words", "the word list is empty; give at least one word")
-    for word in spec.words:
-        bad = sorted({c for c in word if c not in VOCABULARY[1:]})
-        if not word or bad:
-            raise fail(
-                "words",
-                f"{word!r} has characters outside the vocabulary "
-                f"(a to z): {' '.join(repr(c) for c in bad) or 'empty word'}",
-            )
-    for field, (low, high) in SHAPES_LIMITS.items():
-        value = getattr(spec, field)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise fail(field, f"must be a whole number from {low} to {high:,}, got {value!r}")
-    low, high = SHAPES_LIMITS["hidden"]
-    if spec.w1_rows is not None and not low <= spec.w1_rows <= high:
-        raise fail(
-            "w1", f"the first layer's rows must be from {low} to {high:,}, got {spec.w1_rows}"
-        )
 
 
 def build_dataset(words: tuple[str, ...], block_size: int) -> list[tuple[str, str]]:
@@ -180,7 +153,6 @@ def numbers_work(spec: ShapesSpec, examples: int) -> int:
 
 def shape_walkthrough(spec: ShapesSpec, numbers: bool = False) -> ShapeWalkthrough:
     """Every tensor's shape; with ``numbers``, every tensor's numbers and checked gradients."""
-    check_spec(spec)
     if numbers:
         work = numbers_work(spec, len(build_dataset(spec.words, spec.block_size)))
         if work > MAX_NUMBERS_WORK:

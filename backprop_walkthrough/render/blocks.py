@@ -54,6 +54,8 @@ class Formula(NamedTuple):
     expr: sp.Basic
     numbers: Mapping[sp.Basic, float] | None = None
     tag: str = ""
+    #: Written in parentheses: a sum (or a signed product) that is one factor of a product.
+    grouped: bool = False
 
 
 class Number(NamedTuple):
@@ -78,6 +80,29 @@ class Aside(NamedTuple):
 
 
 MathCell = Formula | Number | Joined | Aside
+
+
+def binds_looser_than_product(expr: sp.Basic) -> bool:
+    """Whether ``expr`` written as a factor of a product needs parentheses: a sum, or a
+    product or number with a sign in front (2 × (1 − tanh(0.5)²), 2 × (−3·a))."""
+    if expr.is_Add or isinstance(expr, sp.Piecewise):
+        return True
+    if expr.is_Mul or expr.is_Number:
+        return bool(expr.could_extract_minus_sign())
+    return False
+
+
+def product(parts: tuple[MathCell, ...]) -> Joined:
+    """Cells multiplied: each formula that binds looser than × is grouped, once, here."""
+    return Joined(
+        tuple(
+            p._replace(grouped=True)
+            if isinstance(p, Formula) and binds_looser_than_product(p.expr)
+            else p
+            for p in parts
+        ),
+        "×",
+    )
 
 
 class Role(Enum):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
@@ -11,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import CheckResult, Status
+from .json import dumps
 from .numbers import format_operand
 
 STYLE = {
@@ -45,7 +45,7 @@ def check_document(result: CheckResult) -> dict[str, Any]:
 
 def render_check_json(results: list[CheckResult]) -> str:
     documents = [check_document(r) for r in results]
-    return json.dumps(documents[0] if len(documents) == 1 else documents, indent=2) + "\n"
+    return dumps(documents[0] if len(documents) == 1 else documents)
 
 
 class CheckView:

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..model import ExpressionWalkthrough
+from .json import dumps
 
 
 def expression_document(w: ExpressionWalkthrough) -> dict[str, Any]:
@@ -49,4 +49,4 @@ def expression_document(w: ExpressionWalkthrough) -> dict[str, Any]:
 
 
 def render_expression_json(w: ExpressionWalkthrough) -> str:
-    return json.dumps(expression_document(w), indent=2, ensure_ascii=False) + "\n"
+    return dumps(expression_document(w))

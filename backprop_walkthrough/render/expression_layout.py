@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..model import ExpressionWalkthrough, ExprNode, Verdict
+from ..model import ExpressionWalkthrough, ExprNode, Shake
 from .blocks import (
     Block,
-    CellRole,
     Check,
     Document,
     Equations,
     Formula,
     Heading,
     Joined,
-    Mark,
     MathCell,
     Note,
     Number,
@@ -29,8 +27,10 @@ from .blocks import (
     Row,
     Title,
     Tone,
+    product,
 )
-from .numbers import format_difference, format_value
+from .numbers import format_value
+from .shake import shake_check, shake_notes, shaken_error
 
 PLUS_EQUALS = (
     "{name} is used {count} times, so its gradient is a sum: each use adds its part "
@@ -51,9 +51,13 @@ def lay_out_expression(w: ExpressionWalkthrough, digits: int = 6) -> Document:
     blocks.append(
         Equations(
             tuple(
-                Row(Role.STATEMENT, Formula(sp.Symbol(n.name)), (Formula(n.formula),))
+                Row(
+                    Role.STATEMENT,
+                    Formula(sp.Symbol(n.name)),
+                    (_constant(n.value) if n.op == "const" else Formula(n.formula),),
+                )
                 for n in w.nodes
-                if n.op not in ("leaf", "const")
+                if n.op != "leaf"
             )
         )
     )
@@ -92,6 +96,7 @@ def lay_out_expression(w: ExpressionWalkthrough, digits: int = 6) -> Document:
             blocks.append(Note((text,)))
         if node.name in shakes:
             blocks.append(_check(shakes[node.name], w.output, digits))
+            blocks.extend(shake_notes(shakes[node.name], w.output))
     if w.nudge is not None and w.nudged_output is not None:
         blocks.append(Heading("A nudge"))
         before = format_value(w.by_name[w.output].value, digits, typographic=True)
@@ -105,6 +110,11 @@ def lay_out_expression(w: ExpressionWalkthrough, digits: int = 6) -> Document:
             )
         )
     return Document(tuple(blocks), digits)
+
+
+def _constant(value: float) -> MathCell:
+    """A number of the program as written: 2, not 2.000000."""
+    return Formula(sp.Integer(int(value))) if value == int(value) else Number(value)
 
 
 def _program(w: ExpressionWalkthrough) -> str:
@@ -141,13 +151,13 @@ def _gradient(w: ExpressionWalkthrough, node: ExprNode) -> Equations:
         return Equations((Row(Role.STATEMENT, label, (Number(0.0),), aside=note),))
     symbolic = Joined(
         tuple(
-            Joined((Formula(_total(w.output, c.user)), Formula(_d(c.user, node.name))), "×")
+            product((Formula(_total(w.output, c.user)), Formula(_d(c.user, node.name))))
             for c in node.contributions
         ),
         "+",
     )
     local = Joined(
-        tuple(Joined((Number(c.upstream, True), _local(c)), "×") for c in node.contributions),
+        tuple(product((Number(c.upstream, True), _local(c))) for c in node.contributions),
         "+",
     )
     sides: list[MathCell] = [symbolic, local, *_value_cells(w, node, 1)]
@@ -163,25 +173,8 @@ def _local(c: object) -> MathCell:
     return Formula(c.local.symbolic, dict(c.local.substitutions))
 
 
-def _check(shake: object, output: str, digits: int) -> Check:
-    from ..model import Shake
-
-    assert isinstance(shake, Shake)
-    verdict = shake.verdict
-    ok = {Verdict.AGREES: True, Verdict.DISAGREES: False}.get(verdict)
-    p = shake.wrt
-    return Check(
-        "shake it",
-        f"h = {shake.h:g}",
-        (
-            (f"{output}({p} + h)", format_value(shake.plus, 15, True), CellRole.NUMBER),
-            (f"{output}({p} − h)", format_value(shake.minus, 15, True), CellRole.NUMBER),
-            ("(difference) / 2h", format_value(shake.numeric, digits, True), CellRole.VALUE),
-            ("derived", format_value(shake.symbolic, digits, True), CellRole.VALUE),
-        ),
-        Mark(ok, verdict.value),
-        f"differs by {format_difference(shake.difference, True)}",
-    )
+def _check(shake: Shake, output: str, digits: int) -> Check:
+    return shake_check(shake, output, shaken_error, lambda v: format_value(v, digits, True))
 
 
 def render_expression(w: ExpressionWalkthrough, output_format: str, digits: int = 6) -> str:

@@ -139,6 +139,8 @@ class HtmlWriter(DocumentWriter):
     def cell(self, cell: MathCell) -> str:
         if isinstance(cell, Formula):
             math = to_mathml(cell.expr, cell.numbers, self.digits)
+            if cell.grouped:
+                math = f"<mo>(</mo>{math}<mo>)</mo>"
             tag = self.words(f"\u00a0({cell.tag})") if cell.tag else ""
             return f"<mrow>{math}{tag}</mrow>"
         if isinstance(cell, Number):

@@ -37,6 +37,8 @@ class LatexMath:
     def cell(self, cell: MathCell) -> str:
         if isinstance(cell, Formula):
             text = to_latex(cell.expr, cell.numbers, self.digits)
+            if cell.grouped:
+                text = rf"\left({text}\right)"
             return text + (rf"\ {self.words(f'({cell.tag})')}" if cell.tag else "")
         if isinstance(cell, Number):
             return self.number(cell.value, cell.in_product)

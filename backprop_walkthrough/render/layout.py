@@ -28,7 +28,6 @@ from ..model import (
     Sum,
     Term,
     Update,
-    Verdict,
     Walkthrough,
 )
 from ..scenario.types import Bias, Scenario, Weight
@@ -60,22 +59,18 @@ from .blocks import (
 )
 from .numbers import (
     format_decimals,
-    format_difference,
     format_given,
     format_operand,
     format_value,
-    with_minus,
 )
 from .printing import to_text
+from .shake import shake_check, shake_notes, shaken_error, verdict_mark
 
 #: A layer of more neurons than this shows its first neuron in full and the others in a table
 #: (``--full`` shows every one), and the network is described in a line instead of drawn.
 COMPACT_ABOVE = 4
 #: A section title lists at most this many weight names (w1 … w64: 64 weights otherwise).
 LISTED_NAMES = 8
-#: The E_total values of a shake check are shown to this many decimals, so the quotient checks.
-SHAKE_DECIMALS = 15
-SMALL_SHAKEN_ERROR = 1e-3
 #: In place of a value that a double cannot hold (a factor of a chain at extreme saturation).
 BEYOND_RANGE = "beyond double range"
 NUMBER = CellRole.NUMBER
@@ -96,14 +91,6 @@ def compacted_neurons(scenario: Scenario, full: bool) -> frozenset[str]:
         if len(layer.neurons) > COMPACT_ABOVE
         for neuron in layer.neurons[1:]
     )
-
-
-def shaken_error(value: float) -> str:
-    """An E value of a shake check, with the digits that the quotient needs: 15 decimals, or
-    16 significant digits for an E below 0.001 (15 decimals of 4.2e−18 would be zeros)."""
-    if value != 0 and abs(value) < SMALL_SHAKEN_ERROR:
-        return with_minus(f"{value:.15e}")
-    return format_decimals(value, SHAKE_DECIMALS, True)
 
 
 #: An exact closed form longer than this is not printed in the table.
@@ -383,82 +370,15 @@ class _Layout:
             yield Equations(tuple(rows), gap)
 
     def check(self, shake: Shake) -> Check:
-        p = shake.wrt
-        return Check(
-            "shake it",
-            f"h = {shake.h:g}",
-            (
-                (f"E_total({p} + h)", shaken_error(shake.plus), NUMBER),
-                (f"E_total({p} − h)", shaken_error(shake.minus), NUMBER),
-                ("(difference) / 2h", self.value(shake.numeric), CellRole.VALUE),
-                ("derived", self.value(shake.symbolic), CellRole.VALUE),
-            ),
-            self.verdict(shake),
-            ""
-            if shake.verdict is Verdict.UNRESOLVED  # the difference is noise: see the note
-            else f"differs by {format_difference(shake.difference, True)}",
-        )
+        return shake_check(shake, "E_total", shaken_error, self.value)
 
     @staticmethod
     def verdict(shake: Shake, short: bool = False) -> Mark:
-        verdict = shake.verdict
-        ok = {Verdict.AGREES: True, Verdict.DISAGREES: False}.get(verdict)
-        if short:
-            return Mark(ok)
-        return Mark(ok, verdict.value)
+        return verdict_mark(shake, short)
 
     @staticmethod
     def shake_notes(shake: Shake) -> Iterator[Note]:
-        """Why a check that does not agree is not a disagreement: a kink, or cancellation."""
-        verdict = shake.verdict
-        if verdict is Verdict.UNRESOLVED and shake.plus == shake.minus:
-            yield Note(
-                (
-                    f"E_total({shake.wrt} + h) and E_total({shake.wrt} − h) agree to all their "
-                    f"digits even at h = {shake.h:g}: the gradient is 0 to within "
-                    f"±{format_difference(shake.tolerance, True)}, and the shake check cannot "
-                    "tell a derived value smaller than that from 0.",
-                ),
-            )
-        elif verdict is Verdict.UNRESOLVED:
-            yield Note(
-                (
-                    f"The shake check cannot resolve this gradient at h = {shake.h:g}: its "
-                    "central difference is uncertain by "
-                    f"±{format_difference(shake.tolerance, True)} (the rounding of E_total over "
-                    "h, and the step's own error), more than a "
-                    "ten-thousandth of the gradient itself, so it can neither confirm nor refute "
-                    "the derived value.",
-                ),
-            )
-        elif verdict is Verdict.KINK:
-            left, right = shake.one_sided
-            for net, activation, on in shake.kinks:
-                slope = ops.activation(activation).slope_at_kink
-                if on:
-                    convention = (
-                        f"{net} = 0 lies on {activation}'s kink, where the slope jumps. From "
-                        f"the left E_total changes at {format_value(left, 6, True)} per unit, "
-                        f"from the right at {format_value(right, 6, True)}: the derivative takes "
-                        f"{activation}′(0) = {slope}, the slope on the left, by convention, and "
-                        "the central difference measures the average of the two."
-                    )
-                    matches = abs(shake.symbolic - left) <= shake.tolerance
-                    verdict_text = (
-                        " The derived value is the left slope, as the convention says."
-                        if matches
-                        else ""
-                    )
-                    yield Note((convention + verdict_text,))
-                else:
-                    yield Note(
-                        (
-                            f"The nudge of ±4h carries {net} across {activation}'s kink at 0, "
-                            "where the slope jumps: the central difference mixes the two "
-                            "one-sided slopes, so it need not agree with the derivative, and "
-                            "that is no error. A smaller --h keeps the nudge on one side.",
-                        ),
-                    )
+        return shake_notes(shake, "E_total")
 
     # notes on published figures -----------------------------------------------------------
 

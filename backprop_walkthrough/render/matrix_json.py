@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sympy as sp
 
 from ..model import MatrixForm, MatrixStep, MatrixWalkthrough
+from .json import dumps
 
 
 def _matrix(value: sp.ImmutableMatrix) -> list[list[float]]:
@@ -55,4 +55,4 @@ def render_matrix_json(w: MatrixWalkthrough) -> str:
         "focus": w.focus,  # explain PARAM --view matrix: the parameter (the data stays whole)
         "conventions": {form.convention.value: _form(form) for form in w.forms},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document)

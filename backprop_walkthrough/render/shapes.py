@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -13,6 +12,7 @@ from rich.text import Text
 
 from ..engine.shapes import VOCABULARY
 from ..model import ShapeWalkthrough, Tensor
+from .json import dumps
 
 SHOWN_EXAMPLES = 8
 
@@ -181,4 +181,4 @@ def shapes_document(w: ShapeWalkthrough) -> dict[str, Any]:
 
 
 def render_shapes_json(w: ShapeWalkthrough) -> str:
-    return json.dumps(shapes_document(w), indent=2, ensure_ascii=False) + "\n"
+    return dumps(shapes_document(w))

@@ -166,6 +166,8 @@ class TerminalView:
         """A cell of an equation as styled text: numbers put in yellow, results in green."""
         if isinstance(cell, Formula):
             text = to_text(cell.expr, cell.numbers, self.digits)
+            if cell.grouped:
+                text = f"({text})"
             if cell.tag:
                 text += f" ({cell.tag})"
             return Text(text, style=NUMBERS if cell.numbers is not None else "")

@@ -6,6 +6,7 @@ from ..errors import ScenarioError
 from ..shipped import builtin_names, network_names, scenarios_dir
 from .files import (
     describe_builtin,
+    file_kind,
     load_scenario,
     load_shapes_spec,
     parse_scenario,
@@ -27,6 +28,7 @@ __all__ = [
     "Weight",
     "builtin_names",
     "describe_builtin",
+    "file_kind",
     "load_scenario",
     "load_shapes_spec",
     "network_names",

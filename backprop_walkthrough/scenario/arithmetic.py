@@ -77,19 +77,22 @@ def parse_value(text: str | float | int) -> Typed:
         raise AnswerTextError("empty: expected a number or an arithmetic expression")
     if len(source) > MAX_LENGTH:
         raise AnswerTextError(f"longer than {MAX_LENGTH} characters: not a worked number")
+    # The signs the tool itself prints (× −) read as Python's; the literals are cut from the
+    # text that was parsed (× is two bytes in UTF-8, * one: the offsets are the parsed text's).
+    parsed = source.replace("×", "*").replace("−", "-").replace("^", "**")
     try:
-        tree = ast.parse(source.replace("×", "*").replace("−", "-").replace("^", "**"), mode="eval")
+        tree = ast.parse(parsed, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise AnswerTextError(f"{source!r} is not a number or an arithmetic expression") from None
     literals: list[str] = []
-    value = _walk(tree.body, source, literals, 0)
+    value = _walk(tree.body, parsed, literals, 0)
     if not math.isfinite(value):
         raise AnswerTextError(f"{source!r} is not a finite number")
     # an expression is as precise as its finest rounded number (whole numbers are exact)
     rounded = [t for t in literals if "." in t or "e" in t.lower()]
     half = min((_half_unit_of_literal(t) for t in rounded), default=0.0)
     if isinstance(tree.body, ast.Constant) or _is_signed_constant(tree.body):
-        half = _half_unit_of_literal(source)
+        half = _half_unit_of_literal(parsed)
     return Typed(value, source, half)
 
 

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 from ..errors import ScenarioError
 from ..shipped import builtin_names, scenarios_dir
 from .types import MAX_FILE_BYTES, Scenario, ShapesSpec
-from .validate import ShapesValidator, Validator, iter_problems
+from .validate import KIND_NAMES, ShapesValidator, Validator, iter_problems, kind_of
 from .yamltree import Tree, YamlTreeError, parse_yaml, tree_of
 
 
@@ -162,6 +162,34 @@ def scenario_problems(name_or_path: str | Path) -> list[ScenarioError]:
     except ScenarioError as unreadable:
         return [unreadable]
     return list(iter_problems(tree, source))
+
+
+def file_kind(name_or_path: str | Path) -> str | None:
+    """What kind of input a file is ("network scenario", "answers file", …), or None when it
+    cannot be read as YAML."""
+    try:
+        tree, _source = read_tree(name_or_path)
+    except ScenarioError:
+        return None
+    return KIND_NAMES[kind_of(tree)]
+
+
+def checked_shapes_spec(spec: ShapesSpec) -> ShapesSpec:
+    """A spec built in Python (a file's with options put over it), held to the file's rules by
+    the same validator: one wording for every rule, however the value came."""
+    document: dict[str, Any] = {
+        "kind": "embedding_mlp",
+        "words": list(spec.words),
+        "block_size": spec.block_size,
+        "embedding_dim": spec.embedding_dim,
+        "init": {"seed": spec.seed},
+    }
+    if spec.w1_rows is None:
+        document["hidden"] = spec.hidden
+    else:
+        document["w1"] = [spec.w1_rows, spec.hidden]
+    checked = ShapesValidator(tree_of(document), spec.source).spec()
+    return checked._replace(source=spec.source)
 
 
 def load_shapes_spec(name_or_path: str | Path) -> ShapesSpec:

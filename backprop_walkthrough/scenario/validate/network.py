@@ -1,9 +1,6 @@
-"""Every check between a parsed YAML document and a :class:`~.types.Scenario`, in one pass.
+"""A feed-forward network scenario: every check between its YAML and a :class:`~..types.Scenario`.
 
-:func:`iter_problems` yields every problem of a document, each naming its field and line;
-loading raises the first of them. A check that finds a problem records it and gives up on its
-own part only (one weight, one example, one value), so that the other parts are still checked;
-checks that cross parts (a neuron with no incoming weight) run when the parts they read are
+Checks that cross parts (a neuron with no incoming weight) run when the parts they read are
 sound, so that one mistake is not reported three times.
 """
 
@@ -11,36 +8,26 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from .. import ops
-from ..errors import ScenarioError, did_you_mean
-from ..ops import ACTIVATIONS, LOSSES
-from .initialise import InitSpec, generate
-from .types import (
-    DEFAULT_SEED,
-    MAX_ABS_VALUE,
+from ... import ops
+from ...errors import did_you_mean
+from ...ops import ACTIVATIONS, LOSSES
+from ..initialise import InitSpec, generate
+from ..types import (
     MAX_EXAMPLES,
     MAX_LEARNING_RATE,
     MAX_NEURONS,
     MAX_PARAMETERS,
-    SHAPES_LIMITS,
     Bias,
     Example,
     Layer,
     PublishedFigure,
     Scenario,
-    ShapesSpec,
     Weight,
 )
-from .yamltree import Tree
-
-FieldPath = tuple[str, ...]
-T = TypeVar("T")
+from .checker import Checker, FieldPath, Skip, describe
 
 #: A name: a letter, then letters, digits and single underscores between them (h1_1, w_ih).
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*\Z")
@@ -68,25 +55,8 @@ _TRAINING_FIGURE = re.compile(r"train [0-9]+ (E_total|out_[A-Za-z][A-Za-z0-9_]*)
 _LAYER_KEYS = ("neurons", "size", "prefix", "activation", "slope")
 #: How far from 1 the targets of a cross-entropy example may sum (rounding in a YAML file).
 TARGET_SUM_TOLERANCE = 1e-9
-#: Characters that reorder the text around them (a name could display as another).
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Neuron names that would make a derived name collide with another: E_total is the total error.
 RESERVED_NEURON_NAMES = frozenset({"total"})
-#: A text value quoted in a message is cut after this many characters.
-QUOTED_TEXT = 40
-#: The kinds of scenario the tool reads; a feed-forward network unless ``kind:`` says otherwise.
-KINDS = ("feed_forward", "embedding_mlp", "expression")
-
-
-def _paths(value: Any, path: FieldPath = ()) -> Iterator[FieldPath]:
-    """Every field path of a document, in the order it is written."""
-    yield path
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, path + (str(key),))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, path + (str(index),))
 
 
 def name_problem(name: str) -> str:
@@ -124,26 +94,6 @@ def _spelling(name: str) -> str:
     return spelled[:MAX_NAME_LENGTH]
 
 
-class _Skip(Exception):  # noqa: N818 - control flow: a part was rejected, not an error
-    """A check recorded its problem and gives up on its own part of the document."""
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, str):
-        if len(value) > QUOTED_TEXT:
-            return f"the text {value[:QUOTED_TEXT]!r}… ({len(value):,} characters)"
-        return f"the text {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return repr(value)
-
-
 def default_prefix(index: int, count: int) -> str:
     """Neuron names for ``size:`` layers: i1…, h1… (one hidden layer) or h1n1…, o1…"""
     if index == 0:
@@ -153,176 +103,7 @@ def default_prefix(index: int, count: int) -> str:
     return "h" if count == 3 else f"h{index}n"
 
 
-def iter_problems(tree: Tree, source: str) -> Iterator[ScenarioError]:
-    """Every problem of a parsed document, of any kind of scenario, from the top of the file."""
-    checker: _Checker = Validator(tree, source)
-    if isinstance(tree.value, dict) and tree.value.get("kind") == "expression":
-        from .expressions import expression_problems
-
-        yield from expression_problems(tree, source)
-        return
-    if isinstance(tree.value, dict) and tree.value.get("kind") == "embedding_mlp":
-        checker = ShapesValidator(tree, source)
-    checker.run()
-    yield from checker.problems
-
-
-class _Checker:
-    """What both validators share: recording problems and the typed getters."""
-
-    def __init__(self, tree: Tree, source: str) -> None:
-        self.tree = tree
-        self.source = source
-        # Where each field comes in the document (a mapping from Python has no lines, but its
-        # order is the order it was written in): problems are reported in that order.
-        self.order = {path: index for index, path in enumerate(_paths(tree.value))}
-        self.positions: dict[int, int] = {}
-        self.problems: list[ScenarioError] = []
-        for problem in tree.problems:
-            self.record(problem.path, problem.message, problem.line)
-        # A field the parse already reported (a duplicate key, a number of 5,000 digits) is not
-        # reported again by the checks that read what the parse made of it.
-        self.noted = {problem.path for problem in tree.problems}
-
-    def run(self) -> Any:
-        """Check the whole document; the result, or None when there was a problem. The
-        problems end up in the order of their lines (those of the whole file first)."""
-        result = self.attempt(self.build)
-        self.problems.sort(key=lambda problem: self.positions[id(problem)])
-        return None if self.problems else result
-
-    def build(self) -> Any:
-        raise NotImplementedError
-
-    def result(self) -> Any:
-        """The checked document; raises its first problem."""
-        result = self.run()
-        if self.problems:
-            raise self.problems[0]
-        return result
-
-    def record(self, path: FieldPath, message: str, line: int | None) -> None:
-        error = ScenarioError(self.source, message, ".".join(path), line)
-        self.positions[id(error)] = self.order.get(path, 0)
-        self.problems.append(error)
-
-    def fail(self, path: FieldPath, message: str) -> _Skip:
-        """Record a problem; raise what this returns to give up on the current part."""
-        if path not in self.noted:
-            self.record(path, message, self.tree.line(path))
-        return _Skip()
-
-    def attempt(self, check: Callable[..., T], *args: Any) -> T | None:
-        """Run one check; None when it gave up (its problem is recorded)."""
-        try:
-            return check(*args)
-        except _Skip:
-            return None
-
-    # typed getters --------------------------------------------------------------------
-
-    def mapping(self, value: Any, path: FieldPath, what: str = "a mapping") -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(path, f"expected {what}, got {_describe(value)}")
-        return value
-
-    def keys(
-        self,
-        data: dict[str, Any],
-        path: FieldPath,
-        allowed: tuple[str, ...],
-        required: tuple[str, ...] = (),
-    ) -> None:
-        """Record every unknown and missing key; give up when there was one. A missing key
-        that an unknown one looks like a misspelling of is the same mistake, reported once."""
-        before = len(self.problems)
-        meant = set()
-        for key in data:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed)
-                meant.add(hint.removeprefix("; did you mean '").removesuffix("'?"))
-                hint = hint or f" (allowed: {', '.join(allowed)})"
-                self.fail(path + (key,), f"unknown key {key!r}{hint}")
-        for key in required:
-            if key not in data and key not in meant:
-                self.fail(path, f"missing required key {key!r}")
-        if len(self.problems) > before:
-            raise _Skip
-
-    def number(self, value: Any, path: FieldPath) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            hint = ""
-            if isinstance(value, str):
-                try:
-                    float(value)
-                    hint = " — write the number without quotes"
-                except ValueError:
-                    pass
-            raise self.fail(path, f"expected a number, got {_describe(value)}{hint}")
-        number = float(value)
-        if not math.isfinite(number):
-            raise self.fail(path, f"expected a finite number, got {value}")
-        if abs(number) > MAX_ABS_VALUE:
-            raise self.fail(path, f"{value} is too large (at most {MAX_ABS_VALUE:g} in size)")
-        return number
-
-    def integer(self, value: Any, path: FieldPath, low: int, high: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, f"expected a whole number, got {_describe(value)}")
-        if not low <= value <= high:
-            raise self.fail(path, f"must be between {low:,} and {high:,}, got {value:,}")
-        return value
-
-    def text(self, value: Any, path: FieldPath, lines: bool = False) -> str:
-        """One line of plain text: no control characters (an escape sequence in a name would
-        reach the terminal, a newline would break a heading) and no bidirectional overrides.
-        With ``lines``, line breaks are allowed (a note that the layout joins into one)."""
-        if not isinstance(value, str):
-            raise self.fail(path, f"expected text, got {_describe(value)}")
-        allowed = "\n\t" if lines else ""
-        for position, char in enumerate(value):
-            if char in allowed:
-                continue
-            if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
-                raise self.fail(
-                    path,
-                    f"contains the control character U+{ord(char):04X} at position "
-                    f"{position + 1}; names, descriptions and notes are one line of plain text",
-                )
-        return str(value)
-
-    def choice(self, value: Any, path: FieldPath, choices: tuple[str, ...], what: str) -> str:
-        value = self.text(value, path)
-        if value not in choices:
-            raise self.fail(
-                path,
-                f"unknown {what} {value!r}{did_you_mean(value, choices)}"
-                f" (known: {', '.join(choices)})",
-            )
-        return str(value)
-
-    def kind(self, root: dict[str, Any], expected: str) -> None:
-        kind = root.get("kind", "feed_forward")
-        if kind not in KINDS:
-            raise self.fail(("kind",), f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
-        if kind != expected:
-            raise self.fail(
-                ("kind",),
-                "an embedding_mlp scenario is a shape walkthrough: "
-                "run `backprop-walkthrough shapes FILE`"
-                if kind == "embedding_mlp"
-                else "an expression scenario is a program: run `backprop-walkthrough expr FILE`"
-                if kind == "expression"
-                else f"expected a {expected} scenario here",
-            )
-
-    def named(self, root: dict[str, Any]) -> tuple[str, str]:
-        name = self.attempt(self.text, root.get("name", Path(self.source).stem), ("name",))
-        description = self.attempt(self.text, root.get("description", ""), ("description",))
-        return name or "", description or ""
-
-
-class Validator(_Checker):
+class Validator(Checker):
     """A feed-forward scenario: layers, parameters, examples, loss, learning rate."""
 
     def scenario(self) -> Scenario:
@@ -354,7 +135,7 @@ class Validator(_Checker):
         published = self.attempt(self.published, root.get("published", {}))
         layers = self.attempt(self.layers, root["layers"]) if "layers" in root else None
         if layers is None:
-            raise _Skip
+            raise Skip
         neuron_layer = {n: i for i, layer in enumerate(layers) for n in layer.neurons}
         before = len(self.problems)
         weights = self.weights(root.get("weights", {}), neuron_layer)
@@ -378,7 +159,7 @@ class Validator(_Checker):
         if loss is not None and examples is not None:
             self.attempt(self.check_loss, loss, layers, examples)
         if self.problems:
-            raise _Skip
+            raise Skip
         assert rate is not None and update_biases is not None and loss is not None
         assert examples is not None and published is not None
         return Scenario(
@@ -406,12 +187,12 @@ class Validator(_Checker):
 
     def flag(self, value: Any, path: FieldPath) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(path, f"expected true or false, got {_describe(value)}")
+            raise self.fail(path, f"expected true or false, got {describe(value)}")
         return value
 
     def name(self, value: Any, path: FieldPath, what: str) -> str:
         if not isinstance(value, str):
-            raise self.fail(path, f"a {what}'s name must be text, got {_describe(value)}")
+            raise self.fail(path, f"a {what}'s name must be text, got {describe(value)}")
         problem = name_problem(value)
         if problem:
             raise self.fail(path, f"{what} name {value!r} {problem}")
@@ -429,7 +210,7 @@ class Validator(_Checker):
         """Every layer checked; gives up (after all of them) when one was not sound."""
         path = ("layers",)
         if not isinstance(value, list):
-            raise self.fail(path, f"expected a list of layers, got {_describe(value)}")
+            raise self.fail(path, f"expected a list of layers, got {describe(value)}")
         if len(value) < 2:
             raise self.fail(path, "needs at least two layers (inputs and outputs)")
         layers: list[Layer | None] = []
@@ -449,7 +230,7 @@ class Validator(_Checker):
                     self.fail(lpath + ("neurons", str(j)), f"neuron {neuron!r} appears twice")
                 seen.add(neuron)
         if any(layer is None for layer in layers) or len(seen) < total:
-            raise _Skip
+            raise Skip
         return tuple(layer for layer in layers if layer is not None)
 
     def layer(self, item: Any, index: int, count: int) -> Layer:
@@ -478,14 +259,14 @@ class Validator(_Checker):
                 for j, n in enumerate(neurons)
             ]
             if any(n is None for n in names):
-                raise _Skip
+                raise Skip
             return [n for n in names if n is not None]
         if "size" not in data:
             raise self.fail(path, "missing required key 'neurons' (or 'size')")
         size = self.integer(data["size"], path + ("size",), 1, MAX_NEURONS)
         prefix = data.get("prefix", default_prefix(index, count))
         if not isinstance(prefix, str):
-            raise self.fail(path + ("prefix",), f"a prefix must be text, got {_describe(prefix)}")
+            raise self.fail(path + ("prefix",), f"a prefix must be text, got {describe(prefix)}")
         problem = name_problem(f"{prefix}{size}")  # h_ makes h_1 … h_16
         if problem:
             raise self.fail(
@@ -533,7 +314,7 @@ class Validator(_Checker):
 
     def neuron(self, value: Any, path: FieldPath, neuron_layer: dict[str, int]) -> str:
         if not isinstance(value, str):
-            raise self.fail(path, f"expected a neuron name, got {_describe(value)}")
+            raise self.fail(path, f"expected a neuron name, got {describe(value)}")
         if value not in neuron_layer:
             raise self.fail(path, f"unknown neuron {value!r}{did_you_mean(value, neuron_layer)}")
         return value
@@ -573,7 +354,7 @@ class Validator(_Checker):
         target = self.attempt(self.neuron, spec["to"], path + ("to",), neuron_layer)
         value = self.attempt(self.number, spec["value"], path + ("value",))
         if source is None or target is None or value is None:
-            raise _Skip
+            raise Skip
         if neuron_layer[target] != neuron_layer[source] + 1:
             raise self.fail(
                 path,
@@ -723,13 +504,13 @@ class Validator(_Checker):
                 for i, item in enumerate(items)
             ]
             if any(e is None for e in examples):
-                raise _Skip
+                raise Skip
             return tuple(e for e in examples if e is not None)
         missing = [key for key in ("inputs", "targets") if key not in root]
         for key in missing:
             self.fail((), f"missing required key {key!r} (or 'examples')")
         if missing:
-            raise _Skip
+            raise Skip
         return (self.example(root, (), inputs, outputs),)
 
     def example(
@@ -743,7 +524,7 @@ class Validator(_Checker):
             self.values_for, data["targets"], path + ("targets",), outputs, "output"
         )
         if given is None or wanted is None:
-            raise _Skip
+            raise Skip
         return Example(given, wanted)
 
     def values_for(
@@ -763,7 +544,7 @@ class Validator(_Checker):
                 self.fail(path, f"missing a value for {what} neuron {neuron!r}")
         values = {n: self.attempt(self.number, data[n], path + (n,)) for n in neurons if n in data}
         if len(self.problems) > before:
-            raise _Skip
+            raise Skip
         return {n: v for n, v in values.items() if v is not None}
 
     def check_loss(
@@ -796,7 +577,7 @@ class Validator(_Checker):
             for neuron, target in example.targets.items():
                 if not 0 <= target <= 1:
                     self.fail(base + (neuron,), f"a {loss} target lies in [0, 1], got {target}")
-            total = sum(example.targets.values())
+            total = math.fsum(example.targets.values())
             if needs.targets_sum_to_one and abs(total - 1) > TARGET_SUM_TOLERANCE:
                 self.fail(
                     base,
@@ -808,7 +589,7 @@ class Validator(_Checker):
         data = self.mapping(value, ("published",), "a mapping of figure names")
         figures = [self.attempt(self.figure, key, item) for key, item in data.items()]
         if any(f is None for f in figures):
-            raise _Skip
+            raise Skip
         return tuple(f for f in figures if f is not None)
 
     def figure(self, key: str, item: Any) -> PublishedFigure:
@@ -828,84 +609,3 @@ class Validator(_Checker):
         exponent = Decimal(repr(number)).as_tuple().exponent
         decimals = max(0, -exponent) if isinstance(exponent, int) else 0
         return PublishedFigure(key, number, decimals, why, self.tree.line(path))
-
-
-class ShapesValidator(_Checker):
-    """A ``kind: embedding_mlp`` scenario: the words and sizes of the character-level MLP."""
-
-    KEYS = (
-        "kind",
-        "name",
-        "description",
-        "words",
-        "block_size",
-        "embedding_dim",
-        "hidden",
-        "w1",
-        "init",
-    )
-    LIMITS = SHAPES_LIMITS
-
-    def spec(self) -> ShapesSpec:
-        spec: ShapesSpec = self.result()
-        return spec
-
-    def build(self) -> ShapesSpec:
-        root = self.mapping(self.tree.value, (), "a mapping of scenario keys at the top level")
-        if "layers" in root and root.get("kind", "feed_forward") == "feed_forward":
-            raise self.fail(
-                ("layers",),
-                "this is a network scenario (it has layers): shapes takes an embedding_mlp "
-                "scenario, such as the built-in names; run the network with "
-                "`backprop-walkthrough run`",
-            )
-        self.kind(root, "embedding_mlp")
-        self.attempt(self.keys, root, (), self.KEYS)
-        self.named(root)
-        defaults = ShapesSpec._field_defaults
-        words = self.attempt(self.words, root.get("words", list(defaults["words"])))
-        sizes = {
-            key: self.attempt(self.integer, root.get(key, defaults[key]), (key,), *span)
-            for key, span in self.LIMITS.items()
-        }
-        w1 = self.attempt(self.w1, root["w1"]) if "w1" in root else None
-        seed = self.attempt(self.seed, root["init"]) if "init" in root else DEFAULT_SEED
-        if self.problems:
-            raise _Skip
-        assert words is not None
-        return ShapesSpec(
-            words=words,
-            block_size=sizes["block_size"] or 0,
-            embedding_dim=sizes["embedding_dim"] or 0,
-            hidden=w1[1] if w1 else sizes["hidden"] or 0,
-            w1_rows=w1[0] if w1 else None,
-            source=self.source,
-            seed=DEFAULT_SEED if seed is None else seed,
-        )
-
-    def seed(self, value: Any) -> int:
-        """``init: {seed: N}``: the parameters of ``shapes --numbers`` (their scales are the
-        lecture's, see engine/tensors.py)."""
-        path = ("init",)
-        data = self.mapping(value, path, "a mapping with seed, e.g. {seed: 2147483647}")
-        self.keys(data, path, ("seed",), ("seed",))
-        return self.integer(data["seed"], path + ("seed",), 0, 2**63)
-
-    def words(self, value: Any) -> tuple[str, ...]:
-        if not isinstance(value, list) or not value:
-            raise self.fail(("words",), "expected a non-empty list of words")
-        before = len(self.problems)
-        for i, word in enumerate(value):
-            path = ("words", str(i))
-            if not isinstance(word, str) or not re.fullmatch(r"[a-z]+", word):
-                self.fail(path, f"{_describe(word)} is not a word of the letters a to z")
-        if len(self.problems) > before:
-            raise _Skip
-        return tuple(value)
-
-    def w1(self, value: Any) -> tuple[int, int]:
-        if not (isinstance(value, list) and len(value) == 2):
-            raise self.fail(("w1",), "expected [rows, columns], e.g. [9, 100]")
-        rows = self.integer(value[0], ("w1", "0"), *self.LIMITS["hidden"])
-        columns = self.integer(value[1], ("w1", "1"), *self.LIMITS["hidden"])
-        return rows, columns

@@ -1,0 +1,197 @@
+"""Local derivatives at a point, evaluated stably: the one place every view takes them from.
+
+The textbook writes σ′ = out·(1 − out) and tanh′ = 1 − out²; evaluated from a rounded out, both
+lose every digit as the neuron saturates (σ′(37) is exactly 0 that way). Every record of
+:mod:`..ops` maps those groups to forms in net that keep full precision, and every number here is
+the record's derivative with its groups replaced by them (:func:`..ops.local_derivative_form`).
+The scalar walkthrough evaluates its chains the same way (its factors are these derivatives, with
+the same groups); the matrix view, ``expr``, ``--exact`` and the fast path call this module.
+
+:class:`OutputLayer` does the same for the loss: ∂E/∂out_k with its groups in net and, where the
+target is an end of the activation and out lies near it, the residual written as the distance
+to that end (:mod:`.residuals`); δ_k as that product, or — where the two factors are 0 and ∞ in
+doubles (a saturated cross-entropy) — as the form SymPy cancels them to, as the scalar view does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+import sympy as sp
+
+from .. import ops
+from ..errors import NumericalError
+from . import residuals
+from .evaluate import evaluate
+
+
+def activation_slope(name: str, net: float, slope: float = ops.DEFAULT_LEAKY_SLOPE) -> float:
+    """∂out/∂net of an element-wise activation or a program's operation at ``net``, stably."""
+    form = ops.local_derivative_form(name, slope)
+    return evaluate(form, {ops.NET: net, ops.OUT: ops.apply(name, net, slope)})
+
+
+def stable_value(
+    expr: sp.Expr,
+    values: Mapping[sp.Basic, float],
+    groups: Sequence[sp.Expr] = (),
+    ends: Mapping[sp.Symbol, residuals.End] | None = None,
+    targets: Mapping[sp.Symbol, sp.Integer] | None = None,
+) -> float:
+    """``expr`` at ``values``, its groups taken at their stable values (which ``values`` holds)
+    and each out of ``ends`` written as its distance to the end."""
+    if not ends:
+        return evaluate(expr, values)
+    form, placeholders = residuals.precise_form(expr, ends, targets or {}, groups)
+    return evaluate(form, {**values, **{p: values[g] for p, g in placeholders.items()}})
+
+
+class OutputExample(NamedTuple):
+    """The output layer's local derivatives for one example, each evaluated stably."""
+
+    d_error: list[float]  # ∂E_total/∂out_k
+    d_out: list[float] | None  # ∂out_k/∂net_k (an element-wise activation)
+    jacobian: list[list[float]] | None  # ∂out_j/∂net_k, [j][k] (softmax)
+    delta: list[float]  # ∂E_total/∂net_k
+    fused: tuple[int, ...]  # the k whose δ only the cancelled form could give
+
+
+class _Forms(NamedTuple):
+    nets: tuple[sp.Symbol, ...]
+    outs: tuple[sp.Symbol, ...]
+    targets: tuple[sp.Symbol, ...]
+    errors: tuple[sp.Expr, ...]  # E_k, the loss of each output
+    d_error: tuple[sp.Expr, ...]
+    d_out: tuple[sp.Expr, ...]
+    jacobian: tuple[tuple[sp.Expr, ...], ...]
+    fused: tuple[sp.Expr, ...]
+    groups: dict[sp.Expr, sp.Expr]
+    ends: tuple[tuple[tuple[int, sp.Symbol, sp.Expr], ...], ...]
+
+
+@lru_cache(maxsize=64)
+def _output_forms(loss: str, activation: str, slope: float, n: int) -> _Forms:
+    """The output layer's formulas in symbols, from the loss and activation records, once."""
+    record = ops.activation(activation)
+    nets = tuple(sp.Symbol(f"net_o{k + 1}") for k in range(n))
+    outs = tuple(sp.Symbol(f"out_o{k + 1}") for k in range(n))
+    targets = tuple(sp.Symbol(f"target_o{k + 1}") for k in range(n))
+    errors = tuple(ops.loss(loss).term(targets[k], outs[k], n) for k in range(n))
+    d_error = tuple(sp.diff(errors[k], outs[k]) for k in range(n))
+    groups: dict[sp.Expr, sp.Expr] = {}
+    ends = []
+    for k in range(n):
+        groups.update(record.stable(outs[k], nets[k], nets, k))
+        ends.append(
+            tuple(
+                (end, sp.Symbol(f"_distance_{k}_{'up' if end > 0 else 'down'}"), form)
+                for end, form in record.ends(outs[k], nets[k], nets, k)
+            )
+        )
+    d_out: tuple[sp.Expr, ...] = ()
+    jacobian: tuple[tuple[sp.Expr, ...], ...] = ()
+    if record.elementwise:
+        form = ops.local_derivative_form(activation, slope, stable=False)
+        d_out = tuple(form.xreplace({ops.OUT: outs[k], ops.NET: nets[k]}) for k in range(n))
+        # σ′ × BCE′ = out − target: the form SymPy cancels a product of 0 and ∞ to.
+        fused = tuple(sp.factor(sp.cancel(d_out[k] * d_error[k])) for k in range(n))
+    else:  # softmax: ∂out_j/∂net_k = out_j·(δ_jk − out_k)
+        jacobian = tuple(
+            tuple(outs[j] * ((1 if j == k else 0) - outs[k]) for k in range(n)) for j in range(n)
+        )
+        fused_list = []
+        for k in range(n):
+            summed = sp.Add(*(jacobian[j][k] * d_error[j] for j in range(n)))
+            collected = sp.collect(sp.expand(summed), outs[k])
+            if ops.loss(loss).targets_sum_to_one:  # the targets sum to 1 (checked on loading)
+                collected = collected.subs(sp.Add(*targets), 1)
+            fused_list.append(collected)
+        fused = tuple(fused_list)
+    return _Forms(nets, outs, targets, errors, d_error, d_out, jacobian, fused, groups, tuple(ends))
+
+
+class _At:
+    """The output layer's symbols at one example's numbers: stable groups, saturated ends."""
+
+    def __init__(
+        self,
+        forms: _Forms,
+        activation: str,
+        nets: Sequence[float],
+        targets: Sequence[float],
+        slope: float,
+    ) -> None:
+        self.forms = forms
+        outs = ops.activation(activation).layer(list(nets), slope)
+        values: dict[sp.Basic, float] = {}
+        values.update(zip(forms.nets, nets, strict=True))
+        values.update(zip(forms.outs, outs, strict=True))
+        values.update(zip(forms.targets, targets, strict=True))
+        for group, form in forms.groups.items():
+            values[group] = evaluate(form, values)
+        self.saturated: dict[sp.Symbol, residuals.End] = {}
+        for k, ends in enumerate(forms.ends):
+            for end, distance, form in ends:
+                values[distance] = evaluate(form, values)
+                if targets[k] == end and end * outs[k] > residuals.NEAR_END:
+                    self.saturated[forms.outs[k]] = (end, distance)
+        self.values = values
+        self.whole = {
+            forms.targets[k]: sp.Integer(int(t)) for k, t in enumerate(targets) if t == int(t)
+        }
+
+    def __call__(self, expr: sp.Expr) -> float:
+        groups = [g for g in self.forms.groups if expr.has(g)]
+        ends = {o: e for o, e in self.saturated.items() if expr.has(o)}
+        return stable_value(expr, self.values, groups, ends, self.whole)
+
+    def lenient(self, expr: sp.Expr) -> float:
+        """NaN for a factor beyond the range of a double (its δ is then taken fused)."""
+        try:
+            return self(expr)
+        except NumericalError:
+            return math.nan
+
+
+def output_error(
+    loss: str,
+    activation: str,
+    nets: Sequence[float],
+    targets: Sequence[float],
+    slope: float = ops.DEFAULT_LEAKY_SLOPE,
+) -> float:
+    """One example's E = Σ_k E_k, each loss term in its stable form (log σ(net) from net)."""
+    forms = _output_forms(loss, activation, slope, len(nets))
+    at = _At(forms, activation, nets, targets, slope)
+    return ops.fsum(at(e) for e in forms.errors)
+
+
+def output_layer(
+    loss: str,
+    activation: str,
+    nets: Sequence[float],
+    targets: Sequence[float],
+    slope: float = ops.DEFAULT_LEAKY_SLOPE,
+) -> OutputExample:
+    """The output layer's ∂E/∂out, ∂out/∂net (or the softmax Jacobian) and δ for one example."""
+    n = len(nets)
+    forms = _output_forms(loss, activation, slope, n)
+    at = _At(forms, activation, nets, targets, slope)
+    d_error = [at.lenient(e) for e in forms.d_error]
+    fused: list[int] = []
+    jacobian = None
+    d_out = None
+    if forms.d_out:
+        d_out = [at(e) for e in forms.d_out]
+        delta = [d_error[k] * d_out[k] for k in range(n)]
+    else:
+        jacobian = [[at(e) for e in row] for row in forms.jacobian]
+        delta = [ops.fsum(jacobian[j][k] * d_error[j] for j in range(n)) for k in range(n)]
+    for k in range(n):
+        if not math.isfinite(delta[k]):
+            delta[k] = at(forms.fused[k])
+            fused.append(k)
+    return OutputExample(d_error, d_out, jacobian, delta, tuple(fused))

@@ -1,0 +1,108 @@
+"""The shake check's block and notes, once: networks and expressions lay it out alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from .. import ops
+from ..model import Shake, Verdict
+from .blocks import CellRole, Check, Mark, Note
+from .numbers import format_decimals, format_difference, format_value, with_minus
+
+#: The E values of a shake check are shown to this many decimals, so the quotient checks.
+SHAKE_DECIMALS = 15
+SMALL_SHAKEN_ERROR = 1e-3
+
+
+def shaken_error(value: float) -> str:
+    """An E value of a shake check, with the digits that the quotient needs: 15 decimals, or
+    16 significant digits for an E below 0.001 (15 decimals of 4.2e−18 would be zeros)."""
+    if value != 0 and abs(value) < SMALL_SHAKEN_ERROR:
+        return with_minus(f"{value:.15e}")
+    return format_decimals(value, SHAKE_DECIMALS, True)
+
+
+def shake_check(
+    shake: Shake,
+    output: str,
+    error_text: Callable[[float], str],
+    value_text: Callable[[float], str],
+) -> Check:
+    """The check beside a derivative: E at ±h, the quotient, the derived value, the verdict."""
+    p = shake.wrt
+    return Check(
+        "shake it",
+        f"h = {shake.h:g}",
+        (
+            (f"{output}({p} + h)", error_text(shake.plus), CellRole.NUMBER),
+            (f"{output}({p} − h)", error_text(shake.minus), CellRole.NUMBER),
+            ("(difference) / 2h", value_text(shake.numeric), CellRole.VALUE),
+            ("derived", value_text(shake.symbolic), CellRole.VALUE),
+        ),
+        verdict_mark(shake),
+        ""
+        if shake.verdict is Verdict.UNRESOLVED  # the difference is noise: see the note
+        else f"differs by {format_difference(shake.difference, True)}",
+    )
+
+
+def verdict_mark(shake: Shake, short: bool = False) -> Mark:
+    """✓, ✗ or ○ and the verdict's words."""
+    verdict = shake.verdict
+    ok = {Verdict.AGREES: True, Verdict.DISAGREES: False}.get(verdict)
+    if short:
+        return Mark(ok)
+    return Mark(ok, verdict.value)
+
+
+def shake_notes(shake: Shake, output: str) -> Iterator[Note]:
+    """Why a check that does not agree is not a disagreement: a kink, or cancellation."""
+    verdict = shake.verdict
+    if verdict is Verdict.UNRESOLVED and shake.plus == shake.minus:
+        yield Note(
+            (
+                f"{output}({shake.wrt} + h) and {output}({shake.wrt} − h) agree to all their "
+                f"digits even at h = {shake.h:g}: the gradient is 0 to within "
+                f"±{format_difference(shake.tolerance, True)}, and the shake check cannot "
+                "tell a derived value smaller than that from 0.",
+            ),
+        )
+    elif verdict is Verdict.UNRESOLVED:
+        yield Note(
+            (
+                f"The shake check cannot resolve this gradient at h = {shake.h:g}: its "
+                "central difference is uncertain by "
+                f"±{format_difference(shake.tolerance, True)} (the rounding of {output} over "
+                "h, and the step's own error), more than a "
+                "ten-thousandth of the gradient itself, so it can neither confirm nor refute "
+                "the derived value.",
+            ),
+        )
+    elif verdict is Verdict.KINK:
+        left, right = shake.one_sided
+        for net, activation, on in shake.kinks:
+            slope = ops.activation(activation).slope_at_kink
+            if on:
+                convention = (
+                    f"{net} = 0 lies on {activation}'s kink, where the slope jumps. From "
+                    f"the left {output} changes at {format_value(left, 6, True)} per unit, "
+                    f"from the right at {format_value(right, 6, True)}: the derivative takes "
+                    f"{activation}′(0) = {slope}, the slope on the left, by convention, and "
+                    "the central difference measures the average of the two."
+                )
+                matches = abs(shake.symbolic - left) <= shake.tolerance
+                verdict_text = (
+                    " The derived value is the left slope, as the convention says."
+                    if matches
+                    else ""
+                )
+                yield Note((convention + verdict_text,))
+            else:
+                yield Note(
+                    (
+                        f"The nudge of ±4h carries {net} across {activation}'s kink at 0, "
+                        "where the slope jumps: the central difference mixes the two "
+                        "one-sided slopes, so it need not agree with the derivative, and "
+                        "that is no error. A smaller --h keeps the nudge on one side.",
+                    ),
+                )
