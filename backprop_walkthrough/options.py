@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import OptionError
+from .errors import OptionError, ScenarioError
 
 MIN_H = 1e-10  # below, rounding swamps the central difference (ε·E/h ≈ 1e-6 of E)
 MAX_H = 0.1  # above, the central difference no longer measures the derivative at the point
@@ -112,3 +112,41 @@ def max_train_work(value: Any) -> int:
 
 def max_checkpoints(value: Any) -> int:
     return whole("--max-checkpoints", value, 2)
+
+
+# the work a scenario asks for, checked before anything is built ---------------------------
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
+def check_work(scenario: Any, asked: int) -> None:
+    """Refuse, before anything is built, a scenario whose parameters × examples pass the limit
+    ``asked`` (checked as --max-work is)."""
+    limit = max_work(asked)
+    parameters, examples = len(scenario.parameters), len(scenario.examples)
+    if parameters * examples > limit:
+        raise ScenarioError(
+            scenario.source,
+            f"{_count(parameters, 'parameter')} × {_count(examples, 'example')} = "
+            f"{parameters * examples:,} "
+            f"is more work than the limit of {limit:,} (--max-work); raise it to go on, or use "
+            "fewer examples or a smaller network",
+        )
+
+
+def check_training_work(scenario: Any, steps: int, asked: int) -> None:
+    """Refuse, before the first step, a run whose steps × parameters × examples pass the limit
+    ``asked`` (checked as --max-train-work is)."""
+    limit = max_train_work(asked)
+    parameters, examples = len(scenario.parameters), len(scenario.examples)
+    work = steps * parameters * examples
+    if work > limit:
+        raise ScenarioError(
+            scenario.source,
+            f"{_count(steps, 'step')} × {_count(parameters, 'parameter')} × "
+            f"{_count(examples, 'example')} = {work:,} "
+            f"is more training than the limit of {limit:,} (--max-train-work); raise it to go "
+            "on, or take fewer steps",
+        )

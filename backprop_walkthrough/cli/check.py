@@ -64,7 +64,6 @@ def check(
     """
     with user_errors(debug):
         from .. import api
-        from ..engine.check import figure_names
         from ..outputs import format_for
         from ..shipped import builtin_names
 
@@ -73,21 +72,16 @@ def check(
         if len(files) > 1 and files[-1] in builtin_names() and scenario is None:
             scenario = files.pop()
         if figures:
-            derived = api.walkthrough(scenario or "mazur", max_work=max_work)
-            click.echo("\n".join(figure_names(derived)))
+            click.echo("\n".join(api.figure_names(scenario or "mazur", max_work=max_work)))
             return
         if not files:
             raise click.UsageError("give an ANSWERS file (or --figures to list the names)")
         results = [api.check(path, scenario, max_work=max_work) for path in files]
         output_format = format_for(output, output_format)
         if output is not None or output_format == "json":
-            from ..render.check import render_check_json
-
-            deliver(render_check_json(results), output)
+            deliver(api.check_document(results), output)
         else:
-            from ..render.check import check_view
-
-            terminal().print(check_view(results))
+            terminal().print(api.check_view(results))
         if not all(r.passed for r in results):
             sys.exit(EXIT_MISTAKES)
 

@@ -84,9 +84,7 @@ def expr(
     with user_errors(debug):
         from .. import api
         from ..errors import OptionError
-        from ..render.expression import render_expression_json
-        from ..render.expression_layout import lay_out_expression, render_expression
-        from ..render.terminal import TerminalView
+        from ..outputs import format_for
 
         leaves: dict[str, float | str] = {}
         for pair in values:
@@ -95,20 +93,18 @@ def expr(
                 raise OptionError(pair, "expected NAME=VALUE (a number, or 1/3, sqrt(2), …)")
             leaves[key.strip()] = number.strip()  # text: exact with --exact, a float otherwise
         walked = api.expression(program, leaves, output=output_node, nudge=nudge, h=h, exact=exact)
-        from ..outputs import format_for
-
         chosen = format_for(output, output_format)
-        if chosen == "json":
-            deliver(render_expression_json(walked), output)
-        elif chosen == "text" and output is None:
-            terminal().print(TerminalView(lay_out_expression(walked, digits)))
-        elif chosen == "text":
+        if chosen == "text":
+            view = api.terminal_view(walked, digits=digits)
+            if output is None:
+                terminal().print(view)
+                return
             console = terminal()
             with console.capture() as captured:
-                console.print(TerminalView(lay_out_expression(walked, digits)))
+                console.print(view)
             deliver(captured.get(), output)
         else:
-            deliver(render_expression(walked, chosen, digits), output)
+            deliver(api.export(walked, chosen, digits=digits), output)
 
 
 COMMANDS = (expr,)

@@ -56,16 +56,12 @@ def graph(
 
 
 def _is_expression_file(path: str) -> bool:
-    """A ``kind: expression`` file (read within the limits; anything else is a network's)."""
+    """A ``kind: expression`` file (anything else is a network's)."""
     if not path.endswith((".yaml", ".yml")):
         return False
-    from ..scenario.files import read_scenario_text
+    from .. import api
 
-    try:
-        text, _ = read_scenario_text(path)
-    except Exception:
-        return False
-    return "\nkind: expression" in "\n" + text
+    return api.file_kind(path) == "expression file"
 
 
 COMMANDS = (graph,)

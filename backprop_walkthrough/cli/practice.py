@@ -10,11 +10,8 @@ script (or a test) can drive a session.
 
 from __future__ import annotations
 
-import random
 import sys
-from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import click
 
@@ -27,19 +24,16 @@ from .common import (
     user_errors,
 )
 
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".md": "markdown", ".tex": "latex", ".html": "html"}
+#: The parts and worksheet formats of api.practice (kept here too: --help imports no api).
 PARTS = ("forward", "output", "hidden", "biases", "update")
 WORKSHEET_FORMATS = ("yaml", "markdown", "latex", "html")
-_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".md": "markdown", ".tex": "latex", ".html": "html"}
 
 
 def _suffix_format(output: str | None) -> str | None:
     from pathlib import Path
 
     return None if output is None else _SUFFIXES.get(Path(output).suffix.lower())
-
-
-#: Hints before the value is shown: the rule in symbols, then with the numbers.
-HINTS = 2
 
 
 def _reader() -> Callable[[str], str | None]:
@@ -63,63 +57,6 @@ def _reader() -> Callable[[str], str | None]:
         return line.strip()
 
     return piped
-
-
-def _hint(level: int, name: str, form: Any, expected: dict[str, float], digits: int) -> str:
-    from ..render.numbers import format_operand
-    from ..render.printing import to_text
-
-    def number(value: float) -> str:
-        return format_operand(value, digits, typographic=True)
-
-    label = form.label if isinstance(form.label, str) else to_text(form.label)
-    if form.expr is not None:
-        if level == 1:
-            return f"{label} = {to_text(form.expr)}"
-        return f"{label} = {to_text(form.expr, form.substitutions, digits)}"
-    if not form.parts:
-        return label
-    if form.operator == "":  # an update: p⁺ = p − η·g
-        ((gradient, _),) = form.parts
-        return label if level == 1 else f"{label}, with {gradient} = {number(expected[gradient])}"
-    joiner = f" {form.operator} "
-    if level == 1:
-        return f"{label} = " + joiner.join(to_text(part) for _, part in form.parts)
-    return f"{label} = " + joiner.join(number(expected[key]) for key, _ in form.parts)
-
-
-def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
-    """The same network with fresh numbers from ``seed``, rounded to two decimals: weights and
-    biases in [−1, 1], inputs in [0, 1], targets in [0.01, 0.99] (one-hot for a
-    cross-entropy)."""
-    import yaml
-
-    from .. import api, ops
-    from ..errors import OptionError
-
-    doc = yaml.safe_load(api.scenario_text(scenario))
-    if not isinstance(doc, dict) or "weights" not in doc or "init" in doc:
-        raise OptionError("--new", f"{scenario} has no written weights to draw again")
-    rng = random.Random(seed)
-
-    def draw(low: float, high: float) -> float:
-        return round(rng.uniform(low, high), 2)
-
-    for group in ("weights", "biases"):
-        for spec in (doc.get(group) or {}).values():
-            spec["value"] = draw(-1, 1)
-    examples = doc.get("examples", [doc])
-    for example in examples:
-        example["inputs"] = {n: draw(0, 1) for n in example["inputs"]}
-        targets = list(example["targets"])
-        if ops.loss(doc.get("loss") or ops.DEFAULT_LOSS).targets_sum_to_one:
-            hot = rng.choice(targets)
-            example["targets"] = {n: 1.0 if n == hot else 0.0 for n in targets}
-        else:
-            example["targets"] = {n: draw(0.01, 0.99) for n in targets}
-    doc.pop("published", None)
-    doc["name"] = f"{doc.get('name', scenario)}-{seed}"
-    return doc
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -183,98 +120,34 @@ def practice(
     """
     with user_errors(debug):
         from .. import api
-        from ..engine.check import figure_forms, figures_shown, grade
-        from ..model import Status
-        from ..render.numbers import format_operand
-        from ..scenario.arithmetic import AnswerTextError, Typed, parse_value
 
-        source: Any = scenario if seed is None else new_scenario(scenario, seed)
-        derived = api.walkthrough(source, max_work=max_work)
-        forms = figure_forms(derived)
-        expected = {str(k): v for k, v in derived.figures.items()}
-        names = list(forms)
-        if param is not None:
-            kept = set(figures_shown(api.explain(derived, param)))
-            names = [n for n in names if n in kept]
-        if only is not None:
-            names = [n for n in names if forms[n].section == only]
-        title = f"Practice: {derived.scenario.name}"
-        if seed is not None:
-            title += f" (new numbers, seed {seed})"
+        session = api.practice(
+            scenario, seed=seed, only=only, param=param, digits=digits, max_work=max_work
+        )
         if worksheet or answer_key:
-            from ..render.worksheet import render_worksheet
-
-            values = expected if answer_key else None
-            sheets = render_worksheet(title, source, names, forms, values)
             chosen = output_format or _suffix_format(output) or "yaml"
-            deliver(sheets[chosen], output)
+            deliver(session.worksheet(chosen, key=answer_key), output)
             return
-        click.echo(f"{title} — {len(names)} figures. ? hint, s skip, q quit.")
-        if seed is not None:  # the numbers are part of the worksheet
+        click.echo(f"{session.title} — {len(session.names)} figures. ? hint, s skip, q quit.")
+        numbers = session.numbers()
+        if numbers:  # the numbers are part of the worksheet
             import yaml
 
-            shown = {
-                k: source[k] for k in ("weights", "biases", "inputs", "targets") if k in source
-            }
             dumped = yaml.safe_dump(
-                shown, sort_keys=False, allow_unicode=True, default_flow_style=None
+                numbers, sort_keys=False, allow_unicode=True, default_flow_style=None
             )
             click.echo(dumped.rstrip())
         read = _reader()
-        answers: dict[str, Typed] = {}
-        score: Counter[str] = Counter()
-        mistakes: Counter[str] = Counter()
-        for name in names:
-            tries = hints = 0
-            while True:
-                line = read(f"{name} = ")
-                if line is None or line.lower() == "q":
-                    _score(score, mistakes, len(names))
-                    return
-                if line.lower() == "s":
-                    score["skipped"] += 1
-                    break
-                if line == "?":
-                    hints += 1
-                    if hints > HINTS:
-                        value = format_operand(expected[name], 12)
-                        click.echo(f"  = {value} (shown)")
-                        answers[name] = Typed(expected[name], repr(expected[name]), 0.0)
-                        score["revealed"] += 1
-                        break
-                    click.echo("  hint: " + _hint(hints, name, forms[name], expected, digits))
-                    continue
-                try:
-                    typed = parse_value(line)
-                except AnswerTextError as exc:
-                    click.echo(f"  {exc}")
-                    continue
-                tries += 1
-                graded = {g.name: g for g in grade(derived, {**answers, name: typed}, "").figures}
-                mark = graded[name]
-                if mark.status in (Status.CORRECT, Status.ROUNDING):
-                    rounding = " (rounding)" if mark.status is Status.ROUNDING else ""
-                    click.echo(f"  ✓{rounding}")
-                    answers[name] = typed
-                    score["first try" if tries == 1 and not hints else "after tries or hints"] += 1
-                    break
-                named = ", ".join(mark.diagnosis)
-                mistakes.update(mark.diagnosis or ("not named",))
-                why = f": {mark.explanation} ({named})" if mark.diagnosis else ""
-                click.echo(f"  ✗ not {typed.text}{why}. Try again (? for a hint, s to skip).")
-        _score(score, mistakes, len(names))
-
-
-def _score(score: Counter[str], mistakes: Counter[str], total: int) -> None:
-    click.echo("")
-    click.echo("Score")
-    for kind in ("first try", "after tries or hints", "revealed", "skipped"):
-        click.echo(f"  {kind:<22}{score[kind]:>4}")
-    click.echo(f"  {'not reached':<22}{total - sum(score.values()):>4}")
-    if mistakes:
-        click.echo("Mistakes by kind")
-        for kind, count in mistakes.most_common():
-            click.echo(f"  {kind:<26}{count:>4}")
+        while session.question is not None:
+            line = read(f"{session.question} = ")
+            if line is None or line.lower() == "q":
+                break
+            if line.lower() == "s":
+                session.skip()
+                continue
+            reply = session.hint() if line == "?" else session.answer(line)
+            click.echo(reply.text)
+        click.echo("\n".join(session.score_lines()))
 
 
 COMMANDS = (practice,)

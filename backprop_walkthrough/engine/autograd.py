@@ -19,6 +19,8 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .accumulate import accumulate
+
 
 class Value:
     """A number, the nodes it was made from, and how its gradient flows back to them."""
@@ -117,12 +119,14 @@ class Value:
             seen.add(id(node))
             stack.append((node, True))
             stack.extend((child, False) for child in node._inputs if id(child) not in seen)
-        self.grad = 1.0
-        for node in reversed(order):
+
+        def shares(node: Value, gradient: float) -> Iterable[tuple[Value, float]]:
             if node._local is None:
-                continue
-            for child, share in zip(node._inputs, node._local(node.grad), strict=True):
-                child.grad += share
+                return ()
+            return zip(node._inputs, node._local(gradient), strict=True)
+
+        for node, gradient in accumulate(order, self, shares).items():
+            node.grad = gradient
 
 
 def values(rows: Iterable[Iterable[float]]) -> list[list[Value]]:

@@ -29,13 +29,11 @@ from collections.abc import Mapping
 import sympy as sp
 
 from .. import ops
-from ..errors import NumericalError, ScenarioError, did_you_mean
+from ..errors import NumericalError, ScenarioError
 from ..model import (
     E_TOTAL_AFTER_KEY,
     E_TOTAL_KEY,
-    EPSILON,
     Chain,
-    Comparison,
     ExampleValues,
     FigureKey,
     Gradient,
@@ -54,13 +52,12 @@ from ..scenario import Scenario
 from . import residuals
 from .calculus import Calculus, derivative
 from .evaluate import evaluate, forward, parameter_values
-from .network import E_TOTAL, Network, build_network
+from .network import E_TOTAL, Network, activations_used, build_network
+from .network_shake import NetworkShaker
 from .numeric import NumericNetwork
-from .shake import shake
+from .published import compare_published
 
 E_TOTAL_AFTER = sp.Symbol("E_total⁺")  # ⁺: after the update, as w5⁺
-#: A published figure counts as moved by --hidden-uses-updated-weights beyond this difference.
-MOVED = 1e-12
 
 
 def example_total(index: int) -> sp.Symbol:
@@ -122,19 +119,7 @@ class _Engine:
             for symbol in group.free_symbols:
                 self.groups_of.setdefault(symbol, []).append(group)
         self._groups_in: dict[sp.Basic, tuple[sp.Expr, ...]] = {}
-        # For the shake's kink check: the neurons each one feeds, and all it reaches.
-        self.kinked = {
-            n
-            for n, neuron in network.neurons.items()
-            if ops.activation(neuron.activation).slope_at_kink
-        }
-        self.successors: dict[str, set[str]] = {n: set() for n in network.outs}
-        for w in self.scenario.weights:
-            self.successors[w.source].add(w.target)
-        self.downstream: dict[str, set[str]] = {}
-        for layer in reversed(network.layers[1:]):
-            for n in layer:
-                self.downstream[n] = {n}.union(*(self.downstream[m] for m in self.successors[n]))
+        self.shaker = NetworkShaker(network, self.numeric, self.examples, h)
 
     def groups_in(self, expr: sp.Expr) -> tuple[sp.Expr, ...]:
         """The groups (1 − out_o1, log(out_o1), …) that ``expr`` contains, found once."""
@@ -365,85 +350,9 @@ class _Engine:
         ex.delta_value[neuron] = delta.value
         return delta
 
-    # shake checks -----------------------------------------------------------------------
-
     def shake_check(self, wrt: str, symbolic: float, example: int | None = None) -> Shake:
-        """Nudge a parameter (or, for ``example``, one out/net of that example): :func:`shake`."""
-        if example is None:
-            centre = self.numeric.base[self.numeric.index[wrt]]
-
-            def error_at(value: float) -> float:
-                return self.numeric.total_error({wrt: value})
-
-        else:
-            centre = self.examples[example].values[sp.Symbol(wrt)]
-
-            def error_at(value: float) -> float:
-                return self.numeric.total_error(fixed={(example, wrt): value})
-
-        return shake(
-            wrt,
-            centre,
-            symbolic,
-            error_at,
-            self.h,
-            self.forward_rounding(wrt, example),
-            lambda h: self.kinks(wrt, centre, h, example),
-        )
-
-    def reach(self, wrt: str, example: int | None) -> tuple[set[str], range]:
-        """The neurons whose nets a nudge of ``wrt`` moves, and the examples it moves them in."""
-        if example is None:
-            starts = self.numeric.feeds[wrt]
-            examples = range(len(self.examples))
-        else:
-            neuron = wrt.split("_", 1)[1]
-            starts = {neuron} if wrt.startswith("net_") else self.successors[neuron]
-            examples = range(example, example + 1)
-        reach = set().union(*(self.downstream[n] for n in starts)) if starts else set()
-        return reach, examples
-
-    def forward_rounding(self, wrt: str, example: int | None) -> float:
-        """How far E moves when each net the nudge passes through rounds by a unit in its last
-        place: Σ |δ_m|·ε·|net_m|. A net of 34 rounds at 7e−15, and where ∂E/∂net is as large
-        as E itself, that is a relative error in E no smaller estimate of rounding sees. A
-        softmax subtracts the nets of its layer from each other: there the largest one counts."""
-        network = self.network
-        reach, examples = self.reach(wrt, example)
-        total = 0.0
-        for e in examples:
-            ex = self.examples[e]
-            for n in reach:
-                neuron = network.neurons[n]
-                mixed = [n] if neuron.elementwise else network.layers[neuron.layer]
-                net = max(abs(ex.values[network.neurons[m].net]) for m in mixed)
-                total += abs(ex.delta_value.get(n, 0.0)) * net
-        return EPSILON * total
-
-    def kinks(
-        self, wrt: str, centre: float, h: float, example: int | None
-    ) -> tuple[tuple[str, str, bool], ...]:
-        """The ReLU kinks downstream of ``wrt`` that the nudge of ±4h lies on or crosses."""
-        if not self.kinked:
-            return ()
-        network = self.network
-        reach, examples = self.reach(wrt, example)
-        found: dict[str, tuple[str, str, bool]] = {}
-        for e in examples:
-            if example is None:
-                low = self.numeric.values_at(e, {wrt: centre - 4 * h})
-                high = self.numeric.values_at(e, {wrt: centre + 4 * h})
-            else:
-                low = self.numeric.values_at(e, fixed={(e, wrt): centre - 4 * h})
-                high = self.numeric.values_at(e, fixed={(e, wrt): centre + 4 * h})
-            for name in sorted(reach & self.kinked):
-                net = f"net_{name}"
-                on = self.examples[e].values[network.neurons[name].net] == 0
-                if on or (low[net] > 0) != (high[net] > 0):
-                    activation = network.neurons[name].activation
-                    if net not in found or on:
-                        found[net] = (net, activation, on)
-        return tuple(found.values())
+        """Nudge a parameter (or, for ``example``, one out/net of that example)."""
+        return self.shaker.check(wrt, symbolic, example)
 
     # sections ---------------------------------------------------------------------------
 
@@ -618,7 +527,7 @@ def _derive(scenario: Scenario, h: float, hidden_uses_updated_weights: bool) -> 
     forward_sections = engine.forward_sections()
     error_section, errors, total = engine.error_section()
     sections = [
-        Section(SectionKind.NETWORK, (Overview(scenario, _activations_used(scenario)),)),
+        Section(SectionKind.NETWORK, (Overview(scenario, activations_used(scenario)),)),
         *forward_sections,
         error_section,
         *(engine.layer_section(layer) for layer in range(len(network.layers) - 1, 0, -1)),
@@ -649,7 +558,7 @@ def _derive(scenario: Scenario, h: float, hidden_uses_updated_weights: bool) -> 
     # In the post's order, a figure that moved away from the correct derivation differs for
     # that reason, whatever the scenario's own `why` says about the correct one.
     correct = _derive(scenario, h, False).figures if hidden_uses_updated_weights else engine.figures
-    comparisons = _compare(scenario, engine.figures, correct)
+    comparisons = compare_published(scenario, engine.figures, correct)
     if comparisons:
         sections.append(Section(SectionKind.PUBLISHED, tuple(comparisons)))
     # The forward values of the examples come from before any weight was replaced.
@@ -682,39 +591,3 @@ def _error_after(network: Network, updated: Mapping[str, float]) -> Term:
             parts = {network.errors[n]: values[network.errors[n]] for n in network.errors}
     expr = sp.Add(*parts, evaluate=False) if len(parts) > 1 else next(iter(parts))
     return Term(E_TOTAL_AFTER, expr, parts, evaluate(expr, parts), E_TOTAL_AFTER_KEY)
-
-
-def _activations_used(scenario: Scenario) -> tuple[tuple[str, sp.Expr, sp.Expr], ...]:
-    names = dict.fromkeys(layer.activation for layer in scenario.layers[1:] if layer.activation)
-    definitions = []
-    for name in names:
-        slopes = {layer.slope for layer in scenario.layers if layer.activation == name}
-        function, formula = ops.activation(name).definition(
-            slopes.pop() if len(slopes) == 1 else None
-        )
-        definitions.append((name, function, formula))
-    return tuple(definitions)
-
-
-def _compare(
-    scenario: Scenario, figures: Mapping[FigureKey, float], correct: Mapping[FigureKey, float]
-) -> list[Comparison]:
-    comparisons = []
-    for figure in scenario.published:
-        if figure.key.startswith("train "):
-            continue  # a figure after a training run: the train command compares those
-        key = FigureKey.parse(figure.key)
-        if key not in figures:
-            names = [str(k) for k in figures]
-            raise ScenarioError(
-                scenario.source,
-                f"no figure named {figure.key!r}{did_you_mean(figure.key, names)}",
-                f"published.{figure.key}",
-                figure.line,
-            )
-        computed = figures[key]
-        comparison = Comparison(key, figure.value, figure.decimals, computed, figure.why)
-        if abs(computed - correct[key]) > MOVED and not comparison.agrees:
-            comparison = comparison._replace(why="", moved_by_option=True)
-        comparisons.append(comparison)
-    return comparisons

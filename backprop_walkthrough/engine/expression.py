@@ -11,7 +11,7 @@ derives from the user's own operation, one input slot at a time (so âˆ‚(a + a)/â
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import sympy as sp
 
@@ -25,6 +25,7 @@ from ..model import (
     Shake,
 )
 from ..scenario.program import Program, ProgramNode
+from .accumulate import accumulate
 from .evaluate import evaluate
 from .local import activation_slope
 from .shake import Kinks, shake
@@ -126,20 +127,16 @@ def backpropagate(
                 LocalDerivative(source, local, substitutions, _local_value(node, local, values))
             )
         locals_of[node.name] = derivatives
-    grads = {n.name: 0.0 for n in program.nodes}
-    grads[program.output] = 1.0
     contributions: dict[str, list[Contribution]] = {n.name: [] for n in program.nodes}
-    reached = {program.output}
-    for node in reversed(program.nodes):
-        if node.name not in reached:
-            continue
-        for local in locals_of.get(node.name, ()):
-            term = grads[node.name] * local.value
-            contributions[local.input].append(
-                Contribution(node.name, grads[node.name], local, term)
-            )
-            grads[local.input] += term  # +=, not =: every use adds its part
-            reached.add(local.input)
+
+    def shares(name: str, gradient: float) -> Iterator[tuple[str, float]]:
+        for local in locals_of.get(name, ()):
+            term = gradient * local.value
+            contributions[local.input].append(Contribution(name, gradient, local, term))
+            yield local.input, term
+
+    reached = accumulate([n.name for n in program.nodes], program.output, shares)
+    grads = {n.name: reached.get(n.name, 0.0) for n in program.nodes}
     nodes = tuple(
         ExprNode(
             n.name,
@@ -252,14 +249,18 @@ def exact_walk(
     values: dict[str, sp.Expr] = {}
     for node in program.nodes:
         values[node.name] = leaves[node.name] if node.op == "leaf" else _exact_node(node, values)
-    grads: dict[str, sp.Expr] = {n.name: sp.Integer(0) for n in program.nodes}
-    grads[program.output] = sp.Integer(1)
-    for node in reversed(program.nodes):
+    by_name = {n.name: n for n in program.nodes}
+
+    def shares(name: str, gradient: sp.Expr) -> Iterator[tuple[str, sp.Expr]]:
+        node = by_name[name]
         if node.op in ("leaf", "const"):
-            continue
+            return
         slots = _SLOTS[: len(node.inputs)]
         placeholder = _formula(node, slots)
         at = dict(zip(slots, (values[i] for i in node.inputs), strict=True))
         for slot, source in zip(slots, node.inputs, strict=True):
-            grads[source] += grads[node.name] * sp.diff(placeholder, slot).xreplace(at)
+            yield source, gradient * sp.diff(placeholder, slot).xreplace(at)
+
+    reached = accumulate(list(by_name), program.output, shares, sp.Integer(1))
+    grads = {name: reached.get(name, sp.Integer(0)) for name in by_name}
     return {n.name: (_closed(values[n.name]), _closed(grads[n.name])) for n in program.nodes}

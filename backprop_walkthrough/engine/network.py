@@ -164,3 +164,16 @@ def build_network(scenario: Scenario) -> Network:
         residuals=residuals,
         total_expr=total_expr,
     )
+
+
+def activations_used(scenario: Scenario) -> tuple[tuple[str, sp.Expr, sp.Expr], ...]:
+    """Each activation the layers use: (name, f(x), its formula), shown once at the top."""
+    names = dict.fromkeys(layer.activation for layer in scenario.layers[1:] if layer.activation)
+    definitions = []
+    for name in names:
+        slopes = {layer.slope for layer in scenario.layers if layer.activation == name}
+        function, formula = ops.activation(name).definition(
+            slopes.pop() if len(slopes) == 1 else None
+        )
+        definitions.append((name, function, formula))
+    return tuple(definitions)

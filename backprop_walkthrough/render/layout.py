@@ -30,7 +30,7 @@ from ..model import (
     Update,
     Walkthrough,
 )
-from ..scenario.types import Bias, Scenario, Weight
+from ..scenario.types import Scenario
 from .blocks import (
     Align,
     Aside,
@@ -64,6 +64,7 @@ from .numbers import (
     format_value,
 )
 from .printing import to_text
+from .scenario_tables import data_table, example_data, parameter_summary, parameter_table
 from .shake import shake_check, shake_notes, shaken_error, verdict_mark
 
 #: A layer of more neurons than this shows its first neuron in full and the others in a table
@@ -183,7 +184,7 @@ class _Layout:
         scenario = self.w.scenario
         kind = section.kind
         if kind == SectionKind.FORWARD and section.example is not None:
-            return (self.example_data(section.example),)
+            return (example_data(self.w.scenario, section.example),)
         if kind == SectionKind.ERROR:
             text = ops.loss(scenario.loss).description
             if scenario.is_batch:
@@ -201,12 +202,6 @@ class _Layout:
                 f"p⁺ = p − η·∂E_total/∂p with η = {rate}.",
             )
         return ()
-
-    def example_data(self, example: int) -> str:
-        data = self.w.scenario.examples[example - 1]
-        inputs = ", ".join(f"{k} = {format_given(v, True)}" for k, v in data.inputs.items())
-        targets = ", ".join(f"{k} = {format_given(v, True)}" for k, v in data.targets.items())
-        return f"inputs {inputs}; targets {targets}"
 
     def section(self, section: Section) -> Iterator[Block]:
         if section.kind == SectionKind.NETWORK:
@@ -406,8 +401,12 @@ class _Layout:
 
     def overview(self, step: Overview) -> Iterator[Block]:
         s = step.scenario
-        parameters = self.parameter_summary(s) if self.compacted else self.parameter_table(s)
-        yield Tables((parameters, self.data_table(s)))
+        parameters = (
+            parameter_summary(s, self.operand)
+            if self.compacted
+            else parameter_table(s, self.operand)
+        )
+        yield Tables((parameters, data_table(s, self.operand)))
         if s.init:
             yield Paragraph((f"({s.init})",), Tone.QUIET)
         if max(len(layer.neurons) for layer in s.layers) <= COMPACT_ABOVE:
@@ -428,57 +427,6 @@ class _Layout:
                 aside=f"activation of {layers}",
             )
             yield Equations((row,), gap=True)
-
-    def parameter_table(self, s: Scenario) -> Table:
-        rows: list[tuple[str, ...]] = [
-            (w.name, f"{w.source} → {w.target}", self.operand(w.value)) for w in s.weights
-        ]
-        for b in s.biases:
-            shared = " (shared)" if len(b.targets) > 1 else ""
-            rows.append((b.name, f"1 → {', '.join(b.targets)}{shared}", self.operand(b.value)))
-        columns = (
-            Column("name", role=CellRole.LABEL),
-            Column("connection"),
-            Column("value", Align.RIGHT, CellRole.NUMBER),
-        )
-        return Table(columns, tuple(rows), "Parameters")
-
-    def parameter_summary(self, s: Scenario) -> Table:
-        """For a big network: one row per group of parameters, with their range."""
-        layer_of = {n: i for i, layer in enumerate(s.layers) for n in layer.neurons}
-        groups: dict[str, list[Weight | Bias]] = {}
-        for w in s.weights:
-            connects = f"layer {layer_of[w.source]} → layer {layer_of[w.target]}"
-            groups.setdefault(connects, []).append(w)
-        for b in s.biases:
-            groups.setdefault(f"1 → layer {layer_of[b.targets[0]]}", []).append(b)
-        rows = []
-        for connects, params in groups.items():
-            values = [p.value for p in params]
-            names = params[0].name if len(params) == 1 else f"{params[0].name} … {params[-1].name}"
-            span = f"{self.operand(min(values))} … {self.operand(max(values))}"
-            rows.append((f"{names} ({len(params)})", connects, span))
-        columns = (
-            Column("parameters", role=CellRole.LABEL),
-            Column("connect"),
-            Column("values", Align.RIGHT, CellRole.NUMBER),
-        )
-        return Table(columns, tuple(rows), "Parameters")
-
-    def data_table(self, s: Scenario) -> Table:
-        rows: list[tuple[str, str]] = []
-        if s.is_batch:
-            rows += [(f"example {i}", self.example_data(i)) for i in range(1, len(s.examples) + 1)]
-        else:
-            rows += [(f"input {name}", self.operand(v)) for name, v in s.inputs.items()]
-            rows += [(f"target_{name}", self.operand(v)) for name, v in s.targets.items()]
-        rows += [
-            ("learning rate η", self.operand(s.learning_rate)),
-            ("loss", s.loss.replace("_", " ")),
-            ("update biases", "yes" if s.update_biases else "no"),
-        ]
-        columns = (Column("", role=CellRole.LABEL), Column("value", Align.RIGHT, CellRole.NUMBER))
-        return Table(columns, tuple(rows), "Data")
 
     # big layers -----------------------------------------------------------------------------
 

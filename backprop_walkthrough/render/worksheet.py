@@ -39,6 +39,10 @@ def rule_lines(form: Any, expected: Mapping[str, float], digits: int = 9) -> lis
             format_operand(expected[key], digits, typographic=True) for key, _ in form.parts
         )
         lines.append(f"{label} = {joined}")
+    elif form.parts:  # an update, p⁺ = p − η·g: the gradient it takes
+        ((gradient, _),) = form.parts
+        value = format_operand(expected[gradient], digits, typographic=True)
+        lines.append(f"{label}, with {gradient} = {value}")
     return lines
 
 

@@ -14,7 +14,8 @@ from ..yamltree import Tree
 from .answers import Answers, AnswersValidator, is_answers
 from .checker import KINDS, Checker
 from .expression import ExpressionSpec, ExpressionValidator
-from .network import Validator, name_problem
+from .names import name_problem
+from .network import Validator
 from .shapes import ShapesValidator
 
 #: What ``validate`` calls each kind of file.

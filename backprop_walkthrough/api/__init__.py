@@ -1,0 +1,82 @@
+"""The Python API: what the command line does, as functions that return objects.
+
+    >>> from backprop_walkthrough import walkthrough, train
+    >>> w = walkthrough("mazur")          # a built-in name, a path, a mapping or a Scenario
+    >>> round(w.gradients["w1"], 9)
+    0.000438568
+    >>> run = train("mazur", steps=10_000)
+    >>> round(run.E_total, 10)
+    3.51019e-05
+
+Everything returned is immutable and safe to keep (but a practice session, which is a
+session). In Jupyter a walkthrough displays itself with typeset formulas (``_repr_html_``,
+MathML; ``_repr_markdown_``, LaTeX). The command line calls these functions and nothing below
+them: an import-linter contract keeps ``cli/`` to this package, ``options``, ``errors``,
+``outputs`` and ``shipped``.
+
+One module per kind of work: :mod:`.results` (the result types, ``export``), :mod:`.networks`
+(``walkthrough``, ``matrices``, ``explain``, ``train``, ``graph``), :mod:`.expressions`
+(``expression``), :mod:`.grading` (``check``), :mod:`.practice` (a practice session) and
+:mod:`.files` (``validate``, the built-in scenarios, ``shapes``).
+"""
+
+from __future__ import annotations
+
+from ..scenario import load_scenario
+from .expressions import expression
+from .files import (
+    builtin_scenarios,
+    file_kind,
+    new_scenario,
+    scenario_text,
+    shapes,
+    validate,
+)
+from .grading import check, check_document, check_view, figure_names
+from .networks import (
+    CONVENTIONS,
+    VIEWS,
+    ScenarioLike,
+    explain,
+    graph,
+    graph_format,
+    matrices,
+    train,
+    walkthrough,
+)
+from .practice import PARTS, WORKSHEET_FORMATS, Practice, Reply, practice
+from .results import Expression, Matrices, Walkthrough, export, terminal_view
+
+__all__ = [
+    "CONVENTIONS",
+    "PARTS",
+    "VIEWS",
+    "WORKSHEET_FORMATS",
+    "Expression",
+    "Matrices",
+    "Practice",
+    "Reply",
+    "ScenarioLike",
+    "Walkthrough",
+    "builtin_scenarios",
+    "check",
+    "check_document",
+    "check_view",
+    "explain",
+    "export",
+    "expression",
+    "figure_names",
+    "file_kind",
+    "graph",
+    "graph_format",
+    "load_scenario",
+    "matrices",
+    "new_scenario",
+    "practice",
+    "scenario_text",
+    "shapes",
+    "terminal_view",
+    "train",
+    "validate",
+    "walkthrough",
+]

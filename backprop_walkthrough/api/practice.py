@@ -1,0 +1,235 @@
+"""A practice session: the learner works each figure out and it is graded on the spot.
+
+:class:`Practice` holds everything a session is — the questions (the walkthrough's figures in
+derivation order, or a part of them), the next hint, grading an answer against the answers
+given so far exactly as ``check`` grades a file, skipping, and the score — so that the command
+line's ``practice`` and a notebook drive the same object::
+
+    >>> from backprop_walkthrough.api import practice
+    >>> p = practice("mazur", only="forward")
+    >>> p.question
+    'net_h1'
+    >>> p.answer("0.3775").status
+    'correct'
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Any, NamedTuple
+
+from .. import options
+from ..errors import OptionError
+from .networks import ScenarioLike, explain, walkthrough
+
+PARTS = ("forward", "output", "hidden", "biases", "update")
+WORKSHEET_FORMATS = ("yaml", "markdown", "latex", "html")
+#: Hints before the value is shown: the rule in symbols, then with the numbers.
+HINTS = 2
+SCORE_KINDS = ("first try", "after tries or hints", "revealed", "skipped")
+
+
+class Reply(NamedTuple):
+    """What the session says to an answer or a request."""
+
+    status: str  # correct, rounding, wrong, not a number, hint, revealed, skipped
+    text: str  # one line, as the command line prints it
+    diagnosis: tuple[str, ...] = ()
+
+
+def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
+    """The same network with fresh numbers from ``seed``, rounded to two decimals: weights and
+    biases in [−1, 1], inputs in [0, 1], targets in [0.01, 0.99] (one-hot for a
+    cross-entropy)."""
+    import yaml
+
+    from .. import ops
+    from .files import scenario_text
+
+    doc = yaml.safe_load(scenario_text(scenario))
+    if not isinstance(doc, dict) or "weights" not in doc or "init" in doc:
+        raise OptionError("--new", f"{scenario} has no written weights to draw again")
+    rng = random.Random(seed)
+
+    def draw(low: float, high: float) -> float:
+        return round(rng.uniform(low, high), 2)
+
+    for group in ("weights", "biases"):
+        for spec in (doc.get(group) or {}).values():
+            spec["value"] = draw(-1, 1)
+    examples = doc.get("examples", [doc])
+    for example in examples:
+        example["inputs"] = {n: draw(0, 1) for n in example["inputs"]}
+        targets = list(example["targets"])
+        if ops.loss(doc.get("loss") or ops.DEFAULT_LOSS).targets_sum_to_one:
+            hot = rng.choice(targets)
+            example["targets"] = {n: 1.0 if n == hot else 0.0 for n in targets}
+        else:
+            example["targets"] = {n: draw(0.01, 0.99) for n in targets}
+    doc.pop("published", None)
+    doc["name"] = f"{doc.get('name', scenario)}-{seed}"
+    return doc
+
+
+class Practice:
+    """One session over a scenario's figures (see the module's docstring)."""
+
+    def __init__(
+        self,
+        scenario: ScenarioLike = "mazur",
+        *,
+        seed: int | None = None,
+        only: str | None = None,
+        param: str | None = None,
+        digits: int = 6,
+        max_work: int = options.DEFAULT_MAX_WORK,
+    ) -> None:
+        from ..engine.check import figure_forms, figures_shown
+
+        if only is not None and only not in PARTS:
+            raise OptionError("--only", f"expected one of {', '.join(PARTS)}")
+        self.digits = options.whole("--digits", digits, 1, 15)
+        self.seed = seed
+        if seed is not None and not isinstance(scenario, str):
+            raise OptionError("--new", "draws new numbers for a built-in name or a file")
+        self.source: Any = scenario if seed is None else new_scenario(str(scenario), seed)
+        self.derived = walkthrough(self.source, max_work=max_work)
+        self.forms = figure_forms(self.derived)
+        self.expected = {str(k): v for k, v in self.derived.figures.items()}
+        names = list(self.forms)
+        if param is not None:
+            kept = set(figures_shown(explain(self.derived, param)))
+            names = [n for n in names if n in kept]
+        if only is not None:
+            names = [n for n in names if self.forms[n].section == only]
+        self.names = names
+        self.title = f"Practice: {self.derived.scenario.name}"
+        if seed is not None:
+            self.title += f" (new numbers, seed {seed})"
+        self.answers: dict[str, Any] = {}
+        self.score: Counter[str] = Counter()
+        self.mistakes: Counter[str] = Counter()
+        self._position = 0
+        self._tries = self._hints = 0
+
+    # the questions ------------------------------------------------------------------------
+
+    @property
+    def question(self) -> str | None:
+        """The figure asked now, or None when every figure has been asked."""
+        return self.names[self._position] if self._position < len(self.names) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.question is None
+
+    def numbers(self) -> dict[str, Any]:
+        """The numbers of a ``--new`` scenario that the questions are about."""
+        if self.seed is None:
+            return {}
+        keys = ("weights", "biases", "inputs", "targets")
+        return {k: self.source[k] for k in keys if k in self.source}
+
+    def _next(self) -> None:
+        self._position += 1
+        self._tries = self._hints = 0
+
+    # what the learner does ----------------------------------------------------------------
+
+    def hint(self) -> Reply:
+        """The next hint for the question: its rule, then the numbers; then the value, which
+        counts as revealed and moves on."""
+        from ..render.numbers import format_operand
+        from ..render.worksheet import rule_lines
+        from ..scenario.arithmetic import Typed
+
+        name = self._asked()
+        self._hints += 1
+        if self._hints > HINTS:
+            value = self.expected[name]
+            self.answers[name] = Typed(value, repr(value), 0.0)
+            self.score["revealed"] += 1
+            self._next()
+            return Reply("revealed", f"  = {format_operand(value, 12)} (shown)")
+        lines = rule_lines(self.forms[name], self.expected, self.digits)
+        return Reply("hint", "  hint: " + lines[min(self._hints, len(lines)) - 1])
+
+    def skip(self) -> Reply:
+        self._asked()
+        self.score["skipped"] += 1
+        self._next()
+        return Reply("skipped", "")
+
+    def answer(self, text: str) -> Reply:
+        """Grade ``text`` (a number, or arithmetic) for the question, from the answers given so
+        far, as ``check`` grades it; a right answer moves on, a wrong one may be tried again."""
+        from ..engine.check import grade
+        from ..model import Status
+        from ..scenario.arithmetic import AnswerTextError, parse_value
+
+        name = self._asked()
+        try:
+            typed = parse_value(text)
+        except AnswerTextError as exc:
+            return Reply("not a number", f"  {exc}")
+        self._tries += 1
+        graded = {g.name: g for g in grade(self.derived, {**self.answers, name: typed}, "").figures}
+        mark = graded[name]
+        if mark.status in (Status.CORRECT, Status.ROUNDING):
+            rounding = mark.status is Status.ROUNDING
+            self.answers[name] = typed
+            first = self._tries == 1 and not self._hints
+            self.score["first try" if first else "after tries or hints"] += 1
+            self._next()
+            return Reply(mark.status.value, "  ✓ (rounding)" if rounding else "  ✓")
+        named = ", ".join(mark.diagnosis)
+        self.mistakes.update(mark.diagnosis or ("not named",))
+        why = f": {mark.explanation} ({named})" if mark.diagnosis else ""
+        text = f"  ✗ not {typed.text}{why}. Try again (? for a hint, s to skip)."
+        return Reply("wrong", text, tuple(mark.diagnosis))
+
+    def _asked(self) -> str:
+        name = self.question
+        if name is None:
+            raise OptionError("practice", "every question has been asked")
+        return name
+
+    # the score and the worksheet ----------------------------------------------------------
+
+    def score_lines(self) -> list[str]:
+        """The score table, then the mistakes by kind."""
+        lines = ["", "Score"]
+        for kind in SCORE_KINDS:
+            lines.append(f"  {kind:<22}{self.score[kind]:>4}")
+        reached = sum(self.score[k] for k in SCORE_KINDS)
+        lines.append(f"  {'not reached':<22}{len(self.names) - reached:>4}")
+        if self.mistakes:
+            lines.append("Mistakes by kind")
+            lines += [f"  {kind:<26}{count:>4}" for kind, count in self.mistakes.most_common()]
+        return lines
+
+    def worksheet(self, output_format: str = "yaml", key: bool = False) -> str:
+        """The questions as a worksheet with blanks (``key``: filled in) in a format of
+        :data:`WORKSHEET_FORMATS`."""
+        from ..render.worksheet import render_worksheet
+
+        if output_format not in WORKSHEET_FORMATS:
+            raise OptionError("--format", f"a worksheet is {', '.join(WORKSHEET_FORMATS)}")
+        values = self.expected if key else None
+        sheets = render_worksheet(self.title, self.source, self.names, self.forms, values)
+        return sheets[output_format]
+
+
+def practice(
+    scenario: ScenarioLike = "mazur",
+    *,
+    seed: int | None = None,
+    only: str | None = None,
+    param: str | None = None,
+    digits: int = 6,
+    max_work: int = options.DEFAULT_MAX_WORK,
+) -> Practice:
+    """A practice session over ``scenario``'s figures (``seed``: fresh numbers of the same
+    network; ``only`` a part; ``param`` one parameter's chain)."""
+    return Practice(scenario, seed=seed, only=only, param=param, digits=digits, max_work=max_work)

@@ -1,0 +1,153 @@
+"""The results the API returns: plain data of :mod:`..model` with ``export()``, ``explain()``
+and the displays Jupyter uses, and the two functions every result is written by."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .. import model, options
+from ..model import ShapeWalkthrough, TrainingRun
+
+
+class Walkthrough(model.Walkthrough):
+    """A derived walkthrough (plain data, see :mod:`.model`) with the conveniences of the API:
+    ``explain()``, ``export()`` and the displays Jupyter uses."""
+
+    def explain(self, parameter: str) -> Walkthrough:
+        """Only ``parameter``'s derivation and what it rests on."""
+        from ..engine.explain import explain as cut
+
+        return as_api(cut(self, parameter))
+
+    def export(self, output_format: str = "text", **options: Any) -> str:
+        return export(self, output_format, **options)
+
+    def to_text(self, width: int = 100, digits: int = 9, full: bool = False) -> str:
+        return export(self, "text", digits=digits, full=full, width=width)
+
+    def to_json(self) -> str:
+        return export(self, "json")
+
+    def to_markdown(self, digits: int = 9) -> str:
+        return export(self, "markdown", digits=digits)
+
+    def to_latex(self, digits: int = 9) -> str:
+        return export(self, "latex", digits=digits)
+
+    def to_html(self, digits: int = 9) -> str:
+        return export(self, "html", digits=digits)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the HTML page's content, formulas as MathML."""
+        from ..render.html import render_html_fragment
+
+        return render_html_fragment(self)
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter front ends without HTML: Markdown with $$ LaTeX $$ formulas."""
+        return self.to_markdown()
+
+
+class _Displays:
+    """What Jupyter shows of a result that exports itself: the HTML page's content (formulas
+    as MathML), or Markdown with $$ LaTeX $$ where a front end takes no HTML."""
+
+    __slots__ = ()
+
+    def export(self, output_format: str = "text") -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        from ..render.html import html_fragment
+
+        return html_fragment(self.export("html"))
+
+    def _repr_markdown_(self) -> str:
+        return self.export("markdown")
+
+
+class Expression(model.ExpressionWalkthrough, _Displays):
+    """A scalar program's walkthrough (plain data, see :mod:`.model`) with ``export()`` and the
+    displays Jupyter uses."""
+
+    __slots__ = ()
+
+    def export(self, output_format: str = "text", digits: int = 6) -> str:
+        return export(self, output_format, digits=digits)
+
+
+class Matrices(model.MatrixWalkthrough, _Displays):
+    """The derivation in matrix form (plain data, see :mod:`.model`) with ``export()`` and the
+    displays Jupyter uses. ``gradients`` are the first convention's, parameter by name."""
+
+    @property
+    def gradients(self) -> dict[str, float]:
+        return self.forms[0].gradients
+
+    def explain(self, parameter: str) -> Matrices:
+        """Only what ``parameter``'s gradient rests on."""
+        from ..engine.matrix import focus_on
+
+        return as_matrices(focus_on(self, parameter))
+
+    def export(
+        self, output_format: str = "text", *, digits: int = 9, full: bool = False, width: int = 100
+    ) -> str:
+        return export(self, output_format, digits=digits, full=full, width=width)
+
+
+def as_api(derived: model.Walkthrough) -> Walkthrough:
+    if isinstance(derived, Walkthrough):
+        return derived
+    fields = {f.name: getattr(derived, f.name) for f in dataclasses.fields(derived)}
+    return Walkthrough(**fields)
+
+
+def as_matrices(derived: model.MatrixWalkthrough) -> Matrices:
+    return Matrices(**{f.name: getattr(derived, f.name) for f in dataclasses.fields(derived)})
+
+
+def export(
+    result: model.Walkthrough
+    | TrainingRun
+    | ShapeWalkthrough
+    | model.MatrixWalkthrough
+    | model.ExpressionWalkthrough
+    | model.CheckResult,
+    output_format: str = "text",
+    *,
+    digits: int = 9,
+    full: bool = False,
+    width: int = 100,
+    log_scale: bool = True,
+) -> str:
+    """Any result as a document in ``output_format``.
+
+    Walkthroughs, matrix views and expressions: text, json, markdown, latex, html. Training
+    runs and checks: text, json. Shapes: text, json, markdown.
+    """
+    from ..render.views import Settings
+    from ..render.views import export as write
+
+    digits = options.digits(digits)
+    width = options.whole("width", width, 20)
+    return write(result, output_format, Settings(digits, full, log_scale), width)
+
+
+def terminal_view(
+    result: model.Walkthrough
+    | TrainingRun
+    | ShapeWalkthrough
+    | model.MatrixWalkthrough
+    | model.ExpressionWalkthrough
+    | model.CheckResult,
+    *,
+    digits: int = 9,
+    full: bool = False,
+    log_scale: bool = True,
+) -> Any:
+    """A Rich renderable of any result, for ``Console.print`` (coloured on a terminal)."""
+    from ..render.views import Settings, renderable
+
+    return renderable(result, Settings(digits, full, log_scale))

@@ -1,0 +1,83 @@
+"""The embedding MLP: its shapes (``shapes``) and, with ``--numbers``, its tensors."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from ..scenario.types import ShapesSpec
+
+# --- the embedding MLP's shapes ---------------------------------------------------------------
+
+
+class Tensor(NamedTuple):
+    name: str
+    shape: tuple[int, ...]
+    formula: str
+    why: str
+
+
+class ShapeMismatch(NamedTuple):
+    """Where the shapes stop fitting: the tensor that cannot be formed, the rule it breaks
+    (SymPy's, for a product) and what would make it fit."""
+
+    tensor: str
+    formula: str
+    rule: str
+    fix: str
+
+
+class ShapeWalkthrough(NamedTuple):
+    spec: ShapesSpec
+    examples: tuple[tuple[str, str], ...]  # (context, next character)
+    X: tuple[tuple[int, ...], ...]
+    Y: tuple[int, ...]
+    row_uses: tuple[tuple[str, int], ...]  # how often each row of C is looked up
+    forward: tuple[Tensor, ...]  # up to the mismatch, if there is one
+    backward: tuple[Tensor, ...]  # empty where the forward pass could not be completed
+    mismatch: ShapeMismatch | None = None
+    numbers: ShapeNumbers | None = None  # shapes --numbers
+
+
+# --- the embedding MLP with numbers ------------------------------------------------------------
+
+#: A tensor's numbers: a float (a scalar), or lists nested as deep as the tensor has dimensions.
+Nested = Any
+
+
+class NumericTensor(NamedTuple):
+    """One tensor of ``shapes --numbers``: how the exercise's code computes it, the same in
+    maths, why it has its shape (where a broadcast became a sum, a lookup a scatter-add), and
+    every number."""
+
+    name: str
+    shape: tuple[int, ...]
+    values: Nested
+    code: str
+    maths: str
+    why: str
+    keepdim: bool = False  # a 32 × 1 reduction kept as a column, to broadcast back
+
+
+class TensorCheck(NamedTuple):
+    """One row of the cmp table: a manual gradient against the independent computation."""
+
+    name: str
+    status: str  # exact (bit for bit), approximate (within the tolerance) or wrong
+    max_difference: float
+    why: str = ""  # why approximate rather than exact
+
+
+class ShapeNumbers(NamedTuple):
+    seed: int
+    init: str  # how the parameters were drawn, in words
+    parameters: tuple[NumericTensor, ...]  # C, W1, b1, W2, b2
+    forward: tuple[NumericTensor, ...]  # emb … logprobs, in the exercise's order
+    loss: float  # the cross-entropy step by step
+    fused_loss: float  # the same from the logits in one formula
+    backward: tuple[NumericTensor, ...]  # dlogprobs … dC, in the exercise's order
+    fused_dlogits: NumericTensor  # (softmax − onehot(Y)) / n
+    checks: tuple[TensorCheck, ...]
+    tolerance: str  # what "approximate" allows, in words
+    reused: tuple[str, int]  # the most-reused row of C: its character and how often
+    naive_row: tuple[float, ...]  # that row of dC with dC[X] = demb (assignment)
+    accumulated_row: tuple[float, ...]  # and with dC[X] += demb, row by row (accumulation)

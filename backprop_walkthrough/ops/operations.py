@@ -1,0 +1,84 @@
+"""The operations of a scalar program (``expr``), and every operation's local derivative in the
+stable form every view evaluates."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import cache
+from typing import NamedTuple
+
+import sympy as sp
+
+from .activations import ACTIVATION_RECORDS
+from .functions import DEFAULT_LEAKY_SLOPE
+
+# --- the operations of a scalar program (``expr``) ---------------------------------------------
+
+
+class Operation(NamedTuple):
+    """A function of one value in a program: its SymPy form (for the local derivative) and its
+    float (for the forward pass). The activations are the same records as in a network."""
+
+    name: str
+    symbolic: Callable[[sp.Expr], sp.Expr]
+    numeric: Callable[[float], float]
+
+
+def _from_activation(name: str) -> Operation:
+    record = ACTIVATION_RECORDS[name]
+    assert record.function is not None
+    function = record.function
+    return Operation(name, lambda x: function(x), lambda x: record.layer([x], 0.0)[0])
+
+
+OPERATIONS: dict[str, Operation] = {
+    "exp": Operation("exp", sp.exp, math.exp),
+    "log": Operation("log", sp.log, math.log),
+    "sqrt": Operation("sqrt", sp.sqrt, math.sqrt),
+    "sin": Operation("sin", sp.sin, math.sin),
+    "cos": Operation("cos", sp.cos, math.cos),
+    **{name: _from_activation(name) for name in ("tanh", "sigmoid", "relu")},
+}
+
+
+def has_kink(name: str) -> bool:
+    """Whether an activation or operation's slope jumps at 0 (ReLU): a shake there mixes two."""
+    record = ACTIVATION_RECORDS.get(name)
+    return record is not None and bool(record.slope_at_kink)
+
+
+def apply(name: str, x: float, slope: float = DEFAULT_LEAKY_SLOPE) -> float:
+    """An element-wise activation or a program's operation of ``x``, on floats."""
+    if name in ACTIVATION_RECORDS:
+        return ACTIVATION_RECORDS[name].layer([x], slope)[0]
+    return OPERATIONS[name].numeric(x)
+
+
+#: The symbols of :func:`local_derivative_form`.
+NET, OUT = sp.Symbol("net"), sp.Symbol("out")
+
+
+@cache
+def local_derivative_form(
+    name: str, slope: float = DEFAULT_LEAKY_SLOPE, stable: bool = True
+) -> sp.Expr:
+    """∂out/∂net of an element-wise activation or a program's operation, in NET and OUT.
+
+    SymPy's derivative of the record, with the function of net written as out (σ′ is
+    out·(1 − out)) and, when ``stable``, each group the record names replaced by its form in net
+    (out·σ(−net)): what every view evaluates, so that none takes a derivative from a rounded out.
+    """
+    if name in ACTIVATION_RECORDS:
+        record = ACTIVATION_RECORDS[name]
+        if not record.elementwise:
+            raise ValueError(f"{name} is not element-wise: its derivative is a Jacobian")
+        built = record.build(NET, [NET], 0, slope)
+        groups = record.stable(OUT, NET, [NET], 0)
+    else:
+        built = OPERATIONS[name].symbolic(NET)
+        groups = {}
+    derivative = sp.diff(built, NET)
+    if built != NET:
+        derivative = derivative.xreplace({built: OUT})
+    return derivative.xreplace(groups) if stable else derivative
