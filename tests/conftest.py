@@ -50,3 +50,32 @@ def text_snapshot(snapshot):
 @pytest.fixture
 def json_snapshot(snapshot):
     return snapshot.use_extension(JsonSnapshot)
+
+
+# --- the fast subset: `pytest -m "not slow"` ---------------------------------------------------
+#
+# Slow, by one rule here rather than a marker to remember on each test: a hypothesis sweep, a
+# module that starts subprocesses or a browser for every test, and a test that runs pdflatex
+# (its name says it compiles). What is left runs in well under a minute.
+
+SLOW_MODULES = frozenset(
+    {"test_browser", "test_notebook", "test_hostile", "test_hardening", "test_docs"}
+)
+
+
+def is_slow(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    name = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
+    function = getattr(item, "function", None)
+    return (
+        name in SLOW_MODULES
+        or getattr(function, "is_hypothesis_test", False)
+        or "compile" in item.name
+        or item.get_closest_marker("slow") is not None
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
