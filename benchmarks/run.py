@@ -70,7 +70,7 @@ def compile_wide() -> float:
     from sympy.core.cache import clear_cache
 
     from backprop_walkthrough import load_scenario
-    from backprop_walkthrough.engine.fastpath import compile_step
+    from backprop_walkthrough.engine.scalar.fastpath import compile_step
 
     clear_cache()
     return compile_step(load_scenario("wide")).compile_seconds

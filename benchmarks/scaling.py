@@ -16,8 +16,8 @@ import time
 from sympy.core.cache import clear_cache
 
 from backprop_walkthrough import Scenario, load_scenario
-from backprop_walkthrough.engine import calculus
-from backprop_walkthrough.engine.derivation import derive
+from backprop_walkthrough.engine.scalar import calculus
+from backprop_walkthrough.engine.scalar.derivation import derive
 from backprop_walkthrough.render import json as json_renderer
 from backprop_walkthrough.render.json import render_json
 

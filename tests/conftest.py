@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 SCENARIOS = ROOT / "scenarios"
 
 # SymPy is slow to build expressions: no per-example deadline, a modest number of examples, and

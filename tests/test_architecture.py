@@ -37,7 +37,7 @@ def test_the_import_contracts_hold():
 def test_engine_does_not_import_rich():
     code = (
         "import sys\nfrom backprop_walkthrough import load_scenario\n"
-        "from backprop_walkthrough.engine.derivation import derive\n"
+        "from backprop_walkthrough.engine.scalar.derivation import derive\n"
         "derive(load_scenario('mazur'))\nprint('rich' in sys.modules, 'click' in sys.modules)"
     )
     result = subprocess.run(

@@ -81,7 +81,7 @@ def shapes(
     with any of its settings overridden. ``numbers``: every tensor with numbers (parameters
     drawn from ``seed``, default the scenario's ``init: {seed}``), the manual backprop of the
     lecture's exercise and its check against scalar autodiff."""
-    from ..engine.shapes import shape_walkthrough
+    from ..engine.tensors.shapes import shape_walkthrough
     from ..scenario import load_shapes_spec
     from ..scenario.files import checked_shapes_spec
     from ..scenario.types import ShapesSpec

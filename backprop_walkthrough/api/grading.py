@@ -19,10 +19,10 @@ def check(
 ) -> model.CheckResult:
     """Grade a learner's worked figures: an answers file (``scenario:`` and ``answers:``) or a
     mapping of figure names to numbers (or arithmetic text). ``scenario`` wins over the file's
-    own (default: mazur). See :mod:`.engine.check` for how each figure is judged."""
+    own (default: mazur). See :mod:`..engine.grading.grade` for how each figure is judged."""
     from difflib import get_close_matches
 
-    from ..engine.check import figure_names, grade
+    from ..engine.grading.grade import figure_names, grade
     from ..scenario.answers import Answers, read_answers
     from ..scenario.arithmetic import AnswerTextError, parse_value
 
@@ -61,7 +61,7 @@ def check(
     def variant() -> model.Walkthrough | None:
         """The classic slip's walkthrough, derived once and only when a diagnosis asks."""
         if not variants:
-            from ..engine.derivation import derive
+            from ..engine.scalar.derivation import derive
 
             single = not derived.scenario.is_batch
             variants.append(
@@ -76,7 +76,7 @@ def check(
 def _explain_unnamed(derived: model.Walkthrough, result: model.CheckResult) -> model.CheckResult:
     """A first wrong step that no known mistake explains gets its rule, in symbols and with
     the numbers put in (what ``explain`` shows for it), as its explanation."""
-    from ..engine.check import figure_forms
+    from ..engine.grading.grade import figure_forms
     from ..render.worksheet import rule_lines
 
     if all(g.diagnosis or not g.first_wrong for g in result.figures):
@@ -96,7 +96,7 @@ def figure_names(
     scenario: ScenarioLike = "mazur", *, max_work: int = options.DEFAULT_MAX_WORK
 ) -> list[str]:
     """Every figure a learner may give for ``scenario``, in derivation order."""
-    from ..engine.check import figure_names as names
+    from ..engine.grading.grade import figure_names as names
 
     return names(walkthrough(scenario, max_work=max_work))
 

@@ -84,7 +84,7 @@ def walkthrough(
 ) -> Walkthrough | Matrices:
     """One step of backpropagation for a built-in name, a YAML path, a mapping or a Scenario.
 
-    The limits (:mod:`.options`) are checked before anything is derived: ``max_parameters``
+    The limits (:mod:`..options`) are checked before anything is derived: ``max_parameters``
     (the command line sets it for text output, where thousands of parameters are unreadable)
     and ``max_work``, parameters × examples. ``view="matrix"`` gives the same step in matrix
     form (:func:`matrices`, in ``convention``).
@@ -106,11 +106,11 @@ def walkthrough(
             f"{count:,} parameters are too many for a text walkthrough (the limit is "
             f"{max_parameters:,}); use --format json, or raise --max-parameters",
         )
-    from ..engine.derivation import derive  # here: the matrix view does without it
+    from ..engine.scalar.derivation import derive  # here: the matrix view does without it
 
     derived = derive(loaded, h=h, hidden_uses_updated_weights=hidden_uses_updated_weights)
-    if exact:  # rationals in, closed forms out (engine/exact.py says where it stops helping)
-        from ..engine.exact import exact_figures
+    if exact:  # rationals in, closed forms out (engine/scalar/exact.py says where it stops helping)
+        from ..engine.scalar.exact import exact_figures
 
         derived = dataclasses.replace(derived, exact=exact_figures(derived))
     return as_api(derived)
@@ -118,7 +118,7 @@ def walkthrough(
 
 def explain(source: ScenarioLike | model.Walkthrough, parameter: str) -> Walkthrough:
     """A walkthrough of ``parameter`` alone: its chain and everything it rests on."""
-    from ..engine.explain import explain as cut
+    from ..engine.scalar.explain import explain as cut
 
     derived = source if isinstance(source, model.Walkthrough) else walkthrough(source)
     return as_api(cut(derived, parameter))
@@ -139,7 +139,7 @@ def train(
 ) -> TrainingRun:
     """Gradient descent on the compiled fast path; the run's history and final values.
 
-    Every argument is checked as the command line checks its options (:mod:`.options`).
+    Every argument is checked as the command line checks its options (:mod:`..options`).
     """
     from ..engine.training import train as run_training
 

@@ -85,7 +85,7 @@ class Practice:
         digits: int = 6,
         max_work: int = options.DEFAULT_MAX_WORK,
     ) -> None:
-        from ..engine.check import figure_forms, figures_shown
+        from ..engine.grading.grade import figure_forms, figures_shown
 
         if only is not None and only not in PARTS:
             raise OptionError("--only", f"expected one of {', '.join(PARTS)}")
@@ -164,7 +164,7 @@ class Practice:
     def answer(self, text: str) -> Reply:
         """Grade ``text`` (a number, or arithmetic) for the question, from the answers given so
         far, as ``check`` grades it; a right answer moves on, a wrong one may be tried again."""
-        from ..engine.check import grade
+        from ..engine.grading.grade import grade
         from ..model import Status
         from ..scenario.arithmetic import AnswerTextError, parse_value
 

@@ -11,12 +11,12 @@ from ..model import ShapeWalkthrough, TrainingRun
 
 
 class Walkthrough(model.Walkthrough):
-    """A derived walkthrough (plain data, see :mod:`.model`) with the conveniences of the API:
+    """A derived walkthrough (plain data, see :mod:`..model`) with the conveniences of the API:
     ``explain()``, ``export()`` and the displays Jupyter uses."""
 
     def explain(self, parameter: str) -> Walkthrough:
         """Only ``parameter``'s derivation and what it rests on."""
-        from ..engine.explain import explain as cut
+        from ..engine.scalar.explain import explain as cut
 
         return as_api(cut(self, parameter))
 
@@ -68,7 +68,7 @@ class _Displays:
 
 
 class Expression(model.ExpressionWalkthrough, _Displays):
-    """A scalar program's walkthrough (plain data, see :mod:`.model`) with ``export()`` and the
+    """A scalar program's walkthrough (plain data, see :mod:`..model`) with ``export()`` and the
     displays Jupyter uses."""
 
     __slots__ = ()
@@ -78,7 +78,7 @@ class Expression(model.ExpressionWalkthrough, _Displays):
 
 
 class Matrices(model.MatrixWalkthrough, _Displays):
-    """The derivation in matrix form (plain data, see :mod:`.model`) with ``export()`` and the
+    """The derivation in matrix form (plain data, see :mod:`..model`) with ``export()`` and the
     displays Jupyter uses. ``gradients`` are the first convention's, parameter by name."""
 
     @property

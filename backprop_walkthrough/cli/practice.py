@@ -1,7 +1,7 @@
 """`practice`: the learner works each figure out, the tool checks it on the spot.
 
 The questions are the walkthrough's figures in derivation order (or a part of them). An answer
-is graded as `check` grades a file (:mod:`..engine.check`), against the answers given so far:
+is graded as `check` grades a file (:class:`..api.Practice`), against the answers given so far:
 ✓, ✓ (rounding), or ✗ with the mistake named and another try. ``?`` gives the next hint — the
 rule in symbols, then with the numbers put in, then the value — ``s`` skips, ``q`` ends. On a
 terminal the answers are typed; otherwise they are read line by line from standard input, so a

@@ -9,8 +9,9 @@ the same groups); the matrix view, ``expr``, ``--exact`` and the fast path call 
 
 :class:`OutputLayer` does the same for the loss: ∂E/∂out_k with its groups in net and, where the
 target is an end of the activation and out lies near it, the residual written as the distance
-to that end (:mod:`.residuals`); δ_k as that product, or — where the two factors are 0 and ∞ in
-doubles (a saturated cross-entropy) — as the form SymPy cancels them to, as the scalar view does.
+to that end (:mod:`.scalar.residuals`); δ_k as that product, or — where the two factors are 0
+and ∞ in doubles (a saturated cross-entropy) — as the form SymPy cancels them to, as the scalar
+view does.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ import sympy as sp
 
 from .. import ops
 from ..errors import NumericalError
-from . import residuals
 from .evaluate import evaluate
+from .scalar import residuals
 
 
 def activation_slope(name: str, net: float, slope: float = ops.DEFAULT_LEAKY_SLOPE) -> float:

@@ -507,7 +507,7 @@ def derive_matrix_form(
 def focus_on(w: MatrixWalkthrough, parameter: str) -> MatrixWalkthrough:
     """The same derivation, to be shown for ``parameter`` alone (ScenarioError naming the
     valid ones for an unknown name)."""
-    from .explain import require_parameter
+    from .scalar.explain import require_parameter
 
     require_parameter(w.scenario, parameter)
     return dataclasses.replace(w, focus=parameter)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from ..errors import NumericalError
 from ..model import PerExample, TrainingRun
 from ..scenario import Scenario
-from .fastpath import compile_step
+from .scalar.fastpath import compile_step
 
 #: The most E_total values a run keeps (options.DEFAULT_MAX_CHECKPOINTS, which the API passes).
 DEFAULT_MAX_CHECKPOINTS = 1_000

@@ -10,7 +10,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.shapes import VOCABULARY
+from ..engine.tensors.shapes import VOCABULARY
 from ..model import ShapeWalkthrough, Tensor
 from .json import dumps
 

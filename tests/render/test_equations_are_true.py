@@ -17,7 +17,7 @@ from rich.console import Console
 from backprop_walkthrough import api, expression, matrices, walkthrough
 from backprop_walkthrough.scenario import arithmetic, network_names
 
-from ..test_properties import networks
+from ..engine.test_properties import networks
 
 #: The functions the printed steps use, for the read-back (the parser's table, extended here).
 FUNCTIONS = {

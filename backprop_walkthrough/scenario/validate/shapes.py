@@ -64,7 +64,7 @@ class ShapesValidator(Checker):
 
     def seed(self, value: Any) -> int:
         """``init: {seed: N}``: the parameters of ``shapes --numbers`` (their scales are the
-        lecture's, see engine/tensors.py)."""
+        lecture's, see engine/tensors/formulas.py)."""
         path = ("init",)
         data = self.mapping(value, path, "a mapping with seed, e.g. {seed: 2147483647}")
         self.keys(data, path, ("seed",), ("seed",))

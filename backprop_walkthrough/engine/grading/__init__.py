@@ -1,0 +1,2 @@
+"""Grading a learner's worked figures: each against its recipe, errors carried forward,
+mistakes named."""

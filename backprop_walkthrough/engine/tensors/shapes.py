@@ -1,0 +1,308 @@
+"""The embedding-MLP shape walkthrough: a character-level language model, shape by shape.
+
+The lecture's model: a context of ``block_size`` characters → their rows of an embedding table
+C → flattened → a tanh hidden layer → logits over the vocabulary → softmax and cross-entropy.
+This module builds the dataset from words exactly as the lecture does and derives every
+tensor's shape, forward and backward. Matrix products and broadcast additions are built as
+SymPy matrix expressions (``MatrixSymbol``), so the shapes are checked by SymPy's own rules: a
+first layer declared 6 × 100 for a 9-wide input is caught where the product is formed and
+explained, not asserted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import sympy as sp
+
+from ...errors import ScenarioError
+from ...model import ShapeMismatch, ShapeWalkthrough, Tensor
+from ...scenario.types import ShapesSpec
+
+VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
+_WORD = re.compile(r"[a-z]+\Z")
+
+
+def build_dataset(words: tuple[str, ...], block_size: int) -> list[tuple[str, str]]:
+    """Each word padded with '.' and cut into (context → next character) examples."""
+    examples = []
+    for word in words:
+        context = "." * block_size
+        for char in word + ".":
+            examples.append((context, char))
+            context = context[1:] + char
+    return examples
+
+
+class _Mismatch(Exception):  # noqa: N818 - control flow: the forward pass stops here
+    def __init__(self, left: sp.MatrixExpr, right: sp.MatrixExpr) -> None:
+        self.left, self.right = left, right
+
+
+def _product(left: sp.MatrixExpr, right: sp.MatrixExpr) -> sp.MatrixExpr:
+    """left · right, with SymPy checking the shapes (it raises ShapeError on a mismatch)."""
+    try:
+        return left * right
+    except sp.ShapeError:
+        raise _Mismatch(left, right) from None
+
+
+def _first_layer_mismatch(spec: ShapesSpec, error: _Mismatch) -> ShapeMismatch:
+    """The rule the first layer breaks, and the ways to mend it."""
+    (a, b), (c, d) = error.left.shape, error.right.shape
+    block, dim = spec.block_size, spec.embedding_dim
+    rule = (
+        f"embcat @ W1 cannot be formed: embcat is {a} × {b} and W1 is {c} × {d}. A matrix "
+        f"product (n × k) @ (k × m) needs the inner sizes to match — each of embcat's {b} "
+        f"numbers per row needs a row of weights in W1 — and here they differ: {b} ≠ {c}."
+    )
+    splits = [
+        f"--block-size {k} --embedding-dim {c // k}"
+        for k in range(1, c + 1)
+        if c % k == 0 and (k, c // k) != (block, dim)
+    ][:2]
+    other = f", or make the flattened context {c} numbers wide ({' or '.join(splits)})"
+    fix = (
+        f"W1 needs block_size · embedding_dim = {block} · {dim} = {block * dim} rows, one per "
+        f"number of the flattened context: leave the rows to the tool (no --w1-rows, no w1 in "
+        f"the scenario) or declare {block * dim}" + (other if splits else "") + "."
+    )
+    return ShapeMismatch("hpre", "hpre = embcat @ W1 + b1", rule, fix)
+
+
+def _shape(expr: sp.MatrixExpr) -> tuple[int, int]:
+    rows, cols = expr.shape
+    return int(rows), int(cols)
+
+
+def _uses(uses: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(uses.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _inputs(
+    n: int,
+    b: int,
+    e: int,
+    h: int,
+    v: int,
+    embcat: sp.MatrixExpr,
+    W1: sp.MatrixExpr,  # noqa: N803
+) -> tuple[Tensor, ...]:
+    """The tensors before the first product: the data, the embedding and the parameters."""
+    ctx = f"{b} character{'s' if b > 1 else ''}"
+    rows = _shape(W1)[0]
+    w1_why = f"{b * e} inputs (the flattened context) × {h} hidden neurons"
+    if rows != b * e:
+        w1_why = (
+            f"declared with {rows} rows × {h} hidden neurons; the flattened context has {b * e}"
+        )
+    return (
+        Tensor(
+            "X",
+            (n, b),
+            "X[i] = the indices of example i's context",
+            f"one row per example ({n}), one column per character of the context ({ctx})",
+        ),
+        Tensor(
+            "Y", (n,), "Y[i] = the index of the character that follows", "one target per example"
+        ),
+        Tensor(
+            "C",
+            (v, e),
+            "the embedding table",
+            f"one row per character of the vocabulary ({v}), {e} numbers each",
+        ),
+        Tensor(
+            "emb",
+            (n, b, e),
+            "emb = C[X]",
+            f"indexing C with X replaces every index in X ({n} × {b}) by its row of C "
+            f"({e} numbers): a new last dimension",
+        ),
+        Tensor(
+            "embcat",
+            _shape(embcat),
+            f"embcat = emb.view({n}, {b * e})",
+            f"the {ctx} of each example side by side: {b} × {e} = {b * e} numbers per row",
+        ),
+        Tensor(
+            "W1",
+            _shape(W1),
+            "the first layer's weights",
+            w1_why,
+        ),
+        Tensor(
+            "b1",
+            (h,),
+            "the first layer's biases",
+            f"one per hidden neuron; broadcast: the same {h} numbers added to all {n} rows",
+        ),
+    )
+
+
+#: shapes --numbers computes in plain Python: at most this many multiply-adds in a pass.
+MAX_NUMBERS_WORK = 2_000_000
+
+
+def numbers_work(spec: ShapesSpec, examples: int) -> int:
+    """The multiply-adds of one forward pass (a backward pass is about twice that)."""
+    b, e, h = spec.block_size, spec.embedding_dim, spec.hidden
+    return examples * (b * e * h + h * len(VOCABULARY))
+
+
+def shape_walkthrough(spec: ShapesSpec, numbers: bool = False) -> ShapeWalkthrough:
+    """Every tensor's shape; with ``numbers``, every tensor's numbers and checked gradients."""
+    if numbers:
+        work = numbers_work(spec, len(build_dataset(spec.words, spec.block_size)))
+        if work > MAX_NUMBERS_WORK:
+            raise ScenarioError(
+                spec.source,
+                f"--numbers computes in plain Python, at most {MAX_NUMBERS_WORK:,} "
+                f"multiply-adds a pass; this network needs {work:,}: use a smaller hidden "
+                "layer or fewer words",
+                "hidden",
+            )
+    examples = build_dataset(spec.words, spec.block_size)
+    index = {c: i for i, c in enumerate(VOCABULARY)}
+    X = tuple(tuple(index[c] for c in context) for context, _ in examples)  # noqa: N806
+    Y = tuple(index[c] for _, c in examples)  # noqa: N806
+    uses = Counter(c for context, _ in examples for c in context)
+    n, b, e, h, v = len(examples), spec.block_size, spec.embedding_dim, spec.hidden, len(VOCABULARY)
+    w1_rows = spec.w1_rows if spec.w1_rows is not None else b * e
+
+    # The matrices, as SymPy sees them: their shapes are checked whenever they are combined.
+    embcat = sp.MatrixSymbol("embcat", n, b * e)
+    W1 = sp.MatrixSymbol("W1", w1_rows, h)  # noqa: N806
+    b1 = sp.MatrixSymbol("b1", 1, h)
+    W2 = sp.MatrixSymbol("W2", h, v)  # noqa: N806
+    b2 = sp.MatrixSymbol("b2", 1, v)
+    ones = sp.OneMatrix(n, 1)  # broadcasting a row over n rows is the product ones · row
+    try:
+        hpre = _product(embcat, W1) + ones * b1
+    except _Mismatch as mismatch:
+        explained = _first_layer_mismatch(spec, mismatch)
+        forward = _inputs(n, b, e, h, v, embcat, W1)
+        return ShapeWalkthrough(spec, tuple(examples), X, Y, _uses(uses), forward, (), explained)
+    hidden = sp.MatrixSymbol("h", *hpre.shape)
+    logits = _product(hidden, W2) + ones * b2
+    dlogits = sp.MatrixSymbol("dlogits", *logits.shape)
+    dW2 = hidden.T * dlogits  # noqa: N806
+    db2 = sp.OneMatrix(1, n) * dlogits
+    dh = dlogits * W2.T
+    dW1 = embcat.T * dh  # noqa: N806 - dhpre has dh's shape
+    db1 = sp.OneMatrix(1, n) * dh
+    dembcat = dh * W1.T
+    for gradient, value in ((dW2, W2), (db2, b2), (dW1, W1), (db1, b1), (dembcat, embcat)):
+        assert gradient.shape == value.shape  # the calculus, not the input: cannot fail
+
+    forward = (
+        *_inputs(n, b, e, h, v, embcat, W1),
+        Tensor(
+            "hpre",
+            _shape(hpre),
+            "hpre = embcat @ W1 + b1",
+            f"({n} × {b * e}) @ ({b * e} × {h}) = {n} × {h}; + b1 on every row",
+        ),
+        Tensor("h", _shape(hidden), "h = tanh(hpre)", "tanh acts on each number: same shape"),
+        Tensor(
+            "W2",
+            _shape(W2),
+            "the second layer's weights",
+            f"{h} hidden neurons × {v} characters of the vocabulary",
+        ),
+        Tensor("b2", (v,), "the second layer's biases", f"one per character, broadcast over {n}"),
+        Tensor(
+            "logits",
+            _shape(logits),
+            "logits = h @ W2 + b2",
+            f"({n} × {h}) @ ({h} × {v}) = {n} × {v}: a score per example and character",
+        ),
+        Tensor(
+            "loss",
+            (),
+            "loss = cross_entropy(logits, Y)",
+            "softmax each row, take −log of the probability of the right character, "
+            "average over the examples: one number",
+        ),
+    )
+    backward = (
+        Tensor(
+            "dlogits",
+            _shape(dlogits),
+            f"dlogits = (softmax(logits) − onehot(Y)) / {n}",
+            "the gradient of a tensor has the shape of the tensor: one number per logit",
+        ),
+        Tensor(
+            "dW2",
+            _shape(dW2),
+            "dW2 = h.T @ dlogits",
+            f"({h} × {n}) @ ({n} × {v}) = {h} × {v}, the shape of W2: each weight sums its "
+            f"contributions over the {n} examples",
+        ),
+        Tensor(
+            "db2",
+            (v,),
+            "db2 = dlogits.sum(0)",
+            f"b2 was broadcast over {n} rows, so its gradient sums those {n} rows",
+        ),
+        Tensor(
+            "dh",
+            _shape(dh),
+            "dh = dlogits @ W2.T",
+            f"({n} × {v}) @ ({v} × {h}) = {n} × {h}, the shape of h",
+        ),
+        Tensor(
+            "dhpre",
+            _shape(dh),
+            "dhpre = (1 − h²) * dh",
+            "tanh's local gradient 1 − h², number by number: same shape",
+        ),
+        Tensor(
+            "dW1",
+            _shape(dW1),
+            "dW1 = embcat.T @ dhpre",
+            f"({b * e} × {n}) @ ({n} × {h}) = {b * e} × {h}, the shape of W1",
+        ),
+        Tensor(
+            "db1",
+            (h,),
+            "db1 = dhpre.sum(0)",
+            f"broadcasting in the forward pass becomes a sum in the backward pass: "
+            f"the {n} rows add up",
+        ),
+        Tensor(
+            "dembcat",
+            _shape(dembcat),
+            "dembcat = dhpre @ W1.T",
+            f"({n} × {h}) @ ({h} × {b * e}) = {n} × {b * e}, the shape of embcat",
+        ),
+        Tensor(
+            "demb",
+            (n, b, e),
+            f"demb = dembcat.view({n}, {b}, {e})",
+            "the view undone: the same numbers in the shape of C[X]",
+        ),
+        Tensor(
+            "dC",
+            (v, e),
+            "dC[X[i, j]] += demb[i, j]  for every i, j",
+            f"the lookup scatters back into C: each of the {n * b} looked-up rows adds its "
+            "gradient to the row it came from, so a row used several times adds up",
+        ),
+    )
+    computed = None
+    if numbers:
+        from .numbers import shape_numbers
+
+        computed = shape_numbers(spec, X, Y, VOCABULARY)
+    return ShapeWalkthrough(
+        spec=spec,
+        examples=tuple(examples),
+        X=X,
+        Y=Y,
+        row_uses=_uses(uses),
+        forward=forward,
+        backward=backward,
+        numbers=computed,
+    )

@@ -1,0 +1,28 @@
+"""The example notebook runs top to bottom, and its cells show typeset formulas."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from ..conftest import ROOT
+
+NOTEBOOK = ROOT / "examples" / "walkthrough.ipynb"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # jupyter_client's own
+def test_the_example_notebook_runs_and_shows_formulas(tmp_path):
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert len(html) >= 2 and all("<math" in h and "<mfrac>" in h for h in html)
+    texts = " ".join(o["data"].get("text/plain", "") for o in outputs if "data" in o)
+    assert "0.000438567734" in texts  # w.gradients["w1"]
