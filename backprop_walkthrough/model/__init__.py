@@ -42,11 +42,13 @@ from .scalar import (
     Section,
     SectionKind,
     Step,
+    StepVisitor,
     Sum,
     Term,
     TrainingRun,
     Update,
     Walkthrough,
+    steps_of,
 )
 from .shake import (
     EPSILON,
@@ -111,6 +113,7 @@ __all__ = [
     "ShapeWalkthrough",
     "Status",
     "Step",
+    "StepVisitor",
     "Sum",
     "Tensor",
     "TensorCheck",
@@ -120,4 +123,5 @@ __all__ = [
     "Verdict",
     "Walkthrough",
     "measured_noise",
+    "steps_of",
 ]

@@ -19,12 +19,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import sympy as sp
 
 from ..scenario.types import Scenario
 from .shake import Shake
+
+T = TypeVar("T")
 
 # --- figure keys -----------------------------------------------------------------------------
 
@@ -227,6 +229,36 @@ class Section(NamedTuple):
     steps: tuple[Step, ...]
     layer: int | None = None  # GRADIENTS: the layer whose incoming weights these are
     example: int | None = None  # FORWARD of a batch: the example
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class StepVisitor:
+    """The one dispatch on step types: ``visit(step, …)`` calls ``visit_<type>(step, …)``
+    (``visit_term``, ``visit_gradient``, ``visit_chain``…), as SymPy's printers call
+    ``_print_<Class>``. A step type without a method is passed over, or — where every type
+    must be handled (``strict``, the layout) — refused. The layout, grading's recipes, exact
+    arithmetic, explain and the JSON writer walk the steps this way."""
+
+    strict = False
+
+    def visit(self, step: Step, *args: Any) -> Any:
+        method = getattr(self, f"visit_{_snake(type(step).__name__)}", None)
+        if method is None:
+            if self.strict:
+                raise TypeError(f"{type(self).__name__} handles no {type(step).__name__}")
+            return None
+        return method(step, *args)
+
+
+def steps_of(sections: Iterable[Section], kind: type[T]) -> Iterator[T]:
+    """Every step of one type, in the order of the sections."""
+    for section in sections:
+        for step in section.steps:
+            if isinstance(step, kind):
+                yield step
 
 
 # --- the values of every neuron, for the graph --------------------------------------------------

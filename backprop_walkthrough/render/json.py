@@ -15,7 +15,17 @@ from typing import Any
 
 import sympy as sp
 
-from ..model import Chain, Gradient, Shake, Sum, Term, TrainingRun, Verdict, Walkthrough
+from ..model import (
+    Chain,
+    Gradient,
+    Shake,
+    Sum,
+    Term,
+    TrainingRun,
+    Verdict,
+    Walkthrough,
+    steps_of,
+)
 from .printing import to_latex, to_text
 
 MOVED_BY_OPTION = "expected here: --hidden-uses-updated-weights changes the hidden-layer gradients"
@@ -89,17 +99,14 @@ def _shake(shake: Shake) -> dict[str, Any]:
 def _steps(w: Walkthrough) -> dict[str, Any]:
     """Every derivation, keyed by what it differentiates by (w5, out_h1, …)."""
     steps: dict[str, Any] = {}
-    for section in w.sections:
-        for step in section.steps:
-            if not isinstance(step, Gradient):
-                continue
-            entry = _derivation(step.derivation)
-            if step.shake is not None:
-                entry["shake"] = _shake(step.shake)
-            if step.example is None:
-                steps[step.wrt] = entry
-            else:  # one entry per example for the intermediate derivatives of a batch
-                steps.setdefault(step.wrt, []).append(entry)
+    for step in steps_of(w.sections, Gradient):
+        entry = _derivation(step.derivation)
+        if step.shake is not None:
+            entry["shake"] = _shake(step.shake)
+        if step.example is None:
+            steps[step.wrt] = entry
+        else:  # one entry per example for the intermediate derivatives of a batch
+            steps.setdefault(step.wrt, []).append(entry)
     return steps
 
 

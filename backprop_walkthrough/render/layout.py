@@ -25,6 +25,7 @@ from ..model import (
     SectionKind,
     Shake,
     Step,
+    StepVisitor,
     Sum,
     Term,
     Update,
@@ -98,7 +99,9 @@ def compacted_neurons(scenario: Scenario, full: bool) -> frozenset[str]:
 EXACT_WIDTH = 40
 
 
-class _Layout:
+class _Layout(StepVisitor):
+    strict = True
+
     def __init__(self, walkthrough: Walkthrough, digits: int, full: bool) -> None:
         self.w = walkthrough
         self.digits = digits
@@ -249,24 +252,34 @@ class _Layout:
         return isinstance(step, (Term, Gradient)) and step.neuron in self.compacted
 
     def step(self, step: Step, tagged: bool = False) -> Iterator[Block]:
-        if isinstance(step, Overview):
-            yield from self.overview(step)
-        elif isinstance(step, Term):
-            yield Equations(self.definition(step, tagged))
-            yield from self.notes([step.key.at(step.example)])
-        elif isinstance(step, Gradient):
-            yield from self.grouped(self.derivation(step.derivation), gap=True)
-            if step.shake is not None:
-                yield self.check(step.shake)
-                yield from self.shake_notes(step.shake)
-        elif isinstance(step, (Chain, Sum)):
-            yield from self.grouped(self.derivation(step), gap=True)
-        elif isinstance(step, Update):
-            yield from self.updates([step])
-        elif isinstance(step, Comparison):
-            yield self.comparisons([step])
-        else:  # pragma: no cover - the meta-test checks every step type is handled
-            raise TypeError(f"no layout for {type(step).__name__}")
+        blocks: Iterator[Block] = self.visit(step, tagged)
+        return blocks
+
+    # one method per step type (StepVisitor: every type must have one) ---------------------
+
+    def visit_overview(self, step: Overview, _tagged: bool) -> Iterator[Block]:
+        yield from self.overview(step)
+
+    def visit_term(self, step: Term, tagged: bool) -> Iterator[Block]:
+        yield Equations(self.definition(step, tagged))
+        yield from self.notes([step.key.at(step.example)])
+
+    def visit_gradient(self, step: Gradient, _tagged: bool) -> Iterator[Block]:
+        yield from self.grouped(self.derivation(step.derivation), gap=True)
+        if step.shake is not None:
+            yield self.check(step.shake)
+            yield from self.shake_notes(step.shake)
+
+    def visit_chain(self, step: Chain | Sum, _tagged: bool) -> Iterator[Block]:
+        yield from self.grouped(self.derivation(step), gap=True)
+
+    visit_sum = visit_chain
+
+    def visit_update(self, step: Update, _tagged: bool) -> Iterator[Block]:
+        yield from self.updates([step])
+
+    def visit_comparison(self, step: Comparison, _tagged: bool) -> Iterator[Block]:
+        yield self.comparisons([step])
 
     # formulas ---------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from ...model import (
     Section,
     SectionKind,
     Status,
+    StepVisitor,
     Sum,
     Term,
     Update,
@@ -104,7 +105,7 @@ def _evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, float]) -> float | None:
     return value.real if abs(value.imag) < 1e-12 and math.isfinite(value.real) else None
 
 
-class _Recipes:
+class _Recipes(StepVisitor):
     """Every figure of a walkthrough, in derivation order, with its recipe."""
 
     def __init__(self, w: Walkthrough) -> None:
@@ -139,12 +140,16 @@ class _Recipes:
             SectionKind.UPDATE: "update",
         }.get(section.kind, "output" if section.layer == self.last_layer else "hidden")
         for step in section.steps:
-            if isinstance(step, Term):
-                self.term(step, section.kind)
-            elif isinstance(step, Gradient):
-                self.derivation(step.derivation)
-            elif isinstance(step, Update):
-                self.update(step)
+            self.visit(step, section.kind)
+
+    def visit_term(self, step: Term, kind: SectionKind) -> None:
+        self.term(step, kind)
+
+    def visit_gradient(self, step: Gradient, _kind: SectionKind) -> None:
+        self.derivation(step.derivation)
+
+    def visit_update(self, step: Update, _kind: SectionKind) -> None:
+        self.update(step)
 
     def add(self, key: FigureKey, recipe: Recipe, form: Form | None = None) -> None:
         name = str(key)

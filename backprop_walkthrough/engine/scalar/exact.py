@@ -14,7 +14,17 @@ import sympy as sp
 
 from ... import ops
 from ...errors import ScenarioError
-from ...model import E_TOTAL_AFTER_KEY, Chain, FigureKey, Gradient, Sum, Term, Update, Walkthrough
+from ...model import (
+    E_TOTAL_AFTER_KEY,
+    Chain,
+    FigureKey,
+    Gradient,
+    StepVisitor,
+    Sum,
+    Term,
+    Update,
+    Walkthrough,
+)
 
 #: A closed form longer than this (in SymPy's operation count) is not simplified: it would
 #: take long and print longer.
@@ -107,17 +117,23 @@ def exact_figures(w: Walkthrough) -> dict[str, sp.Expr]:
         known[str(d.key)] = exact
         return exact
 
+    class Walk(StepVisitor):
+        def visit_term(self, step: Term) -> None:
+            term(step)
+
+        def visit_gradient(self, step: Gradient) -> None:
+            derivation(step.derivation)
+
+        def visit_update(self, step: Update) -> None:
+            gradient = known[str(FigureKey.derivative("E_total", step.parameter))]
+            old = _rational(step.old)
+            new = old - _rational(step.learning_rate) * gradient if step.applied else old
+            known[str(FigureKey.update(step.parameter))] = _tidy(new)
+
+    walk = Walk()
     for section in w.sections:
         for step in section.steps:
-            if isinstance(step, Term):
-                term(step)
-            elif isinstance(step, Gradient):
-                derivation(step.derivation)
-            elif isinstance(step, Update):
-                gradient = known[str(FigureKey.derivative("E_total", step.parameter))]
-                old = _rational(step.old)
-                new = old - _rational(step.learning_rate) * gradient if step.applied else old
-                known[str(FigureKey.update(step.parameter))] = _tidy(new)
+            walk.visit(step)
     after = str(E_TOTAL_AFTER_KEY)
     return {n: known[n] for n in (str(k) for k in w.figures) if n in known and n != after}
 

@@ -20,6 +20,7 @@ from ...model import (
     Term,
     Update,
     Walkthrough,
+    steps_of,
 )
 from ...scenario.types import Scenario
 
@@ -58,7 +59,7 @@ def require_parameter(scenario: Scenario, parameter: str) -> list[str]:
 def explain(w: Walkthrough, parameter: str) -> Walkthrough:
     """A walkthrough of ``parameter`` alone (raises ScenarioError naming the valid ones)."""
     names = require_parameter(w.scenario, parameter)
-    gradients = [s for sec in w.sections for s in sec.steps if isinstance(s, Gradient)]
+    gradients = list(steps_of(w.sections, Gradient))
     by_key = {(g.derivation.key, g.example): g for g in gradients if g.wrt not in names}
     target = next(g for g in gradients if g.wrt == parameter and g.example is None)
     keep: list[Gradient] = [target]
