@@ -189,3 +189,18 @@ def test_readme_check_table_excerpt_matches_the_real_output(runner):
     section = re.search(r"\*\*With numbers: `shapes --numbers`\.\*\*.*?```\n(.*?)```", README, re.S)
     for line in section.group(1).splitlines():
         assert line.rstrip() in output_lines, line
+
+
+def test_how_it_works_names_every_module():
+    """The README's "How it works" names every module of the package (and every folder)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## How it works", 1)[1].split("\n## ", 1)[0]
+    package = ROOT / "backprop_walkthrough"
+    missing = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name not in ("__init__.py", "__main__.py") and f"`{path.name}`" not in section
+    ]
+    folders = [p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
+    missing += [f"{name}/" for name in folders if f"`{name}/`" not in section]
+    assert not missing, missing
