@@ -25,6 +25,17 @@ settings.register_profile(
 settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def _a_terminal_of_our_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the same terminal, whatever the one running the suite is: 80 columns
+    (Rich's width where there is no terminal), no colour forced or refused. A test of another
+    width sets COLUMNS itself."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("LINES", raising=False)
+    for name in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -85,7 +85,7 @@ MathCell = Formula | Number | Joined | Aside
 def binds_looser_than_product(expr: sp.Basic) -> bool:
     """Whether ``expr`` written as a factor of a product needs parentheses: a sum, or a
     product or number with a sign in front (2 × (1 − tanh(0.5)²), 2 × (−3·a))."""
-    if expr.is_Add or isinstance(expr, sp.Piecewise):
+    if expr.is_Add:  # (a Piecewise prints in its own parentheses, or as cases)
         return True
     if expr.is_Mul or expr.is_Number:
         return bool(expr.could_extract_minus_sign())

@@ -176,3 +176,8 @@ def test_every_equation_of_random_programs_is_true(program, values):
     w = expression(program, {k: v for k, v in zip("abc", values, strict=True) if k in used})
     checked, wrong = false_equations(terminal(w))
     assert not wrong and checked >= 1
+
+
+def test_a_piecewise_factor_is_not_parenthesised_twice():
+    text = terminal(expression("L = relu(a)*3", {"a": 0.0}))
+    assert "× (1 if 0 > 0 else 0) = 0.000000000" in text and "((" not in text
