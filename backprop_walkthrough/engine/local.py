@@ -4,10 +4,11 @@ The textbook writes σ′ = out·(1 − out) and tanh′ = 1 − out²; evaluate
 lose every digit as the neuron saturates (σ′(37) is exactly 0 that way). Every record of
 :mod:`..ops` maps those groups to forms in net that keep full precision, and every number here is
 the record's derivative with its groups replaced by them (:func:`..ops.local_derivative_form`).
-The scalar walkthrough evaluates its chains the same way (its factors are these derivatives, with
-the same groups); the matrix view, ``expr``, ``--exact`` and the fast path call this module.
+The matrix view and ``expr`` take every local derivative from here; the scalar walkthrough's
+chains are these derivatives with the same groups, evaluated by the same function
+(:func:`.scalar.residuals.stable_value`), and the fast path compiles the same forms.
 
-:class:`OutputLayer` does the same for the loss: ∂E/∂out_k with its groups in net and, where the
+:func:`output_layer` does the same for the loss: ∂E/∂out_k with its groups in net and, where the
 target is an end of the activation and out lies near it, the residual written as the distance
 to that end (:mod:`.scalar.residuals`); δ_k as that product, or — where the two factors are 0
 and ∞ in doubles (a saturated cross-entropy) — as the form SymPy cancels them to, as the scalar
@@ -17,7 +18,7 @@ view does.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -33,21 +34,6 @@ def activation_slope(name: str, net: float, slope: float = ops.DEFAULT_LEAKY_SLO
     """∂out/∂net of an element-wise activation or a program's operation at ``net``, stably."""
     form = ops.local_derivative_form(name, slope)
     return evaluate(form, {ops.NET: net, ops.OUT: ops.apply(name, net, slope)})
-
-
-def stable_value(
-    expr: sp.Expr,
-    values: Mapping[sp.Basic, float],
-    groups: Sequence[sp.Expr] = (),
-    ends: Mapping[sp.Symbol, residuals.End] | None = None,
-    targets: Mapping[sp.Symbol, sp.Integer] | None = None,
-) -> float:
-    """``expr`` at ``values``, its groups taken at their stable values (which ``values`` holds)
-    and each out of ``ends`` written as its distance to the end."""
-    if not ends:
-        return evaluate(expr, values)
-    form, placeholders = residuals.precise_form(expr, ends, targets or {}, groups)
-    return evaluate(form, {**values, **{p: values[g] for p, g in placeholders.items()}})
 
 
 class OutputExample(NamedTuple):
@@ -147,7 +133,7 @@ class _At:
     def __call__(self, expr: sp.Expr) -> float:
         groups = [g for g in self.forms.groups if expr.has(g)]
         ends = {o: e for o, e in self.saturated.items() if expr.has(o)}
-        return stable_value(expr, self.values, groups, ends, self.whole)
+        return residuals.stable_value(expr, self.values, groups, ends, self.whole)
 
     def lenient(self, expr: sp.Expr) -> float:
         """NaN for a factor beyond the range of a double (its δ is then taken fused)."""

@@ -113,7 +113,6 @@ class _Engine:
             self.examples.append(
                 _Example(e, values, batch, residuals.saturated(ends, values), whole)
             )
-        self._precise: dict[tuple[sp.Basic, ...], tuple[sp.Expr, dict[sp.Basic, sp.Basic]]] = {}
         self.gradients: dict[str, Gradient] = {}
         self.groups_of: dict[sp.Basic, list[sp.Expr]] = {}  # out symbol → its groups
         for group in network.groups():
@@ -159,13 +158,8 @@ class _Engine:
 
     def precise(self, ex: _Example, expr: sp.Expr, ends: dict[sp.Symbol, residuals.End]) -> float:
         """``expr`` evaluated in its precise form for saturated outputs (residuals.py)."""
-        targets = {t: v for t, v in ex.whole_targets.items() if t in expr.free_symbols}
-        key = (expr, *sorted(ends.items(), key=str), *sorted(targets.items(), key=str))
-        if key not in self._precise:
-            self._precise[key] = residuals.precise_form(expr, ends, targets, self.groups_in(expr))
-        form, placeholders = self._precise[key]
-        values = {**ex.values, **{p: ex.values[g] for p, g in placeholders.items()}}
-        return evaluate(form, values)
+        groups = self.groups_in(expr)
+        return residuals.stable_value(expr, ex.values, groups, ends, ex.whole_targets)
 
     @staticmethod
     def reference(step: Term | Chain | Sum) -> Term:

@@ -14,9 +14,11 @@ The formulas shown never change: only what is evaluated.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import sympy as sp
 
+from ..evaluate import evaluate
 from .network import Network
 
 #: out lies on an end's side when e·out is above this.
@@ -70,3 +72,35 @@ def precise_form(
     form = expr.xreplace(placeholders).xreplace(dict(targets))
     form = form.xreplace({out: end * (1 - distance) for out, (end, distance) in ends.items()})
     return form, {placeholder: group for group, placeholder in placeholders.items()}
+
+
+@lru_cache(maxsize=4096)
+def _cached_form(
+    expr: sp.Expr,
+    ends: tuple[tuple[sp.Symbol, End], ...],
+    targets: tuple[tuple[sp.Symbol, sp.Integer], ...],
+    groups: tuple[sp.Expr, ...],
+) -> tuple[sp.Expr, dict[sp.Basic, sp.Basic]]:
+    return precise_form(expr, dict(ends), dict(targets), groups)
+
+
+def stable_value(
+    expr: sp.Expr,
+    values: Mapping[sp.Basic, float],
+    groups: Iterable[sp.Expr] = (),
+    ends: Mapping[sp.Symbol, End] | None = None,
+    targets: Mapping[sp.Symbol, sp.Integer] | None = None,
+) -> float:
+    """``expr`` at ``values`` — which hold its groups' stable values — with each out of ``ends``
+    written as its distance to the end and the whole-number ``targets`` put in: the one
+    evaluation of a formula at saturation, for the scalar view and the matrix view alike."""
+    if not ends:
+        return evaluate(expr, values)
+    used = {t: v for t, v in (targets or {}).items() if t in expr.free_symbols}
+    form, placeholders = _cached_form(
+        expr,
+        tuple(sorted(ends.items(), key=str)),
+        tuple(sorted(used.items(), key=str)),
+        tuple(groups),
+    )
+    return evaluate(form, {**values, **{p: values[g] for p, g in placeholders.items()}})
