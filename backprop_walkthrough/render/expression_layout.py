@@ -179,10 +179,6 @@ def _check(shake: Shake, output: str, digits: int) -> Check:
 
 def render_expression(w: ExpressionWalkthrough, output_format: str, digits: int = 6) -> str:
     """The walkthrough in a document format, by the same writers as a network's."""
-    from .html import HtmlWriter
-    from .latex import LatexWriter
-    from .markdown import MarkdownWriter
+    from .writers import write
 
-    document = lay_out_expression(w, digits)
-    writers = {"markdown": MarkdownWriter, "latex": LatexWriter, "html": HtmlWriter}
-    return writers[output_format](document).write()
+    return write(lay_out_expression(w, digits), output_format)

@@ -375,9 +375,6 @@ def render_matrices(
     w: MatrixWalkthrough, output_format: str, digits: int = 9, full: bool = False
 ) -> str:
     """The matrix walkthrough in a document format, by the same writers as the scalar view."""
-    from .html import HtmlWriter
-    from .latex import LatexWriter
-    from .markdown import MarkdownWriter
+    from .writers import write
 
-    writers = {"markdown": MarkdownWriter, "latex": LatexWriter, "html": HtmlWriter}
-    return writers[output_format](lay_out_matrices(w, digits, full)).write()
+    return write(lay_out_matrices(w, digits, full), output_format)

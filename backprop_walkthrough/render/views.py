@@ -7,7 +7,8 @@ on the result's type. Every writer is imported when it is used (``--help`` stays
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ..errors import OptionError
@@ -19,6 +20,8 @@ from ..model import (
     TrainingRun,
     Walkthrough,
 )
+from .blocks import Document
+from .writers import write
 
 DOCUMENTS = ("text", "json", "markdown", "latex", "html")
 
@@ -32,27 +35,24 @@ class Settings(NamedTuple):
 class View(NamedTuple):
     what: str  # how a message names it: "a walkthrough"
     formats: tuple[str, ...]
-    #: format (not text) → the document, from the result and the settings
-    document: Callable[[Any, str, Settings], str]
+    json: Callable[[Any], str]
     renderable: Callable[[Any, Settings], Any]
+    #: the blocks of the result, which every document writer writes (None: no documents)
+    layout: Callable[[Any, Settings], Document] | None = None
+    #: a document written without the layout (the shapes' markdown)
+    documents: Mapping[str, Callable[[Any, Settings], str]] = MappingProxyType({})
 
 
-def _walkthrough_document(w: Walkthrough, output_format: str, s: Settings) -> str:
-    if output_format == "json":
-        from .json import render_json
+def _walkthrough_layout(w: Walkthrough, s: Settings) -> Document:
+    from .layout import lay_out
 
-        return render_json(w)
-    if output_format == "markdown":
-        from .markdown import render_markdown
+    return lay_out(w, s.digits, s.full)
 
-        return render_markdown(w, s.digits, s.full)
-    if output_format == "latex":
-        from .latex import render_latex
 
-        return render_latex(w, s.digits, s.full)
-    from .html import render_html
+def _walkthrough_json(w: Walkthrough) -> str:
+    from .json import render_json
 
-    return render_html(w, s.digits, s.full)
+    return render_json(w)
 
 
 def _walkthrough_renderable(w: Walkthrough, s: Settings) -> Any:
@@ -61,41 +61,42 @@ def _walkthrough_renderable(w: Walkthrough, s: Settings) -> Any:
     return TerminalView(w, s.digits, s.full)
 
 
-def _matrix_document(w: MatrixWalkthrough, output_format: str, s: Settings) -> str:
-    if output_format == "json":
-        from .matrix_json import render_matrix_json
-
-        return render_matrix_json(w)
-    from .matrix_layout import render_matrices
-
-    return render_matrices(w, output_format, s.digits, s.full)
-
-
-def _matrix_renderable(w: MatrixWalkthrough, s: Settings) -> Any:
+def _matrix_layout(w: MatrixWalkthrough, s: Settings) -> Document:
     from .matrix_layout import lay_out_matrices
-    from .terminal import TerminalView
 
-    return TerminalView(lay_out_matrices(w, s.digits, s.full))
-
-
-def _expression_document(w: ExpressionWalkthrough, output_format: str, s: Settings) -> str:
-    if output_format == "json":
-        from .expression import render_expression_json
-
-        return render_expression_json(w)
-    from .expression_layout import render_expression
-
-    return render_expression(w, output_format, s.digits)
+    return lay_out_matrices(w, s.digits, s.full)
 
 
-def _expression_renderable(w: ExpressionWalkthrough, s: Settings) -> Any:
+def _matrix_json(w: MatrixWalkthrough) -> str:
+    from .matrix_json import render_matrix_json
+
+    return render_matrix_json(w)
+
+
+def _expression_layout(w: ExpressionWalkthrough, s: Settings) -> Document:
     from .expression_layout import lay_out_expression
-    from .terminal import TerminalView
 
-    return TerminalView(lay_out_expression(w, s.digits))
+    return lay_out_expression(w, s.digits)
 
 
-def _training_document(run: TrainingRun, _format: str, _s: Settings) -> str:
+def _expression_json(w: ExpressionWalkthrough) -> str:
+    from .expression import render_expression_json
+
+    return render_expression_json(w)
+
+
+def _laid_out(layout: Callable[[Any, Settings], Document]) -> Callable[[Any, Settings], Any]:
+    """The terminal view of a result the layout lays out."""
+
+    def renderable(result: Any, s: Settings) -> Any:
+        from .terminal import TerminalView
+
+        return TerminalView(layout(result, s))
+
+    return renderable
+
+
+def _training_json(run: TrainingRun) -> str:
     from .json import render_training_json
 
     return render_training_json(run)
@@ -108,10 +109,16 @@ def _training_renderable(run: TrainingRun, s: Settings) -> Any:
     return TrainingView(run, s.digits, s.log_scale, published_comparisons(run))
 
 
-def _shapes_document(w: ShapeWalkthrough, output_format: str, _s: Settings) -> str:
-    from .shapes import render_shapes_json, render_shapes_markdown
+def _shapes_json(w: ShapeWalkthrough) -> str:
+    from .shapes import render_shapes_json
 
-    return render_shapes_json(w) if output_format == "json" else render_shapes_markdown(w)
+    return render_shapes_json(w)
+
+
+def _shapes_markdown(w: ShapeWalkthrough, _s: Settings) -> str:
+    from .shapes import render_shapes_markdown
+
+    return render_shapes_markdown(w)
 
 
 def _shapes_renderable(w: ShapeWalkthrough, _s: Settings) -> Any:
@@ -120,7 +127,7 @@ def _shapes_renderable(w: ShapeWalkthrough, _s: Settings) -> Any:
     return ShapesView(w)
 
 
-def _check_document(result: CheckResult, _format: str, _s: Settings) -> str:
+def _check_json(result: CheckResult) -> str:
     from .check import render_check_json
 
     return render_check_json([result])
@@ -133,16 +140,28 @@ def _check_renderable(result: CheckResult, _s: Settings) -> Any:
 
 
 VIEWS: dict[type, View] = {
-    Walkthrough: View("a walkthrough", DOCUMENTS, _walkthrough_document, _walkthrough_renderable),
-    MatrixWalkthrough: View("a walkthrough", DOCUMENTS, _matrix_document, _matrix_renderable),
+    Walkthrough: View(
+        "a walkthrough", DOCUMENTS, _walkthrough_json, _walkthrough_renderable, _walkthrough_layout
+    ),
+    MatrixWalkthrough: View(
+        "a walkthrough", DOCUMENTS, _matrix_json, _laid_out(_matrix_layout), _matrix_layout
+    ),
     ExpressionWalkthrough: View(
-        "an expression", DOCUMENTS, _expression_document, _expression_renderable
+        "an expression",
+        DOCUMENTS,
+        _expression_json,
+        _laid_out(_expression_layout),
+        _expression_layout,
     ),
-    TrainingRun: View("a training run", ("text", "json"), _training_document, _training_renderable),
+    TrainingRun: View("a training run", ("text", "json"), _training_json, _training_renderable),
     ShapeWalkthrough: View(
-        "shapes", ("text", "json", "markdown"), _shapes_document, _shapes_renderable
+        "shapes",
+        ("text", "json", "markdown"),
+        _shapes_json,
+        _shapes_renderable,
+        documents=MappingProxyType({"markdown": _shapes_markdown}),
     ),
-    CheckResult: View("a check", ("text", "json"), _check_document, _check_renderable),
+    CheckResult: View("a check", ("text", "json"), _check_json, _check_renderable),
 }
 
 
@@ -168,8 +187,13 @@ def export(result: object, output_format: str, settings: Settings, width: int = 
     """The result as a document in ``output_format`` (text: rendered at ``width``, plain)."""
     view = view_of(result)
     check_format(view, output_format)
+    if output_format == "json":
+        return view.json(result)
+    if output_format in view.documents:
+        return view.documents[output_format](result, settings)
     if output_format != "text":
-        return view.document(result, output_format, settings)
+        assert view.layout is not None
+        return write(view.layout(result, settings), output_format)
     from rich.console import Console
 
     buffer = io.StringIO()
