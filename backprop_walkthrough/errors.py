@@ -23,6 +23,14 @@ EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 1
 
 
+def visible(text: str) -> str:
+    """User text as it may reach a terminal: every control character (an escape sequence, a
+    carriage return, a NUL) and bidirectional override shown as its escape, so that a file
+    name, a program's comment or a typed answer can neither clear the screen nor hide what
+    follows. Every place that prints text a user wrote goes through here."""
+    return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in text)
+
+
 class BackpropError(Exception):
     """Base class: ``str()`` is the one-line message, ``exit_code`` what the CLI exits with."""
 

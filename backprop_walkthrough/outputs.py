@@ -8,7 +8,10 @@ The rules of :func:`write_output`, decided here once for every command:
 * a symbolic link is followed, and the file it points to is what is replaced (the link stays);
 * an existing file keeps its permissions; a new file gets the usual ones (0666 less the umask);
 * a file without write permission is not replaced, whoever runs the tool (root included);
-* the scenario being read is never written over;
+* no file the command reads (a scenario, an answers file, an expression file, a spec) is ever
+  written over, whatever the path: through a symbolic link, or a hard link to it;
+* a file with other names (hard links) is written in place, so that every name keeps seeing
+  it; a file replaced keeps its owner (as root, writing over another user's file);
 * anything that is not a regular file (``/dev/stdout``, ``/dev/null``, a FIFO) is written
   directly, never replaced by a file.
 """
@@ -81,14 +84,17 @@ def write_output(path: str, data: str | bytes, protect: Iterable[str | Path] = (
             with contextlib.suppress(OSError):
                 if os.path.samestat(found, Path(source).stat()):
                     raise OutputError(
-                        path, f"is the scenario being read ({source}); choose another file"
+                        path, f"is a file this command reads ({source}); choose another file"
                     )
         if not stat.S_ISREG(found.st_mode):
             _write_directly(path, target, raw)
             return
         if not found.st_mode & 0o222 or not os.access(target, os.W_OK):
             raise OutputError(path, "is read-only; it is not replaced")
-    _replace(path, target, raw, stat.S_IMODE(found.st_mode) if found else _new_file_mode())
+        if found.st_nlink > 1:  # renaming a new file over it would split the names
+            _write_directly(path, target, raw, truncate=True)
+            return
+    _replace(path, target, raw, stat.S_IMODE(found.st_mode) if found else _new_file_mode(), found)
 
 
 def _new_file_mode() -> int:
@@ -97,10 +103,12 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _write_directly(path: str, target: Path, raw: bytes) -> None:
-    """A device or a FIFO: opened without blocking (a FIFO with no reader is refused)."""
+def _write_directly(path: str, target: Path, raw: bytes, truncate: bool = False) -> None:
+    """A device or a FIFO: opened without blocking (a FIFO with no reader is refused); or a
+    file with several names, written in place (``truncate``)."""
+    flags = os.O_WRONLY | os.O_NONBLOCK | (os.O_TRUNC if truncate else 0)
     try:
-        handle = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+        handle = os.open(target, flags)
     except OSError as exc:
         if exc.errno == errno.ENXIO:
             raise OutputError(path, "is a pipe with no reader") from None
@@ -116,7 +124,9 @@ def _write_directly(path: str, target: Path, raw: bytes) -> None:
         os.close(handle)
 
 
-def _replace(path: str, target: Path, raw: bytes, mode: int) -> None:
+def _replace(
+    path: str, target: Path, raw: bytes, mode: int, found: os.stat_result | None = None
+) -> None:
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
@@ -127,6 +137,9 @@ def _replace(path: str, target: Path, raw: bytes, mode: int) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(raw)
         Path(temporary).chmod(mode)
+        if found is not None and (found.st_uid, found.st_gid) != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(OSError):  # only root may give a file away: keep its owner
+                os.chown(temporary, found.st_uid, found.st_gid)
         Path(temporary).replace(target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)

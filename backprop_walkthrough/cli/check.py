@@ -79,7 +79,7 @@ def check(
         results = [api.check(path, scenario, max_work=max_work) for path in files]
         output_format = format_for(output, output_format)
         if output is not None or output_format == "json":
-            deliver(api.check_document(results), output)
+            deliver(api.check_document(results), output, protect=[*files, scenario])
         else:
             terminal().print(api.check_view(results))
         if not all(r.passed for r in results):

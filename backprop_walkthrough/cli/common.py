@@ -9,13 +9,14 @@ import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import options
+from ..errors import visible
 
 if TYPE_CHECKING:  # type names only: importing Rich here would slow down --help
     from rich.console import Console
@@ -135,14 +136,12 @@ def scenario_argument(complete: Callable[..., list[Any]] = complete_network) -> 
 def say(message: str) -> None:
     """One line on stderr: control characters made visible (a file name is user input and
     must not clear the screen), and never an encoding error of its own."""
-    visible = "".join(
-        char if char.isprintable() or char == " " else repr(char)[1:-1] for char in message
-    )
+    shown = visible(message)
     stream = sys.stderr
     if stream is None:
         return
     encoding = getattr(stream, "encoding", None) or "utf-8"
-    stream.write(visible.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+    stream.write(shown.encode(encoding, "backslashreplace").decode(encoding) + "\n")
     stream.flush()
 
 
@@ -212,13 +211,16 @@ def terminal() -> Console:
     return Console(highlight=False, markup=False, emoji=False, width=width)
 
 
-def deliver(document: str | bytes, output: str | None, protect: str = "") -> None:
-    """A finished document to its place: FILE (by the rules of :mod:`..outputs`; never the
-    scenario ``protect`` names) or standard output."""
+def deliver(
+    document: str | bytes, output: str | None, protect: str | Iterable[str | None] = ()
+) -> None:
+    """A finished document to its place: FILE (by the rules of :mod:`..outputs`; never a file
+    the command read, which ``protect`` names) or standard output."""
     from ..outputs import write_output
 
     if output is not None:
-        write_output(output, document, [protect] if protect else [])
+        read = [protect] if isinstance(protect, str) else list(protect)
+        write_output(output, document, [p for p in read if p])
         return
     raw = document.encode("utf-8") if isinstance(document, str) else document
     sys.stdout.buffer.write(raw)

@@ -102,9 +102,9 @@ def expr(
             console = terminal()
             with console.capture() as captured:
                 console.print(view)
-            deliver(captured.get(), output)
+            deliver(captured.get(), output, protect=program)
         else:
-            deliver(api.export(walked, chosen, digits=digits), output)
+            deliver(api.export(walked, chosen, digits=digits), output, protect=program)
 
 
 COMMANDS = (expr,)

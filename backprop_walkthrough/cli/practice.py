@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import click
 
+from ..errors import visible
 from .common import (
     CONTEXT_SETTINGS,
     debug_option,
@@ -53,7 +54,7 @@ def _reader() -> Callable[[str], str | None]:
         line = sys.stdin.readline()
         if not line:
             return None
-        click.echo(prompt + line.rstrip("\n"))
+        click.echo(prompt + visible(line.rstrip("\n")))
         return line.strip()
 
     return piped
@@ -126,7 +127,7 @@ def practice(
         )
         if worksheet or answer_key:
             chosen = output_format or _suffix_format(output) or "yaml"
-            deliver(session.worksheet(chosen, key=answer_key), output)
+            deliver(session.worksheet(chosen, key=answer_key), output, protect=scenario)
             return
         click.echo(f"{session.title} — {len(session.names)} figures. ? hint, s skip, q quit.")
         numbers = session.numbers()

@@ -97,7 +97,7 @@ def shapes(
         if output is None and output_format == "text":
             terminal().print(api.terminal_view(walked))
             return
-        deliver(api.export(walked, output_format), output)
+        deliver(api.export(walked, output_format), output, protect=[scenario])
 
 
 COMMANDS = (shapes,)

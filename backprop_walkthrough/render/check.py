@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import visible
 from ..model import CheckResult, Status
 from .json import dumps
 from .numbers import format_operand
@@ -56,7 +57,7 @@ class CheckView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r = self.result
-        yield Text(f"{r.source} — graded against {r.scenario}", style="bold")
+        yield Text(f"{visible(r.source)} — graded against {visible(r.scenario)}", style="bold")
         table = Table(show_edge=False)
         table.add_column("figure", style="cyan")
         table.add_column("given", justify="right")
@@ -119,7 +120,7 @@ def class_summary(results: list[CheckResult]) -> Table:
     for r in results:
         s = r.summary
         table.add_row(
-            r.source,
+            visible(r.source),
             str(s["correct"]),
             str(s["rounding"]),
             str(s["carried_forward"]),

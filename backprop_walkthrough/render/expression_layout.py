@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..errors import visible
 from ..model import ExpressionWalkthrough, ExprNode, Shake
 from .blocks import (
     Block,
@@ -40,7 +41,8 @@ PLUS_EQUALS = (
 
 
 def lay_out_expression(w: ExpressionWalkthrough, digits: int = 6) -> Document:
-    blocks: list[Block] = [Title(f"Backpropagation through an expression — {w.name}", _program(w))]
+    title = f"Backpropagation through an expression — {visible(w.name)}"
+    blocks: list[Block] = [Title(title, _program(w))]
     blocks.append(Heading("The graph"))
     blocks.append(
         Paragraph(
@@ -118,7 +120,9 @@ def _constant(value: float) -> MathCell:
 
 
 def _program(w: ExpressionWalkthrough) -> str:
-    return "; ".join(line.strip() for line in w.program.strip().splitlines() if line.strip())
+    # The program as written, comments too: user text, so its control characters are shown.
+    lines = (line.strip() for line in w.program.strip().splitlines())
+    return visible("; ".join(line for line in lines if line))
 
 
 def _value_cells(w: ExpressionWalkthrough, node: ExprNode, which: int) -> list[MathCell]:

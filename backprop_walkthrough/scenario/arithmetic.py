@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -61,15 +62,42 @@ def _half_unit_of_literal(text: str) -> float:
     return 0.0
 
 
+_LARGEST_WHOLE = int(sys.float_info.max)
+#: A double holds 17 significant digits: more, written, claim a precision no value has.
+DOUBLE_DIGITS = 17
+
+
+def _judged_half_unit(text: str) -> float:
+    """Half a unit of the last digit written — where those digits are significant. A zero
+    mantissa (0e9), a tolerance as large as the number itself, or more digits than a double
+    holds claim no precision: such a number is judged as the value it is (0.0)."""
+    literal = text.strip().replace("_", "").lstrip("+-")
+    half = _half_unit_of_literal(literal)
+    digits = re.split(r"[eE]", literal)[0].replace(".", "").lstrip("0")
+    if not digits or len(digits) > DOUBLE_DIGITS:
+        return 0.0
+    try:
+        size = abs(float(literal))
+    except ValueError:
+        return 0.0
+    return 0.0 if half >= size else half
+
+
 def parse_value(text: str | float | int) -> Typed:
     """A learner's answer as a :class:`Typed` value; raise :class:`AnswerTextError`."""
     if isinstance(text, bool):
         raise AnswerTextError(f"expected a number, got {text}")
     if isinstance(text, int | float):
-        # YAML already read it as a number: its precision is that of its shortest repr
-        if not math.isfinite(text):
+        # YAML already read it as a number: its precision is that of its shortest repr (a
+        # whole number's, of its digits: 10000000000000000 is not 1e+16 to one digit)
+        if isinstance(text, float) and not math.isfinite(text):
             raise AnswerTextError(f"expected a finite number, got {text}")
-        return Typed(float(text), repr(text), _half_unit_of_literal(repr(float(text))))
+        written = repr(text)
+        if isinstance(text, int) and abs(text) > _LARGEST_WHOLE:
+            raise AnswerTextError(
+                f"{written[:20]}… ({len(written)} digits) is too large for a double"
+            )
+        return Typed(float(text), written, _judged_half_unit(written))
     if not isinstance(text, str):
         raise AnswerTextError(f"expected a number or an arithmetic expression, got {text!r}")
     source = text.strip()
@@ -90,9 +118,9 @@ def parse_value(text: str | float | int) -> Typed:
         raise AnswerTextError(f"{source!r} is not a finite number")
     # an expression is as precise as its finest rounded number (whole numbers are exact)
     rounded = [t for t in literals if "." in t or "e" in t.lower()]
-    half = min((_half_unit_of_literal(t) for t in rounded), default=0.0)
+    half = min((_judged_half_unit(t) for t in rounded), default=0.0)
     if isinstance(tree.body, ast.Constant) or _is_signed_constant(tree.body):
-        half = _half_unit_of_literal(parsed)
+        half = _judged_half_unit(parsed)
     return Typed(value, source, half)
 
 

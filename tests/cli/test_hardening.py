@@ -253,7 +253,7 @@ def test_a_read_only_file_and_the_input_scenario_are_not_replaced(runner, tmp_pa
         ["graph", str(dotted), "-o", str(dotted)],
     ):
         refused = runner.invoke(cli, args)
-        assert refused.exit_code == 2 and "is the scenario being read" in refused.stderr, args
+        assert refused.exit_code == 2 and "is a file this command reads" in refused.stderr, args
     assert scenario.read_text() == MAZUR and dotted.read_text() == MAZUR
 
 
