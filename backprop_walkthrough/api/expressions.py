@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from .. import options
-from ..errors import OptionError, ScenarioError
+from ..errors import NumericalError, OptionError, ScenarioError
 from .results import Expression
 
 
@@ -26,7 +27,7 @@ def expression(
     import sympy as sp
 
     from ..engine.expression import backpropagate, exact_number, exact_walk
-    from ..scenario.arithmetic import AnswerTextError, parse_value
+    from ..scenario.arithmetic import AnswerTextError, as_python, parse_value
     from ..scenario.expressions import expression_spec
     from ..scenario.files import parse_tree, read_scenario_text
     from ..scenario.program import parse_program
@@ -55,8 +56,10 @@ def expression(
             except AnswerTextError as exc:
                 raise OptionError(key, str(exc)) from None
             if exact:
-                exact_leaves[key] = exact_number(parse_program(f"v = {value}", key))
+                exact_leaves[key] = exact_number(parse_program(f"v = {as_python(value)}", key))
         else:
+            if not math.isfinite(value):
+                raise OptionError(key, f"expected a finite number, got {value}")
             leaves[key] = float(value)
             exact_leaves[key] = (
                 sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
@@ -66,7 +69,16 @@ def expression(
         raise OptionError(
             unknown[0], "is not a leaf of the program (a name it uses but never assigns)"
         )
-    walked = backpropagate(parsed, leaves, name or title, h=h, nudge=nudge)
+    if nudge is not None and (
+        isinstance(nudge, bool) or not isinstance(nudge, int | float) or not math.isfinite(nudge)
+    ):
+        raise OptionError("--nudge", f"expected a finite number, got {nudge!r}")
+    try:
+        walked = backpropagate(parsed, leaves, name or title, h=h, nudge=nudge)
+    except NumericalError as exc:
+        raise ScenarioError(
+            parsed.text if len(parsed.text) <= 40 else "<program>", str(exc)
+        ) from None
     if exact:
         walked = walked._replace(exact=exact_walk(parsed, exact_leaves))
     return Expression(*walked)

@@ -91,6 +91,8 @@ def expr(
             key, sign, number = pair.partition("=")
             if not sign or not key.strip() or not number.strip():
                 raise OptionError(pair, "expected NAME=VALUE (a number, or 1/3, sqrt(2), …)")
+            if key.strip() in leaves:
+                raise OptionError(pair, f"{key.strip()} is given twice")
             leaves[key.strip()] = number.strip()  # text: exact with --exact, a float otherwise
         walked = api.expression(program, leaves, output=output_node, nudge=nudge, h=h, exact=exact)
         chosen = format_for(output, output_format)

@@ -89,7 +89,13 @@ def forward(program: Program, leaves: Mapping[str, float]) -> dict[str, float]:
             assert node.exponent is not None
             values[node.name] = node.exponent
         else:
-            values[node.name] = _float(node, values)
+            value = _float(node, values)
+            if not math.isfinite(value):  # a*b of two 1e300: no value a double holds
+                inputs = ", ".join(f"{i} = {values[i]:.6g}" for i in node.inputs)
+                raise NumericalError(
+                    f"{node.name} is {value} ({inputs}): beyond the range of a double"
+                )
+            values[node.name] = value
     return values
 
 
@@ -158,7 +164,10 @@ def backpropagate(
     nudged = None
     if nudge is not None:
         moved = {k: v + nudge * grads[k] for k, v in leaves.items()}
-        nudged = forward(program, moved)[program.output]
+        try:
+            nudged = forward(program, moved)[program.output]
+        except NumericalError as exc:
+            raise NumericalError(f"the nudge of {nudge:g} × each gradient: {exc}") from None
     return ExpressionWalkthrough(name, program.text, nodes, program.output, shakes, nudge, nudged)
 
 

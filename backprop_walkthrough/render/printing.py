@@ -26,7 +26,10 @@ from .numbers import MINUS, format_operand, with_minus
 FULL_DIGITS = 15
 #: A group's own value is shown where its printed parts come to a value off by more than this.
 GROUP_TOLERANCE = 1e-3
-_TEXT_REPLACEMENTS = (("**2", "²"), ("**3", "³"), ("*", "·"), ("-", MINUS))
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: A whole exponent as superscript digits (a**30 is a³⁰, never a³0); any other power with ^.
+_WHOLE_POWER = re.compile(r"\*\*(\d+)(?![\d.])")
+_TEXT_REPLACEMENTS = (("**", "^"), ("*", "·"), ("-", MINUS))
 
 
 class _Substituting:
@@ -183,6 +186,7 @@ def _text(
     printed once, however many chains show it."""
     text = TextPrinter(dict(numbers), digits).doprint(expr)
     if typographic:
+        text = _WHOLE_POWER.sub(lambda m: m.group(1).translate(_SUPERSCRIPT_DIGITS), text)
         for old, new in _TEXT_REPLACEMENTS:
             text = text.replace(old, new)
     return text

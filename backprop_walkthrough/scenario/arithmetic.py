@@ -105,9 +105,9 @@ def parse_value(text: str | float | int) -> Typed:
         raise AnswerTextError("empty: expected a number or an arithmetic expression")
     if len(source) > MAX_LENGTH:
         raise AnswerTextError(f"longer than {MAX_LENGTH} characters: not a worked number")
-    # The signs the tool itself prints (× −) read as Python's; the literals are cut from the
-    # text that was parsed (× is two bytes in UTF-8, * one: the offsets are the parsed text's).
-    parsed = source.replace("×", "*").replace("−", "-").replace("^", "**")
+    # The literals are cut from the text that was parsed (× is two bytes in UTF-8, * one: the
+    # offsets are the parsed text's).
+    parsed = as_python(source)
     try:
         tree = ast.parse(parsed, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -122,6 +122,13 @@ def parse_value(text: str | float | int) -> Typed:
     if isinstance(tree.body, ast.Constant) or _is_signed_constant(tree.body):
         half = _judged_half_unit(parsed)
     return Typed(value, source, half)
+
+
+def as_python(text: str) -> str:
+    """A learner's arithmetic in Python's spelling: the signs the tool itself prints (× ·
+    −) and a power written with ^ read as * - and **. The one reading of such text, for
+    answers and for the values given on the command line, exact or not."""
+    return text.replace("×", "*").replace("·", "*").replace("−", "-").replace("^", "**")
 
 
 def _is_signed_constant(node: ast.expr) -> bool:

@@ -12,6 +12,7 @@ unnamed sub-expression becomes a node of its own (``t1``, ``t2``, …).
 from __future__ import annotations
 
 import ast
+import math
 import re
 from typing import NamedTuple
 
@@ -79,6 +80,7 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
     nodes: dict[str, ProgramNode] = {}
     assigned: list[str] = []
     counter = [0]
+    current = [""]  # the expression being walked, as parsed (its literals are cut from it)
 
     def fresh() -> str:
         counter[0] += 1
@@ -111,9 +113,13 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, int | float):
                 raise _fail(source, f"only numbers, not {type(node.value).__name__}", node, line)
+            literal = ast.get_source_segment(current[0], node) or repr(node.value)
+            number = _finite(node.value)
+            if number is None:
+                shown = literal if len(literal) <= 20 else f"{literal[:12]}… ({len(literal)} chars)"
+                raise _fail(source, f"{shown} is too large for a double", node, line)
             constant = name or fresh()
-            literal = repr(node.value)
-            return add(ProgramNode(constant, "const", (), float(node.value), bool(name), literal))
+            return add(ProgramNode(constant, "const", (), number, bool(name), literal))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             inner = walk(node.operand, line, depth + 1, None)
             if isinstance(node.op, ast.UAdd):
@@ -130,7 +136,10 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
             base = walk(node.left, line, depth + 1, None)
             return add(ProgramNode(name or fresh(), "pow", (base,), exponent, bool(name)))
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            left = walk(node.left, line, depth + 1, None)
+            # A chain of one operator (a + b + … + z) is a flat sum as written: its length is
+            # bounded by the nodes, not by the nesting, which only parentheses add.
+            same = isinstance(node.left, ast.BinOp) and type(node.left.op) is type(node.op)
+            left = walk(node.left, line, depth if same else depth + 1, None)
             right = walk(node.right, line, depth + 1, None)
             op = _BINARY[type(node.op)]
             return add(ProgramNode(name or fresh(), op, (left, right), given=bool(name)))
@@ -142,12 +151,10 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
                 raise _fail(source, f"{node.func.id} takes one argument", node, line)
             inner = walk(node.args[0], line, depth + 1, None)
             return add(ProgramNode(name or fresh(), node.func.id, (inner,), given=bool(name)))
-        kinds = {
-            ast.Attribute: "an attribute",
-            ast.Subscript: "a subscript",
-            ast.Lambda: "a lambda",
-        }
-        kind = kinds.get(type(node), type(node).__name__)
+        kind = _KINDS.get(type(node), type(node).__name__)
+        if isinstance(node, ast.BinOp | ast.UnaryOp | ast.BoolOp | ast.Compare):
+            operator = node.ops[0] if isinstance(node, ast.Compare) else node.op
+            kind = f"the operator {_OPERATORS.get(type(operator), type(operator).__name__)}"
         raise _fail(
             source,
             f"{kind} is not allowed (names, numbers, + − * / **, and {', '.join(ops.OPERATIONS)})",
@@ -164,12 +171,19 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
             raise _fail(
                 source, f"statement {number}: {target!r} is not a name to assign to", line=number
             )
+        if target in ops.OPERATIONS:
+            raise _fail(
+                source,
+                f"statement {number}: {target!r} is an operation; choose another name",
+                line=number,
+            )
         if target in nodes:
             what = "assigned twice" if target in assigned else "used before it is assigned"
             raise _fail(source, f"statement {number}: {target!r} is {what}", line=number)
         _OFFSET[0] = len(statement) - len(value.lstrip())  # the expression's first column
+        current[0] = value.strip()
         try:
-            tree = ast.parse(value.strip(), mode="eval")
+            tree = ast.parse(current[0], mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             raise _fail(
                 source,
@@ -182,6 +196,38 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
     if chosen not in nodes or chosen not in assigned:
         raise _fail(source, f"the output {chosen!r} is not assigned by the program")
     return Program(tuple(nodes.values()), chosen, text)
+
+
+_KINDS = {ast.Attribute: "an attribute", ast.Subscript: "a subscript", ast.Lambda: "a lambda"}
+_OPERATORS = {
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.MatMult: "@",
+    ast.Invert: "~",
+    ast.Not: "not",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^ (write a power as **)",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.And: "and",
+    ast.Or: "or",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+
+
+def _finite(value: int | float) -> float | None:
+    """The number as a finite double, or None (1e400, a whole number of 400 digits)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _number(node: ast.expr) -> float | None:

@@ -30,7 +30,9 @@ FUNCTIONS = {
     "sin": math.sin,
     "cos": math.cos,
 }
-_SUPERSCRIPTS = str.maketrans({"²": "**2", "³": "**3", "·": "*", "−": "-", "½": "0.5"})
+_SUPERSCRIPTS = str.maketrans({"·": "*", "−": "-", "½": "0.5", "^": "**"})
+_POWER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SIDES = re.compile(r"\s+=\s+")
 
 
@@ -47,7 +49,8 @@ def number(side: str) -> tuple[float, float] | None:
     if not side or re.search(r"[A-Za-z_][A-Za-z0-9_]*(?!\s*\()", _without_functions(side)):
         return None
     try:
-        typed = arithmetic.parse_value(side.translate(_SUPERSCRIPTS))
+        plain = _POWER.sub(lambda m: "**" + m.group(0).translate(_DIGITS), side)
+        typed = arithmetic.parse_value(plain.translate(_SUPERSCRIPTS))
     except arithmetic.AnswerTextError:
         return None
     return typed.value, typed.half_unit
@@ -181,3 +184,12 @@ def test_every_equation_of_random_programs_is_true(program, values):
 def test_a_piecewise_factor_is_not_parenthesised_twice():
     text = terminal(expression("L = relu(a)*3", {"a": 0.0}))
     assert "× (1 if 0 > 0 else 0) = 0.000000000" in text and "((" not in text
+
+
+def test_a_power_of_several_digits_prints_as_one_superscript():
+    """a**30 was printed a³0 and a**100 a··100."""
+    text = terminal(expression("L = a**30 + a**100 + a**12", {"a": 1.01}))
+    assert "a³⁰" in text and "a¹⁰⁰" in text and "a¹²" in text
+    assert "³0" not in text and "··" not in text
+    checked, wrong = false_equations(text)
+    assert not wrong and checked >= 5
