@@ -15,11 +15,12 @@ line's ``practice`` and a notebook drive the same object::
 
 from __future__ import annotations
 
+import copy
 import random
 from collections import Counter
 from typing import Any, NamedTuple
 
-from .. import options
+from .. import ops, options
 from ..errors import OptionError
 from .networks import ScenarioLike, explain, walkthrough
 
@@ -41,19 +42,24 @@ class Reply(NamedTuple):
 def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
     """The same network with fresh numbers from ``seed``, rounded to two decimals: weights and
     biases in [−1, 1], inputs in [0, 1], targets in [0.01, 0.99] (one-hot for a
-    cross-entropy)."""
-    import yaml
+    cross-entropy).
 
-    from .. import ops
-    from .files import scenario_text
+    The scenario is read and checked as ``run`` reads it (the same YAML rules, every problem
+    refused in one line) before anything is drawn. The numbers come from ``random()`` alone,
+    seeded with the text of the seed (so 5 and −5 differ): the one stream Python promises to
+    keep across versions; ``uniform`` and ``choice`` are written out here on top of it.
+    """
+    from ..scenario import load_scenario, read_tree
 
-    doc = yaml.safe_load(scenario_text(scenario))
-    if not isinstance(doc, dict) or "weights" not in doc or "init" in doc:
+    load_scenario(scenario)  # every problem of the file, as run reports it
+    tree, source = read_tree(scenario)
+    doc = copy.deepcopy(tree.value)
+    if "weights" not in doc or "init" in doc:
         raise OptionError("--new", f"{scenario} has no written weights to draw again")
-    rng = random.Random(seed)
+    rng = random.Random(f"backprop-walkthrough practice --new {seed}")
 
     def draw(low: float, high: float) -> float:
-        return round(rng.uniform(low, high), 2)
+        return round(low + (high - low) * rng.random(), 2)
 
     for group in ("weights", "biases"):
         for spec in (doc.get(group) or {}).values():
@@ -63,12 +69,12 @@ def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
         example["inputs"] = {n: draw(0, 1) for n in example["inputs"]}
         targets = list(example["targets"])
         if ops.loss(doc.get("loss") or ops.DEFAULT_LOSS).targets_sum_to_one:
-            hot = rng.choice(targets)
+            hot = targets[min(int(rng.random() * len(targets)), len(targets) - 1)]
             example["targets"] = {n: 1.0 if n == hot else 0.0 for n in targets}
         else:
             example["targets"] = {n: draw(0.01, 0.99) for n in targets}
     doc.pop("published", None)
-    doc["name"] = f"{doc.get('name', scenario)}-{seed}"
+    doc["name"] = f"{doc.get('name', source)}-{seed}"
     return doc
 
 
