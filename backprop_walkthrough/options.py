@@ -23,7 +23,11 @@ limit                  default     what it bounds
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from .errors import OptionError, ScenarioError
@@ -150,3 +154,46 @@ def check_training_work(scenario: Any, steps: int, asked: int) -> None:
             f"is more training than the limit of {limit:,} (--max-train-work); raise it to go "
             "on, or take fewer steps",
         )
+
+
+# --- exact arithmetic: its closed forms grow with every smooth layer --------------------------
+
+#: ``run --exact``: the network's parameters, and its layers whose activation is smooth (σ,
+#: tanh, softplus, SiLU, softmax: each nests the exp of the layer below, where ReLU, leaky ReLU
+#: and linear keep rationals). The classic network (10 parameters, 2 smooth layers) takes 3 s.
+MAX_EXACT_PARAMETERS = 60
+MAX_EXACT_SMOOTH_LAYERS = 2
+#: ``expr --exact``: how deep functions other than ReLU may nest (tanh(tanh(tanh(a))) takes 5 s)
+#: and how many digits an exact rational may have (a**100 of 1/3 has 48; Python refuses to
+#: print past 4,300).
+MAX_EXACT_NESTING = 3
+MAX_EXACT_DIGITS = 3_000
+#: Whatever the checks above let through, exact arithmetic stops after this many seconds.
+EXACT_SECONDS = 20
+
+
+class _OutOfTime(BaseException):
+    pass
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float, what: str, hint: str) -> Iterator[None]:
+    """Run the block for at most ``seconds`` (where the platform has SIGALRM and this is the
+    main thread; elsewhere the block runs unbounded), else refuse in one line."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OutOfTime:
+        raise OptionError(what, f"gave up after {seconds:g} s: {hint}") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

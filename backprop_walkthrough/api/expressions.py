@@ -80,5 +80,7 @@ def expression(
             parsed.text if len(parsed.text) <= 40 else "<program>", str(exc)
         ) from None
     if exact:
-        walked = walked._replace(exact=exact_walk(parsed, exact_leaves))
+        hint = "the exact closed forms grew too large; drop --exact"
+        with options.time_budget(options.EXACT_SECONDS, "--exact", hint):
+            walked = walked._replace(exact=exact_walk(parsed, exact_leaves))
     return Expression(*walked)

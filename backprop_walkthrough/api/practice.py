@@ -53,7 +53,7 @@ def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
 
     load_scenario(scenario)  # every problem of the file, as run reports it
     tree, source = read_tree(scenario)
-    doc = copy.deepcopy(tree.value)
+    doc: dict[str, Any] = copy.deepcopy(tree.value)
     if "weights" not in doc or "init" in doc:
         raise OptionError("--new", f"{scenario} has no written weights to draw again")
     rng = random.Random(f"backprop-walkthrough practice --new {seed}")

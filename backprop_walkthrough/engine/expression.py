@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 
 import sympy as sp
 
-from .. import ops
-from ..errors import NumericalError, ScenarioError
+from .. import ops, options
+from ..errors import NumericalError, OptionError, ScenarioError
 from ..model import (
     Contribution,
     ExpressionWalkthrough,
@@ -247,6 +247,48 @@ def _closed(expr: sp.Expr) -> sp.Expr:
     return min(candidates, key=sp.count_ops)
 
 
+def _digits(value: sp.Expr) -> int:
+    """The digits of a leaf's exact value (numerator and denominator of a rational)."""
+    if value.is_Rational:
+        return len(str(abs(value.p))) + len(str(value.q))
+    return sum(_digits(a) for a in value.atoms(sp.Rational)) or 1
+
+
+def _check_exact_cost(program: Program, leaves: Mapping[str, sp.Expr]) -> None:
+    """Refuse, before anything is computed, a program whose exact values would be too large
+    (the digits of a rational multiply with a power) or too deep (functions nested in
+    functions: each simplification works on the whole nest)."""
+    digits: dict[str, float] = {}
+    nesting: dict[str, int] = {}
+    for node in program.nodes:
+        inputs = [digits[i] for i in node.inputs]
+        if node.op == "leaf":
+            digits[node.name] = _digits(leaves[node.name])
+        elif node.op == "const":
+            digits[node.name] = len(node.literal or "1")
+        elif node.op == "pow":
+            assert node.exponent is not None
+            digits[node.name] = inputs[0] * max(1.0, abs(node.exponent))
+        else:
+            digits[node.name] = sum(inputs) + 1
+        deepest = max((nesting[i] for i in node.inputs), default=0)
+        smooth = node.op in ops.OPERATIONS and not ops.activation_is_rational(node.op)
+        nesting[node.name] = deepest + smooth
+        if digits[node.name] > options.MAX_EXACT_DIGITS:
+            raise OptionError(
+                "--exact",
+                f"{node.name} would be a number of about {digits[node.name]:,.0f} digits "
+                f"(the limit is {options.MAX_EXACT_DIGITS:,}); drop --exact",
+            )
+        if nesting[node.name] > options.MAX_EXACT_NESTING:
+            raise OptionError(
+                "--exact",
+                f"{node.name} nests {nesting[node.name]} functions (the limit is "
+                f"{options.MAX_EXACT_NESTING}): its exact closed form grows with each; "
+                "drop --exact",
+            )
+
+
 def exact_walk(
     program: Program, leaves: Mapping[str, sp.Expr]
 ) -> dict[str, tuple[sp.Expr, sp.Expr]]:
@@ -255,6 +297,7 @@ def exact_walk(
         raise ScenarioError(
             program.text, f"--exact takes programs of at most {MAX_EXACT_NODES} nodes", "program"
         )
+    _check_exact_cost(program, leaves)
     values: dict[str, sp.Expr] = {}
     for node in program.nodes:
         values[node.name] = leaves[node.name] if node.op == "leaf" else _exact_node(node, values)

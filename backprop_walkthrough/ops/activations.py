@@ -157,6 +157,9 @@ class Activation(NamedTuple):
     #: there by convention, the one on the left ("0", "α"); a shake across 0 mixes two slopes.
     slope_at_kink: str = ""
     unit_interval: bool = False  # every out lies strictly between 0 and 1
+    #: A rational net gives a rational out (ReLU, leaky ReLU, linear): exact arithmetic stays
+    #: rational through the layer, where a smooth activation nests an exp.
+    rational: bool = False
     normalised: bool = False  # the outs of the layer sum to 1
 
 
@@ -212,6 +215,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             _each(float_relu),
             Printed("relu", r"\operatorname{relu}", "relu", "relu"),
             slope_at_kink="0",
+            rational=True,
         ),
         Activation(
             "leaky_relu",
@@ -226,6 +230,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             Printed("leaky_relu", r"\operatorname{leaky\_relu}", "leaky_relu", "leaky relu"),
             takes_slope=True,
             slope_at_kink="α",
+            rational=True,
         ),
         Activation(
             "softplus",
@@ -253,6 +258,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             lambda x: x,
             lambda nets, _slope: list(nets),
             Printed("linear", r"\operatorname{linear}", "linear", "id"),
+            rational=True,
         ),
         Activation(
             "softmax",

@@ -48,6 +48,13 @@ def has_kink(name: str) -> bool:
     return record is not None and bool(record.slope_at_kink)
 
 
+def activation_is_rational(name: str) -> bool:
+    """Whether an operation maps rationals to rationals (ReLU): exact arithmetic stays exact
+    and small through it, where exp, log, tanh, sin nest a closed form."""
+    record = ACTIVATION_RECORDS.get(name)
+    return record is not None and record.rational
+
+
 def apply(name: str, x: float, slope: float = DEFAULT_LEAKY_SLOPE) -> float:
     """An element-wise activation or a program's operation of ``x``, on floats."""
     if name in ACTIVATION_RECORDS:
