@@ -54,9 +54,17 @@ class _Forms(NamedTuple):
     d_error: tuple[sp.Expr, ...]
     d_out: tuple[sp.Expr, ...]
     jacobian: tuple[tuple[sp.Expr, ...], ...]
-    fused: tuple[sp.Expr, ...]
     groups: dict[sp.Expr, sp.Expr]
     ends: tuple[tuple[tuple[int, sp.Symbol, sp.Expr], ...], ...]
+
+
+LOSS_OUT, LOSS_TARGET = sp.Symbol("out"), sp.Symbol("target")
+
+
+@lru_cache(maxsize=64)
+def loss_derivative(loss: str, outputs: int, out: sp.Symbol, target: sp.Symbol) -> sp.Expr:
+    """∂E_k/∂out_k of the loss record, in ``out`` and ``target``, derived once."""
+    return sp.diff(ops.loss(loss).term(target, out, outputs), out)
 
 
 @lru_cache(maxsize=64)
@@ -67,7 +75,9 @@ def _output_forms(loss: str, activation: str, slope: float, n: int) -> _Forms:
     outs = tuple(sp.Symbol(f"out_o{k + 1}") for k in range(n))
     targets = tuple(sp.Symbol(f"target_o{k + 1}") for k in range(n))
     errors = tuple(ops.loss(loss).term(targets[k], outs[k], n) for k in range(n))
-    d_error = tuple(sp.diff(errors[k], outs[k]) for k in range(n))
+    # One derivative of the loss record, put in for each output (E_k reads out_k alone).
+    rule = loss_derivative(loss, n, LOSS_OUT, LOSS_TARGET)
+    d_error = tuple(rule.xreplace({LOSS_OUT: outs[k], LOSS_TARGET: targets[k]}) for k in range(n))
     groups: dict[sp.Expr, sp.Expr] = {}
     ends = []
     for k in range(n):
@@ -83,21 +93,25 @@ def _output_forms(loss: str, activation: str, slope: float, n: int) -> _Forms:
     if record.elementwise:
         form = ops.local_derivative_form(activation, slope, stable=False)
         d_out = tuple(form.xreplace({ops.OUT: outs[k], ops.NET: nets[k]}) for k in range(n))
-        # σ′ × BCE′ = out − target: the form SymPy cancels a product of 0 and ∞ to.
-        fused = tuple(sp.factor(sp.cancel(d_out[k] * d_error[k])) for k in range(n))
     else:  # softmax: ∂out_j/∂net_k = out_j·(δ_jk − out_k)
         jacobian = tuple(
             tuple(outs[j] * ((1 if j == k else 0) - outs[k]) for k in range(n)) for j in range(n)
         )
-        fused_list = []
-        for k in range(n):
-            summed = sp.Add(*(jacobian[j][k] * d_error[j] for j in range(n)))
-            collected = sp.collect(sp.expand(summed), outs[k])
-            if ops.loss(loss).targets_sum_to_one:  # the targets sum to 1 (checked on loading)
-                collected = collected.subs(sp.Add(*targets), 1)
-            fused_list.append(collected)
-        fused = tuple(fused_list)
-    return _Forms(nets, outs, targets, errors, d_error, d_out, jacobian, fused, groups, tuple(ends))
+    return _Forms(nets, outs, targets, errors, d_error, d_out, jacobian, groups, tuple(ends))
+
+
+@lru_cache(maxsize=64)
+def _fused(loss: str, activation: str, slope: float, n: int, k: int) -> sp.Expr:
+    """δ_k in the one form SymPy cancels its factors to (σ′ × BCE′ = out − target), for where
+    they are 0 and ∞ in doubles: built only then (cancelling takes SymPy a while)."""
+    forms = _output_forms(loss, activation, slope, n)
+    if forms.d_out:
+        return sp.factor(sp.cancel(forms.d_out[k] * forms.d_error[k]))
+    summed = sp.Add(*(forms.jacobian[j][k] * forms.d_error[j] for j in range(n)))
+    collected = sp.collect(sp.expand(summed), forms.outs[k])
+    if ops.loss(loss).targets_sum_to_one:  # the targets sum to 1 (checked on loading)
+        collected = collected.subs(sp.Add(*forms.targets), 1)
+    return collected
 
 
 class _At:
@@ -179,6 +193,6 @@ def output_layer(
         delta = [ops.fsum(jacobian[j][k] * d_error[j] for j in range(n)) for k in range(n)]
     for k in range(n):
         if not math.isfinite(delta[k]):
-            delta[k] = at(forms.fused[k])
+            delta[k] = at(_fused(loss, activation, slope, n, k))
             fused.append(k)
     return OutputExample(d_error, d_out, jacobian, delta, tuple(fused))

@@ -45,7 +45,15 @@ from ..model import (
     MatrixWalkthrough,
 )
 from ..scenario.types import Scenario
-from .local import OutputExample, activation_slope, output_error, output_layer
+from .local import (
+    LOSS_OUT,
+    LOSS_TARGET,
+    OutputExample,
+    activation_slope,
+    loss_derivative,
+    output_error,
+    output_layer,
+)
 
 X = sp.Symbol("x")
 E_TOTAL = sp.Symbol("E_total")
@@ -216,12 +224,15 @@ class _Builder:
         activation = self.activation_of(layer)
         record = ops.activation(activation)
         slope = self.slope(layer)
-        derivative = sp.diff(record.build(X, [X], 0, slope), X)
+        built = record.build(X, [X], 0, slope)
+        # The record's derivative (the one every view takes), written in x for the rule shown.
+        unstable = ops.local_derivative_form(activation, slope, stable=False)
+        derivative = unstable.xreplace({ops.NET: X, ops.OUT: built})
         values = [
             [activation_slope(activation, v, slope) for v in row] for row in _entries(z.value)
         ]
         applied = Applied(activation, z.label, 1)
-        rule = (sp.Derivative(record.build(X, [X], 0, slope), X), derivative)
+        rule = (sp.Derivative(built, X), derivative)
         return MatrixStep(
             "sigma_prime", applied, applied, {z.label: z.value}, _floats(values), None, rule
         )
@@ -244,7 +255,9 @@ class _Builder:
         """∂E_total/∂a⁽ᴸ⁾: SymPy's derivative of the loss record (the rule shown), evaluated
         stably entry by entry (its groups from z, a residual at a saturated end as a distance)."""
         outputs = len(self.layers[-1].neurons)
-        rule = sp.diff(ops.loss(self.s.loss).term(TARGET, OUT, outputs), OUT)
+        rule = loss_derivative(self.s.loss, outputs, LOSS_OUT, LOSS_TARGET).xreplace(
+            {LOSS_OUT: OUT, LOSS_TARGET: TARGET}
+        )
         label = gradient_symbol(
             "A" if self.rows else "a", len(self.layers) - 1, a.label.shape, self.rows
         )

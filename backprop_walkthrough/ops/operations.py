@@ -76,16 +76,17 @@ def local_derivative_form(
     out·(1 − out)) and, when ``stable``, each group the record names replaced by its form in net
     (out·σ(−net)): what every view evaluates, so that none takes a derivative from a rounded out.
     """
+    if stable:  # the unstable form, derived once, with the record's groups put in
+        record = ACTIVATION_RECORDS.get(name)
+        if record is None:
+            return local_derivative_form(name, slope, False)
+        return local_derivative_form(name, slope, False).xreplace(record.stable(OUT, NET, [NET], 0))
     if name in ACTIVATION_RECORDS:
         record = ACTIVATION_RECORDS[name]
         if not record.elementwise:
             raise ValueError(f"{name} is not element-wise: its derivative is a Jacobian")
         built = record.build(NET, [NET], 0, slope)
-        groups = record.stable(OUT, NET, [NET], 0)
     else:
         built = OPERATIONS[name].symbolic(NET)
-        groups = {}
     derivative = sp.diff(built, NET)
-    if built != NET:
-        derivative = derivative.xreplace({built: OUT})
-    return derivative.xreplace(groups) if stable else derivative
+    return derivative.xreplace({built: OUT}) if built != NET else derivative
