@@ -35,6 +35,12 @@ from .errors import OptionError, ScenarioError
 MIN_H = 1e-10  # below, rounding swamps the central difference (ε·E/h ≈ 1e-6 of E)
 MAX_H = 0.1  # above, the central difference no longer measures the derivative at the point
 MAX_STEPS = 10_000_000
+#: A terminal wider than this is laid out at this width (COLUMNS=100000000 would take minutes).
+MAX_COLUMNS = 1_000
+#: The E_total values a training run may keep (each is a row of its table and a point).
+MAX_CHECKPOINTS = 100_000
+#: A line of an answer typed (or piped) into practice: longer is not an answer.
+MAX_ANSWER_LINE = 1_000
 MAX_DIGITS = 15
 MAX_LEARNING_RATE = 1e3
 DEFAULT_MAX_PARAMETERS = 2_000
@@ -115,7 +121,7 @@ def max_train_work(value: Any) -> int:
 
 
 def max_checkpoints(value: Any) -> int:
-    return whole("--max-checkpoints", value, 2)
+    return whole("--max-checkpoints", value, 2, MAX_CHECKPOINTS)
 
 
 # the work a scenario asks for, checked before anything is built ---------------------------

@@ -32,7 +32,7 @@ from .files import (
     shapes,
     validate,
 )
-from .grading import check, check_document, check_view, figure_names
+from .grading import check, check_document, check_files, check_view, figure_names
 from .networks import (
     CONVENTIONS,
     VIEWS,
@@ -61,6 +61,7 @@ __all__ = [
     "builtin_scenarios",
     "check",
     "check_document",
+    "check_files",
     "check_view",
     "explain",
     "export",

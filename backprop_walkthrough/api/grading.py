@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,66 @@ from ..errors import ScenarioError
 from .networks import ScenarioLike, walkthrough
 
 
+class _Derived:
+    """Each scenario a class's files name, derived once (and its classic slip's variant, once,
+    when a diagnosis asks): a class of thirty files naming one scenario derives it once."""
+
+    def __init__(self, max_work: int) -> None:
+        self.max_work = max_work
+        self.walkthroughs: dict[Any, model.Walkthrough] = {}
+        self.variants: dict[Any, model.Walkthrough | None] = {}
+
+    @staticmethod
+    def key(scenario: ScenarioLike) -> Any:
+        if isinstance(scenario, Mapping):
+            return ("mapping", json.dumps(scenario, sort_keys=True, default=str))
+        if isinstance(scenario, str | Path):
+            from ..shipped import builtin_names
+
+            if str(scenario) in builtin_names():
+                return ("built-in", str(scenario))
+            try:
+                found = Path(scenario).stat()
+            except OSError:
+                return ("path", str(scenario))  # reading it will say what is wrong
+            return ("file", found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
+        return ("object", id(scenario))
+
+    def walkthrough(self, scenario: ScenarioLike) -> model.Walkthrough:
+        key = self.key(scenario)
+        if key not in self.walkthroughs:
+            self.walkthroughs[key] = walkthrough(scenario, max_work=self.max_work)
+        return self.walkthroughs[key]
+
+    def variant(self, derived: model.Walkthrough) -> model.Walkthrough | None:
+        """The classic slip's walkthrough (the updated output weights in the hidden layer)."""
+        if id(derived) not in self.variants:
+            from ..engine.scalar.derivation import derive
+
+            single = not derived.scenario.is_batch
+            self.variants[id(derived)] = (
+                derive(derived.scenario, hidden_uses_updated_weights=True) if single else None
+            )
+        return self.variants[id(derived)]
+
+
+def check_files(
+    paths: Sequence[str | Path],
+    scenario: ScenarioLike | None = None,
+    *,
+    max_work: int = options.DEFAULT_MAX_WORK,
+) -> list[model.CheckResult]:
+    """Grade a class's answers files, deriving each distinct scenario they name once."""
+    derived = _Derived(max_work)
+    return [check(path, scenario, max_work=max_work, _derived=derived) for path in paths]
+
+
 def check(
     answers: str | Path | Mapping[str, Any],
     scenario: ScenarioLike | None = None,
     *,
     max_work: int = options.DEFAULT_MAX_WORK,
+    _derived: _Derived | None = None,
 ) -> model.CheckResult:
     """Grade a learner's worked figures: an answers file (``scenario:`` and ``answers:``) or a
     mapping of figure names to numbers (or arithmetic text). ``scenario`` wins over the file's
@@ -37,8 +93,9 @@ def check(
     else:
         given = read_answers(answers)
     chosen = scenario if scenario is not None else given.scenario or "mazur"
+    cache = _derived or _Derived(max_work)
     try:
-        derived = walkthrough(chosen, max_work=max_work)
+        derived = cache.walkthrough(chosen)
     except ScenarioError as exc:
         if scenario is not None or given.scenario is None:
             raise
@@ -56,20 +113,7 @@ def check(
                 f"answers.{name}",
                 given.lines.get(name),
             )
-    variants: list[model.Walkthrough | None] = []
-
-    def variant() -> model.Walkthrough | None:
-        """The classic slip's walkthrough, derived once and only when a diagnosis asks."""
-        if not variants:
-            from ..engine.scalar.derivation import derive
-
-            single = not derived.scenario.is_batch
-            variants.append(
-                derive(derived.scenario, hidden_uses_updated_weights=True) if single else None
-            )
-        return variants[0]
-
-    graded = grade(derived, given.values, given.source, variant)
+    graded = grade(derived, given.values, given.source, lambda: cache.variant(derived))
     return _explain_unnamed(derived, graded)
 
 

@@ -13,7 +13,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from .. import __version__
-from .common import CONTEXT_SETTINGS, EXIT_INTERRUPTED, say
+from .common import CONTEXT_SETTINGS, EXIT_INTERRUPTED, say, user_errors
 
 
 class DefaultGroup(click.Group):
@@ -109,7 +109,9 @@ def main() -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _terminated)
     try:
-        code = cli.main(prog_name="backprop-walkthrough", standalone_mode=False)
+        # Outside every command too (--help, a listing written to /dev/full): one line.
+        with user_errors():
+            code = cli.main(prog_name="backprop-walkthrough", standalone_mode=False)
     except click.ClickException as exc:
         hint = " (see --help)" if isinstance(exc, click.UsageError) else ""
         say(f"error: {exc.format_message()}{hint}")

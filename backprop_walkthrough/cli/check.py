@@ -76,7 +76,7 @@ def check(
             return
         if not files:
             raise click.UsageError("give an ANSWERS file (or --figures to list the names)")
-        results = [api.check(path, scenario, max_work=max_work) for path in files]
+        results = api.check_files(files, scenario, max_work=max_work)
         output_format = format_for(output, output_format)
         if output is not None or output_format == "json":
             deliver(api.check_document(results), output, protect=[*files, scenario])

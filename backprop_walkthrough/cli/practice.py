@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 import click
 
-from ..errors import visible
+from .. import options
+from ..errors import OptionError, visible
 from .common import (
     CONTEXT_SETTINGS,
     debug_option,
@@ -51,9 +52,22 @@ def _reader() -> Callable[[str], str | None]:
         return typed
 
     def piped(prompt: str) -> str | None:
-        line = sys.stdin.readline()
+        line = sys.stdin.readline(options.MAX_ANSWER_LINE + 1)
         if not line:
             return None
+        if len(line) > options.MAX_ANSWER_LINE and not line.endswith("\n"):
+            # Not an answer: skip the rest of the line, within a bound (/dev/zero has no end).
+            skipped = 0
+            while line and not line.endswith("\n") and skipped < options.MAX_ANSWER_LINE * 1000:
+                line = sys.stdin.readline(options.MAX_ANSWER_LINE)
+                skipped += len(line)
+            if not line.endswith("\n"):
+                longest = options.MAX_ANSWER_LINE * 1000
+                raise OptionError(
+                    "standard input", f"a line of more than {longest:,} characters: not answers"
+                )
+            click.echo(f"{prompt}(a line of more than {options.MAX_ANSWER_LINE:,} characters)")
+            return "…" * (options.MAX_ANSWER_LINE // 4)  # graded as what it is: not a number
         click.echo(prompt + visible(line.rstrip("\n")))
         return line.strip()
 

@@ -99,6 +99,8 @@ class Scenario:
 
 #: The sizes an embedding-MLP scenario may ask for: (lowest, highest).
 SHAPES_LIMITS = {"block_size": (1, 16), "embedding_dim": (1, 1000), "hidden": (1, 100_000)}
+#: The examples the words make (each character of a word and its end): the dataset's rows.
+MAX_SHAPES_EXAMPLES = 10_000
 
 #: The lecture's five names: 32 examples with a context of three characters.
 DEFAULT_WORDS = ("emma", "olivia", "ava", "isabella", "sophia")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..types import DEFAULT_SEED, SHAPES_LIMITS, ShapesSpec
+from ..types import DEFAULT_SEED, MAX_SHAPES_EXAMPLES, SHAPES_LIMITS, ShapesSpec
 from .checker import Checker, Skip, describe
 
 
@@ -89,6 +89,13 @@ class ShapesValidator(Checker):
                 )
         if len(self.problems) > before:
             raise Skip
+        examples = sum(len(word) + 1 for word in value)
+        if examples > MAX_SHAPES_EXAMPLES:
+            raise self.fail(
+                ("words",),
+                f"the words make {examples:,} examples (a row each; the limit is "
+                f"{MAX_SHAPES_EXAMPLES:,}): use fewer or shorter words",
+            )
         return tuple(value)
 
     def w1(self, value: Any) -> tuple[int, int]:
