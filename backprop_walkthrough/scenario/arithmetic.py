@@ -34,6 +34,33 @@ _DECIMAL = re.compile(r"[+-]?(\d*)\.?(\d*)\Z")
 _SCIENTIFIC = re.compile(r"[+-]?(\d*)\.?(\d*)[eE][+-]?\d+\Z")
 
 
+#: How a refusal names an operator that is not allowed (in an answer and in a program alike).
+_OPERATORS = {
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.MatMult: "@",
+    ast.Invert: "~",
+    ast.Not: "not",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^ (write a power as **)",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.And: "and",
+    ast.Or: "or",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+
+
+def operator_name(operator: ast.AST) -> str:
+    return _OPERATORS.get(type(operator), type(operator).__name__)
+
+
 class AnswerTextError(ValueError):
     """Text that is not a number or an allowed expression; the message is one line."""
 
@@ -175,6 +202,9 @@ def _walk(node: ast.expr, source: str, literals: list[str], depth: int) -> float
             ) from None
     what = {ast.Name: "a name", ast.Attribute: "an attribute", ast.Subscript: "a subscript"}
     kind = what.get(type(node), type(node).__name__)
+    if isinstance(node, ast.BinOp | ast.UnaryOp | ast.BoolOp | ast.Compare):
+        operator = node.ops[0] if isinstance(node, ast.Compare) else node.op
+        kind = f"the operator {operator_name(operator)}"
     raise AnswerTextError(
         f"{source!r}: {kind} is not allowed (numbers, + − * / **, parentheses, exp, log, sqrt)"
     )
@@ -198,5 +228,6 @@ def _binary(op: ast.operator, left: float, right: float, source: str) -> float:
             raise AnswerTextError(f"{source!r}: a negative number to a fractional power")
         return float(left**right)
     raise AnswerTextError(
-        f"{source!r}: {type(op).__name__} is not allowed (numbers, + − * / **, parentheses)"
+        f"{source!r}: the operator {operator_name(op)} is not allowed "
+        "(numbers, + − * / **, parentheses)"
     )

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from .. import ops
 from ..errors import ScenarioError
+from .arithmetic import operator_name
 
 MAX_LENGTH = 20_000
 MAX_NODES = 2_000
@@ -154,7 +155,7 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
         kind = _KINDS.get(type(node), type(node).__name__)
         if isinstance(node, ast.BinOp | ast.UnaryOp | ast.BoolOp | ast.Compare):
             operator = node.ops[0] if isinstance(node, ast.Compare) else node.op
-            kind = f"the operator {_OPERATORS.get(type(operator), type(operator).__name__)}"
+            kind = f"the operator {operator_name(operator)}"
         raise _fail(
             source,
             f"{kind} is not allowed (names, numbers, + − * / **, and {', '.join(ops.OPERATIONS)})",
@@ -199,26 +200,6 @@ def parse_program(text: str, source: str = "<program>", output: str | None = Non
 
 
 _KINDS = {ast.Attribute: "an attribute", ast.Subscript: "a subscript", ast.Lambda: "a lambda"}
-_OPERATORS = {
-    ast.Mod: "%",
-    ast.FloorDiv: "//",
-    ast.MatMult: "@",
-    ast.Invert: "~",
-    ast.Not: "not",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.BitXor: "^ (write a power as **)",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-    ast.And: "and",
-    ast.Or: "or",
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-}
 
 
 def _finite(value: int | float) -> float | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def limited(*args: str, stdin=None, env=None) -> subprocess.CompletedProcess:
 
 
 def test_practice_reads_no_unbounded_line_from_dev_zero():
-    with open("/dev/zero", "rb") as zero:
+    with Path("/dev/zero").open("rb") as zero:
         result = limited("practice", stdin=zero)
     assert result.returncode == 2, result.stderr[-500:]
     assert "characters: not answers" in result.stderr and result.stderr.count("\n") == 1
@@ -86,7 +87,7 @@ def test_a_class_derives_each_scenario_once(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["scenarios"]])
 def test_output_to_a_full_device_is_one_line(args):
-    with open("/dev/full", "w") as full:
+    with Path("/dev/full").open("w") as full:
         result = subprocess.run(
             [sys.executable, "-m", "backprop_walkthrough", *args],
             stdout=full,
