@@ -46,3 +46,18 @@ def test_a_power_written_with_a_caret_is_read_alike_exact_or_not(runner, exact):
     result = runner.invoke(cli, ["expr", "L = a*b", "a=2^3", "b=1", *exact])
     assert result.exit_code == 0, result.stderr
     assert "\na = 8" in result.output
+
+
+def test_the_signs_the_tool_prints_are_read_back_everywhere(runner, tmp_path):
+    """× and − (as the tool prints them) in an answer, a NAME=VALUE and a practice line were an
+    internal error (a UnicodeDecodeError): each is read as * and -."""
+    path = tmp_path / "a.yaml"
+    path.write_text('answers:\n  net_h1: "0.15×0.05 + 0.2×0.1 + 0.35×1"\n', encoding="utf-8")
+    checked = runner.invoke(cli, ["check", str(path)])
+    assert checked.exit_code == 0 and "internal error" not in checked.stderr
+    given = runner.invoke(cli, ["expr", "L = a*b", "a=2×3", "b=−1"])
+    assert given.exit_code == 0 and "\na = 6" in given.output
+    practised = runner.invoke(
+        cli, ["practice", "--only", "forward"], input="0.15×0.05 + 0.2×0.1 + 0.35\nq\n"
+    )
+    assert practised.exit_code == 0 and "✓" in practised.output
