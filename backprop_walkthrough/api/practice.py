@@ -79,7 +79,9 @@ def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
 
 
 class Practice:
-    """One session over a scenario's figures (see the module's docstring)."""
+    """A practice session over ``scenario``'s figures: ``seed`` fresh numbers of the same
+    network, ``only`` one part (:data:`PARTS`), ``param`` one parameter's chain, ``digits`` the
+    hints' decimals (see the module's docstring)."""
 
     def __init__(
         self,
@@ -227,15 +229,5 @@ class Practice:
         return sheets[output_format]
 
 
-def practice(
-    scenario: ScenarioLike = "mazur",
-    *,
-    seed: int | None = None,
-    only: str | None = None,
-    param: str | None = None,
-    digits: int = 6,
-    max_work: int = options.DEFAULT_MAX_WORK,
-) -> Practice:
-    """A practice session over ``scenario``'s figures (``seed``: fresh numbers of the same
-    network; ``only`` a part; ``param`` one parameter's chain)."""
-    return Practice(scenario, seed=seed, only=only, param=param, digits=digits, max_work=max_work)
+#: ``practice(scenario, seed=…, only=…, param=…)``: a session, as the class makes it.
+practice = Practice

@@ -104,17 +104,23 @@ def as_api(derived: model.Walkthrough) -> Walkthrough:
     return Walkthrough(**fields)
 
 
+#: Every kind of result the API returns, which ``export`` and ``terminal_view`` take.
+Result = (
+    model.Walkthrough
+    | TrainingRun
+    | ShapeWalkthrough
+    | model.MatrixWalkthrough
+    | model.ExpressionWalkthrough
+    | model.CheckResult
+)
+
+
 def as_matrices(derived: model.MatrixWalkthrough) -> Matrices:
     return Matrices(**{f.name: getattr(derived, f.name) for f in dataclasses.fields(derived)})
 
 
 def export(
-    result: model.Walkthrough
-    | TrainingRun
-    | ShapeWalkthrough
-    | model.MatrixWalkthrough
-    | model.ExpressionWalkthrough
-    | model.CheckResult,
+    result: Result,
     output_format: str = "text",
     *,
     digits: int = 9,
@@ -136,12 +142,7 @@ def export(
 
 
 def terminal_view(
-    result: model.Walkthrough
-    | TrainingRun
-    | ShapeWalkthrough
-    | model.MatrixWalkthrough
-    | model.ExpressionWalkthrough
-    | model.CheckResult,
+    result: Result,
     *,
     digits: int = 9,
     full: bool = False,
