@@ -298,6 +298,34 @@ def test_sigterm_during_a_run_exits_as_terminated():
     assert process.returncode == 128 + 15 and "Traceback" not in err
 
 
+def test_sigterm_during_the_longest_training_table_ends_it_at_once():
+    """5,000,000 checkpoints once filled 2 GB and a SIGTERM waited over 30 s for the table's
+    flush; the checkpoints are bounded (100,000) and the signal ends the run where it is."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "backprop_walkthrough",
+            "train",
+            "--steps",
+            "3000000",
+            "--every",
+            "1",
+            "--max-checkpoints",
+            "100000",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    import time
+
+    time.sleep(2.5)
+    process.terminate()
+    _, err = process.communicate(timeout=10)  # a bound on a hang, not a measure of speed
+    assert process.returncode == 128 + 15 and "Traceback" not in err
+
+
 # --- 5. control characters and markup -------------------------------------------------------------
 
 HOSTILE_TEXT = (
