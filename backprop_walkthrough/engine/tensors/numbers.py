@@ -14,6 +14,7 @@ from typing import Any
 
 from ...model import NumericTensor, ShapeNumbers, TensorCheck
 from ...scenario.types import ShapesSpec
+from .exercise import CODE
 from .formulas import INIT_TEXT, ManualBackprop, initialise, most_reused, shape_of
 
 
@@ -33,35 +34,35 @@ def _forward_tensors(m: ManualBackprop, sizes: dict[str, int]) -> tuple[NumericT
         tensor(
             "emb",
             t["emb"],
-            "emb = C[Xb]",
+            CODE["emb"],
             "emb[i, j] = C[X[i, j]]",
             f"each of the {n} × {b} indices replaced by its row of C ({e} numbers)",
         ),
         tensor(
             "embcat",
             t["embcat"],
-            "embcat = emb.view(emb.shape[0], -1)",
+            CODE["embcat"],
             "embcat[i] = emb[i, 0] ‖ emb[i, 1] ‖ …",
             f"the {b} rows of each example side by side: {b} · {e} = {b * e} numbers",
         ),
         tensor(
             "hpre",
             t["hpre"],
-            "hpre = embcat @ W1 + b1",
+            CODE["hpre"],
             "hpre = embcat·W1 + 𝟏·b1",
             f"({n} × {b * e}) @ ({b * e} × {h}); b1 ({h},) broadcast over the {n} rows",
         ),
         tensor(
             "h",
             t["h"],
-            "h = torch.tanh(hpre)",
+            CODE["h"],
             "h = tanh(hpre), entry by entry",
             "element-wise: the shape of hpre",
         ),
         tensor(
             "logits",
             t["logits"],
-            "logits = h @ W2 + b2",
+            CODE["logits"],
             "logits = h·W2 + 𝟏·b2",
             f"({n} × {h}) @ ({h} × {v}); b2 broadcast over the rows",
         ),
@@ -208,63 +209,63 @@ def _backward_tensors(
         tensor(
             "dh",
             t["dh"],
-            "dh = dlogits @ W2.T",
+            CODE["dh"],
             "dlogits·W2ᵀ",
             f"({n} × {v}) @ ({v} × {h}) = {n} × {h}, the shape of h",
         ),
         tensor(
             "dW2",
             t["dW2"],
-            "dW2 = h.T @ dlogits",
+            CODE["dW2"],
             "hᵀ·dlogits",
             f"({h} × {n}) @ ({n} × {v}): each weight sums its {n} examples' contributions",
         ),
         tensor(
             "db2",
             t["db2"],
-            "db2 = dlogits.sum(0)",
+            CODE["db2"],
             "Σᵢ dlogits[i, :]",
             f"b2 was broadcast over the {n} rows: its gradient sums them",
         ),
         tensor(
             "dhpre",
             t["dhpre"],
-            "dhpre = (1.0 - h**2) * dh",
+            CODE["dhpre"],
             "tanh′ = 1 − tanh²",
             "element-wise: the shape of h",
         ),
         tensor(
             "dW1",
             t["dW1"],
-            "dW1 = embcat.T @ dhpre",
+            CODE["dW1"],
             "embcatᵀ·dhpre",
             f"({b * e} × {n}) @ ({n} × {h}) = {b * e} × {h}, the shape of W1",
         ),
         tensor(
             "db1",
             t["db1"],
-            "db1 = dhpre.sum(0)",
+            CODE["db1"],
             "Σᵢ dhpre[i, :]",
             f"b1 was broadcast over the {n} rows: its gradient sums them",
         ),
         tensor(
             "dembcat",
             t["dembcat"],
-            "dembcat = dhpre @ W1.T",
+            CODE["dembcat"],
             "dhpre·W1ᵀ",
             f"({n} × {h}) @ ({h} × {b * e}), the shape of embcat",
         ),
         tensor(
             "demb",
             t["demb"],
-            "demb = dembcat.view(emb.shape)",
+            CODE["demb"],
             "the view undone",
             f"the same numbers in the shape of emb, {n} × {b} × {e}",
         ),
         tensor(
             "dC",
             t["dC"],
-            "dC = torch.zeros_like(C); for i, j: dC[Xb[i, j]] += demb[i, j]",
+            CODE["dC"],
             "dC[c] = Σ over every lookup of c of its demb",
             f"the lookup forward is a scatter-add backward: a row used k times adds k "
             f"gradients (the most used: {most}); a row never used stays 0",

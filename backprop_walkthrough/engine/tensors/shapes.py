@@ -19,6 +19,7 @@ import sympy as sp
 from ...errors import ScenarioError
 from ...model import ShapeMismatch, ShapeWalkthrough, Tensor
 from ...scenario.types import ShapesSpec
+from .exercise import CODE
 
 VOCABULARY = "." + "abcdefghijklmnopqrstuvwxyz"  # '.' starts and ends every word
 _WORD = re.compile(r"[a-z]+\Z")
@@ -68,7 +69,7 @@ def _first_layer_mismatch(spec: ShapesSpec, error: _Mismatch) -> ShapeMismatch:
         f"number of the flattened context: leave the rows to the tool (no --w1-rows, no w1 in "
         f"the scenario) or declare {block * dim}" + (other if splits else "") + "."
     )
-    return ShapeMismatch("hpre", "hpre = embcat @ W1 + b1", rule, fix)
+    return ShapeMismatch("hpre", CODE["hpre"], rule, fix)
 
 
 def _shape(expr: sp.MatrixExpr) -> tuple[int, int]:
@@ -116,14 +117,14 @@ def _inputs(
         Tensor(
             "emb",
             (n, b, e),
-            "emb = C[X]",
-            f"indexing C with X replaces every index in X ({n} × {b}) by its row of C "
+            CODE["emb"],
+            f"indexing C with Xb replaces every index in Xb ({n} × {b}) by its row of C "
             f"({e} numbers): a new last dimension",
         ),
         Tensor(
             "embcat",
             _shape(embcat),
-            f"embcat = emb.view({n}, {b * e})",
+            CODE["embcat"],
             f"the {ctx} of each example side by side: {b} × {e} = {b * e} numbers per row",
         ),
         Tensor(
@@ -201,10 +202,10 @@ def shape_walkthrough(spec: ShapesSpec, numbers: bool = False) -> ShapeWalkthrou
         Tensor(
             "hpre",
             _shape(hpre),
-            "hpre = embcat @ W1 + b1",
+            CODE["hpre"],
             f"({n} × {b * e}) @ ({b * e} × {h}) = {n} × {h}; + b1 on every row",
         ),
-        Tensor("h", _shape(hidden), "h = tanh(hpre)", "tanh acts on each number: same shape"),
+        Tensor("h", _shape(hidden), CODE["h"], "tanh acts on each number: same shape"),
         Tensor(
             "W2",
             _shape(W2),
@@ -215,7 +216,7 @@ def shape_walkthrough(spec: ShapesSpec, numbers: bool = False) -> ShapeWalkthrou
         Tensor(
             "logits",
             _shape(logits),
-            "logits = h @ W2 + b2",
+            CODE["logits"],
             f"({n} × {h}) @ ({h} × {v}) = {n} × {v}: a score per example and character",
         ),
         Tensor(
@@ -236,57 +237,57 @@ def shape_walkthrough(spec: ShapesSpec, numbers: bool = False) -> ShapeWalkthrou
         Tensor(
             "dW2",
             _shape(dW2),
-            "dW2 = h.T @ dlogits",
+            CODE["dW2"],
             f"({h} × {n}) @ ({n} × {v}) = {h} × {v}, the shape of W2: each weight sums its "
             f"contributions over the {n} examples",
         ),
         Tensor(
             "db2",
             (v,),
-            "db2 = dlogits.sum(0)",
+            CODE["db2"],
             f"b2 was broadcast over {n} rows, so its gradient sums those {n} rows",
         ),
         Tensor(
             "dh",
             _shape(dh),
-            "dh = dlogits @ W2.T",
+            CODE["dh"],
             f"({n} × {v}) @ ({v} × {h}) = {n} × {h}, the shape of h",
         ),
         Tensor(
             "dhpre",
             _shape(dh),
-            "dhpre = (1 − h²) * dh",
+            CODE["dhpre"],
             "tanh's local gradient 1 − h², number by number: same shape",
         ),
         Tensor(
             "dW1",
             _shape(dW1),
-            "dW1 = embcat.T @ dhpre",
+            CODE["dW1"],
             f"({b * e} × {n}) @ ({n} × {h}) = {b * e} × {h}, the shape of W1",
         ),
         Tensor(
             "db1",
             (h,),
-            "db1 = dhpre.sum(0)",
+            CODE["db1"],
             f"broadcasting in the forward pass becomes a sum in the backward pass: "
             f"the {n} rows add up",
         ),
         Tensor(
             "dembcat",
             _shape(dembcat),
-            "dembcat = dhpre @ W1.T",
+            CODE["dembcat"],
             f"({n} × {h}) @ ({h} × {b * e}) = {n} × {b * e}, the shape of embcat",
         ),
         Tensor(
             "demb",
             (n, b, e),
-            f"demb = dembcat.view({n}, {b}, {e})",
-            "the view undone: the same numbers in the shape of C[X]",
+            CODE["demb"],
+            "the view undone: the same numbers in the shape of C[Xb]",
         ),
         Tensor(
             "dC",
             (v, e),
-            "dC[X[i, j]] += demb[i, j]  for every i, j",
+            CODE["dC"],
             f"the lookup scatters back into C: each of the {n * b} looked-up rows adds its "
             "gradient to the row it came from, so a row used several times adds up",
         ),
