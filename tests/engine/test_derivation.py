@@ -158,6 +158,7 @@ def _shown(step, composed: list[dict], references: dict) -> sp.Expr:
     return product
 
 
+@pytest.mark.slow  # a sweep: SymPy composes and differentiates each built-in's whole E_total
 @pytest.mark.parametrize("name", SMALL)
 def test_shown_chain_equals_sympys_derivative_of_the_composed_error(name):
     scenario = load_scenario(name)
