@@ -178,6 +178,26 @@ MAX_EXACT_DIGITS = 3_000
 EXACT_SECONDS = 20
 
 
+def check_exact_work(scenario: Any) -> None:
+    """Refuse, before anything is derived, a network whose exact forms would not finish."""
+    from . import ops  # SymPy: only --exact pays for it here
+
+    smooth = [
+        layer.activation
+        for layer in scenario.layers[1:]
+        if layer.activation and not ops.activation_is_rational(layer.activation)
+    ]
+    count = len(scenario.parameters)
+    if count > MAX_EXACT_PARAMETERS or len(smooth) > MAX_EXACT_SMOOTH_LAYERS:
+        raise OptionError(
+            "--exact",
+            f"takes networks of at most {MAX_EXACT_PARAMETERS} parameters and "
+            f"{MAX_EXACT_SMOOTH_LAYERS} smooth layers (σ, tanh, softplus, SiLU, softmax): "
+            f"{scenario.name} has {count} and {len(smooth)}; the exact closed forms grow with "
+            "every one (ReLU, leaky ReLU and linear layers stay rational)",
+        )
+
+
 class _OutOfTime(BaseException):
     pass
 

@@ -100,7 +100,7 @@ def walkthrough(
     loaded = _scenario(scenario)
     options.check_work(loaded, max_work)
     if exact:
-        _check_exact(loaded)
+        options.check_exact_work(loaded)
     count = len(loaded.parameters)
     if max_parameters is not None and count > options.max_parameters(max_parameters):
         raise ScenarioError(
@@ -215,23 +215,3 @@ def graph(
     derived = scenario if isinstance(scenario, model.Walkthrough) else walkthrough(scenario)
     source = render_dot(derived, example=example)
     return source if output_format == "dot" else draw_with_graphviz(source, output_format)
-
-
-def _check_exact(scenario: Scenario) -> None:
-    """Refuse, before anything is derived, a network whose exact forms would not finish."""
-    from .. import ops
-
-    smooth = [
-        layer.activation
-        for layer in scenario.layers[1:]
-        if layer.activation and not ops.activation(layer.activation).rational
-    ]
-    count = len(scenario.parameters)
-    if count > options.MAX_EXACT_PARAMETERS or len(smooth) > options.MAX_EXACT_SMOOTH_LAYERS:
-        raise OptionError(
-            "--exact",
-            f"takes networks of at most {options.MAX_EXACT_PARAMETERS} parameters and "
-            f"{options.MAX_EXACT_SMOOTH_LAYERS} smooth layers (σ, tanh, softplus, SiLU, softmax): "
-            f"{scenario.name} has {count} and {len(smooth)}; the exact closed forms grow with "
-            "every one (ReLU, leaky ReLU and linear layers stay rational)",
-        )

@@ -204,11 +204,11 @@ def terminal() -> Console:
 
     # No markup, emoji or highlighting: what is printed is ours, already styled, and a name
     # such as [bold] in a scenario stays the words it is. COLUMNS of 0 or less is no width.
+    # A width past MAX_COLUMNS (99999999999 is a very wide terminal) is laid out at it.
     columns = os.environ.get("COLUMNS", "").strip()
-    digits = columns.isdigit() and len(columns) <= 6
-    width = min(int(columns), options.MAX_COLUMNS) if digits and int(columns) > 0 else None
-    if columns.isdigit() and len(columns) > 6:
-        width = options.MAX_COLUMNS  # 99999999999 columns is a very wide terminal: clamped
+    width = None
+    if columns.isdigit() and columns.strip("0"):
+        width = options.MAX_COLUMNS if len(columns) > 6 else min(int(columns), options.MAX_COLUMNS)
     if columns and width is None:
         os.environ.pop("COLUMNS")  # Rich would read it again
     return Console(highlight=False, markup=False, emoji=False, width=width)

@@ -57,7 +57,7 @@ def _reader() -> Callable[[str], str | None]:
             return None
         if len(line) > options.MAX_ANSWER_LINE and not line.endswith("\n"):
             # Not an answer: skip the rest of the line, within a bound (/dev/zero has no end).
-            skipped = 0
+            first, skipped = line, 0
             while line and not line.endswith("\n") and skipped < options.MAX_ANSWER_LINE * 1000:
                 line = sys.stdin.readline(options.MAX_ANSWER_LINE)
                 skipped += len(line)
@@ -67,7 +67,7 @@ def _reader() -> Callable[[str], str | None]:
                     "standard input", f"a line of more than {longest:,} characters: not answers"
                 )
             click.echo(f"{prompt}(a line of more than {options.MAX_ANSWER_LINE:,} characters)")
-            return "…" * (options.MAX_ANSWER_LINE // 4)  # graded as what it is: not a number
+            return first.strip()  # graded as what it is: not an answer
         click.echo(prompt + visible(line.rstrip("\n")))
         return line.strip()
 

@@ -196,12 +196,12 @@ def _shake(
             return math.nan
 
     kinked = [n for n in program.nodes if ops.has_kink(n.op)]
+    at = forward(program, leaves) if kinked else {}
 
     def kinks(h: float) -> Kinks:
         """The ReLUs whose input the nudge of ±4h lies on or carries across 0."""
         if not kinked:
             return ()
-        at = forward(program, leaves)
         try:
             low = forward(program, {**leaves, leaf: centre - 4 * h})
             high = forward(program, {**leaves, leaf: centre + 4 * h})

@@ -27,7 +27,6 @@ its gradient all the same, which no parameter takes.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Sequence
 
 import sympy as sp
@@ -504,7 +503,7 @@ def derive_matrix_form(
     z = forms[0].layers[-1].forward[2].value
     nets = _entries(z if forms[0].convention is Convention.ROWS else z.T)
     last = len(scenario.layers) - 1
-    E_total = math.fsum(
+    E_total = ops.fsum(
         output_error(
             scenario.loss,
             builder.activation_of(last),
