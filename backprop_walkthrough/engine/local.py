@@ -28,6 +28,7 @@ from .. import ops
 from ..errors import NumericalError
 from .evaluate import evaluate
 from .scalar import residuals
+from .scalar.calculus import cancelled_product, collected_softmax_delta
 
 
 def activation_slope(name: str, net: float, slope: float = ops.DEFAULT_LEAKY_SLOPE) -> float:
@@ -93,9 +94,11 @@ def _output_forms(loss: str, activation: str, slope: float, n: int) -> _Forms:
     if record.elementwise:
         form = ops.local_derivative_form(activation, slope, stable=False)
         d_out = tuple(form.xreplace({ops.OUT: outs[k], ops.NET: nets[k]}) for k in range(n))
-    else:  # softmax: ∂out_j/∂net_k = out_j·(δ_jk − out_k)
+    else:  # softmax: SymPy's ∂out_j/∂net_k of the record, out_j·(δ_jk − out_k)
+        built = [record.build(nets[j], nets, j, slope) for j in range(n)]
+        as_outs = dict(zip(built, outs, strict=True))
         jacobian = tuple(
-            tuple(outs[j] * ((1 if j == k else 0) - outs[k]) for k in range(n)) for j in range(n)
+            tuple(sp.diff(built[j], nets[k]).xreplace(as_outs) for k in range(n)) for j in range(n)
         )
     return _Forms(nets, outs, targets, errors, d_error, d_out, jacobian, groups, tuple(ends))
 
@@ -106,12 +109,11 @@ def _fused(loss: str, activation: str, slope: float, n: int, k: int) -> sp.Expr:
     they are 0 and ∞ in doubles: built only then (cancelling takes SymPy a while)."""
     forms = _output_forms(loss, activation, slope, n)
     if forms.d_out:
-        return sp.factor(sp.cancel(forms.d_out[k] * forms.d_error[k]))
+        return cancelled_product(forms.d_out[k], forms.d_error[k])
     summed = sp.Add(*(forms.jacobian[j][k] * forms.d_error[j] for j in range(n)))
-    collected = sp.collect(sp.expand(summed), forms.outs[k])
-    if ops.loss(loss).targets_sum_to_one:  # the targets sum to 1 (checked on loading)
-        collected = collected.subs(sp.Add(*forms.targets), 1)
-    return collected
+    sums_to_one = ops.loss(loss).targets_sum_to_one
+    simpler = collected_softmax_delta(summed, forms.outs[k], forms.targets, sums_to_one)
+    return simpler[-1] if simpler else summed
 
 
 class _At:

@@ -6,7 +6,7 @@ caches each result, so a derivative used by many chains (∂out_h1/∂net_h1, sa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -52,6 +52,29 @@ def own_rule(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
 def has_pole(expr: sp.Expr) -> bool:
     """Whether ``expr`` divides by something (−target/out: the cross-entropies' derivatives)."""
     return any(p.exp.is_negative for p in expr.atoms(sp.Pow))
+
+
+def cancelled_product(d_out: sp.Expr, d_error: sp.Expr) -> sp.Expr:
+    """∂out/∂net × ∂E/∂out in the one form SymPy cancels it to (σ′ × BCE′ = out − target): what
+    is computed where the two factors are 0 and ∞ in doubles."""
+    return sp.factor(sp.cancel(d_out * d_error))
+
+
+def collected_softmax_delta(
+    total: sp.Expr, out: sp.Symbol, targets: Sequence[sp.Symbol], sums_to_one: bool
+) -> tuple[sp.Expr, ...]:
+    """A softmax δ_k = Σ_j ∂out_j/∂net_k · ∂E/∂out_j, expanded and collected in out_k: with the
+    cross-entropy out_k·(t_1 + … + t_K) − t_k, and where the targets sum to 1 (the scenario
+    checks it) out_k − t_k. The forms found, simplest last; () when nothing simplifies."""
+    collected = sp.collect(sp.expand(total), out)
+    if collected == total:
+        return ()
+    forms = [collected]
+    if sums_to_one:
+        final = collected.subs(sp.Add(*targets), 1)
+        if final != collected:
+            forms.append(final)
+    return tuple(forms)
 
 
 class Calculus:
@@ -141,7 +164,7 @@ class Calculus:
             error = self.d_error(output, E_TOTAL)
             if not has_pole(error):
                 return None
-            return sp.factor(sp.cancel(self.d_out(output, output) * error))
+            return cancelled_product(self.d_out(output, output), error)
 
         fused: sp.Expr | None = self._once(("fused", output), make)
         return fused
@@ -159,16 +182,9 @@ class Calculus:
             layer = network.layers[-1]
             out = network.neurons[neuron].out
             total = sp.Add(*(self.d_out(j, neuron) * self.d_error(j, E_TOTAL) for j in layer))
-            collected = sp.collect(sp.expand(total), out)
-            if collected == total:
-                return ()
-            forms = [collected]
-            if ops.loss(network.scenario.loss).targets_sum_to_one:
-                targets = sp.Add(*(network.targets[j] for j in layer))
-                final = collected.subs(targets, 1)
-                if final != collected:
-                    forms.append(final)
-            return tuple(forms)
+            targets = [network.targets[j] for j in layer]
+            sums_to_one = ops.loss(network.scenario.loss).targets_sum_to_one
+            return collected_softmax_delta(total, out, targets, sums_to_one)
 
         forms: tuple[sp.Expr, ...] = self._once(("jacobian", neuron), make)
         return forms
