@@ -16,7 +16,6 @@ line's ``practice`` and a notebook drive the same object::
 from __future__ import annotations
 
 import copy
-import random
 from collections import Counter
 from typing import Any, NamedTuple
 
@@ -47,19 +46,20 @@ def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
     The scenario is read and checked as ``run`` reads it (the same YAML rules, every problem
     refused in one line) before anything is drawn. The numbers come from ``random()`` alone,
     seeded with the text of the seed (so 5 and −5 differ): the one stream Python promises to
-    keep across versions; ``uniform`` and ``choice`` are written out here on top of it.
+    keep across versions (:mod:`..scenario.draws`).
     """
     from ..scenario import load_scenario, read_tree
+    from ..scenario.draws import Draws
 
     load_scenario(scenario)  # every problem of the file, as run reports it
     tree, source = read_tree(scenario)
     doc: dict[str, Any] = copy.deepcopy(tree.value)
     if "weights" not in doc or "init" in doc:
         raise OptionError("--new", f"{scenario} has no written weights to draw again")
-    rng = random.Random(f"backprop-walkthrough practice --new {seed}")
+    rng = Draws(f"backprop-walkthrough practice --new {seed}")
 
     def draw(low: float, high: float) -> float:
-        return round(low + (high - low) * rng.random(), 2)
+        return round(rng.uniform(low, high), 2)
 
     for group in ("weights", "biases"):
         for spec in (doc.get(group) or {}).values():
@@ -69,7 +69,7 @@ def new_scenario(scenario: str, seed: int) -> dict[str, Any]:
         example["inputs"] = {n: draw(0, 1) for n in example["inputs"]}
         targets = list(example["targets"])
         if ops.loss(doc.get("loss") or ops.DEFAULT_LOSS).targets_sum_to_one:
-            hot = targets[min(int(rng.random() * len(targets)), len(targets) - 1)]
+            hot = targets[rng.index(len(targets))]
             example["targets"] = {n: 1.0 if n == hot else 0.0 for n in targets}
         else:
             example["targets"] = {n: draw(0.01, 0.99) for n in targets}

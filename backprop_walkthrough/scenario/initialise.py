@@ -4,6 +4,7 @@
 
     init:
       seed: 7             # the same seed gives the same numbers on every machine and Python
+                          # (drawn from random() alone: see draws.py)
       uniform: [-1, 1]    # or  normal: [mean, std]  or  xavier: uniform | xavier: normal
       biases: true        # give each non-input neuron without a bias its own (default: true)
 
@@ -23,10 +24,10 @@ one on the same connection, a listed bias keeps its neurons from getting a gener
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from .draws import Draws
 from .types import Bias, Layer, Weight
 
 
@@ -50,7 +51,7 @@ class InitSpec(NamedTuple):
 class _Draw:
     def __init__(self, spec: InitSpec) -> None:
         self.spec = spec
-        self.rng = random.Random(spec.seed)
+        self.rng = Draws(spec.seed)
 
     def weight(self, fan_in: int, fan_out: int) -> float:
         spec, rng = self.spec, self.rng

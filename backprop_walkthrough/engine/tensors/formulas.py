@@ -7,13 +7,14 @@ milliseconds in Python, and numpy would be a runtime dependency (and ~0.1 s of i
 single command. Every sum is an explicit left-to-right loop, so the numbers are the same on
 every Python (3.12's ``sum()`` of floats compensates; a loop does not).
 
-Parameters (``init: {seed: N}``, default the lecture's seed 2147483647), drawn from Python's
-``random.Random(seed).gauss`` in this order, with the lecture's scales: C (vocabulary ×
-embedding) ~ N(0, 1); W1 (block·embedding × hidden) ~ N(0, 1)·(5/3)/√(block·embedding), the
-tanh gain over √fan-in; b1 ~ N(0, 1)·0.1; W2 (hidden × vocabulary) ~ N(0, 1)·0.1;
-b2 ~ N(0, 1)·0.1. Small but non-zero biases and W2, as in the exercise, so that no gradient is
-hidden by a zero. The generator is Python's, not PyTorch's: the same seed gives other numbers
-than the lecture's notebook, and the same numbers on every run.
+Parameters (``init: {seed: N}``, default the lecture's seed 2147483647), drawn as normal
+numbers (:class:`...scenario.draws.Draws`, the same on every machine and Python) in this order,
+with the lecture's scales: C (vocabulary × embedding) ~ N(0, 1); W1 (block·embedding × hidden)
+~ N(0, 1)·(5/3)/√(block·embedding), the tanh gain over √fan-in; b1 ~ N(0, 1)·0.1; W2 (hidden ×
+vocabulary) ~ N(0, 1)·0.1; b2 ~ N(0, 1)·0.1. Small but non-zero biases and W2, as in the
+exercise, so that no gradient is hidden by a zero. The generator is ours (on Python's
+``random()``), not PyTorch's: the same seed gives other numbers than the lecture's notebook,
+and the same numbers on every run.
 
 The cross-entropy is taken apart as the exercise does (logit maxes, normalised logits, counts,
 their sum and its inverse, probs, logprobs) and backpropagated through each step in its order;
@@ -25,11 +26,11 @@ are computed beside them. The checks against an independent computation are in
 from __future__ import annotations
 
 import math
-import random
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from ...scenario.draws import Draws
 from ...scenario.types import ShapesSpec
 
 Matrix = list[list[float]]
@@ -93,7 +94,7 @@ def shape_of(values: object) -> tuple[int, ...]:
 
 def initialise(spec: ShapesSpec, vocabulary: int) -> dict[str, Any]:
     """C, W1, b1, W2, b2 drawn in that order (see the module's docstring)."""
-    rng = random.Random(spec.seed)
+    rng = Draws(spec.seed)
     fan_in = spec.block_size * spec.embedding_dim
 
     def draw(rows: int, columns: int, scale: float) -> Matrix:
@@ -110,7 +111,7 @@ def initialise(spec: ShapesSpec, vocabulary: int) -> dict[str, Any]:
 
 INIT_TEXT = (
     "C ~ N(0, 1); W1 ~ N(0, 1)·(5/3)/√{fan_in}; b1, W2, b2 ~ N(0, 1)·0.1 — "
-    "Python's random.Random({seed}).gauss, in that order"
+    "normal draws from seed {seed}, in that order"
 )
 
 
