@@ -41,6 +41,10 @@ MAX_COLUMNS = 1_000
 MAX_CHECKPOINTS = 100_000
 #: A line of an answer typed (or piped) into practice: longer is not an answer.
 MAX_ANSWER_LINE = 1_000
+#: The figures a diagnosis may recompute for one wrong figure (each mistaken rule tried in each
+#: unwritten figure before it, and the figures after it worked on again): a final answer of a
+#: big network stops searching here and says only that no mistake was found.
+MAX_DIAGNOSIS_WORK = 200_000
 MAX_DIGITS = 15
 MAX_LEARNING_RATE = 1e3
 DEFAULT_MAX_PARAMETERS = 2_000

@@ -14,8 +14,14 @@ from ..scenario import scenario_problems
 
 def validate(path: str | Path) -> list[ScenarioError]:
     """Every problem of an input file of any kind — network scenario, shapes spec, expression
-    file, answers file — (an empty list: it is valid)."""
-    return scenario_problems(path)
+    file, answers file — (an empty list: it is valid). An answers file's figure names are
+    checked against its scenario too."""
+    problems = scenario_problems(path)
+    if not problems and file_kind(path) == "answers file":
+        from .grading import answers_problems
+
+        problems = answers_problems(path)
+    return problems
 
 
 def file_kind(path: str | Path) -> str | None:

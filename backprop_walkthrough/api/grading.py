@@ -60,10 +60,60 @@ def check_files(
     scenario: ScenarioLike | None = None,
     *,
     max_work: int = options.DEFAULT_MAX_WORK,
-) -> list[model.CheckResult]:
-    """Grade a class's answers files, deriving each distinct scenario they name once."""
+) -> model.ClassCheck:
+    """Grade a class's answers files, deriving each distinct scenario they name once. A file
+    with problems (a typo in a figure's name, a number that is not one, a scenario that does
+    not exist) is set aside with all of them, and the others are graded."""
     derived = _Derived(max_work)
-    return [check(path, scenario, max_work=max_work, _derived=derived) for path in paths]
+    files: list[model.CheckResult | model.FileProblem] = []
+    for path in paths:
+        try:
+            files.append(check(path, scenario, max_work=max_work, _derived=derived))
+        except _FileProblemsError as found:
+            files.append(_file_problem(str(path), found.problems))
+        except ScenarioError as exc:
+            files.append(_file_problem(str(path), [exc]))
+    return model.ClassCheck(tuple(files))
+
+
+class _FileProblemsError(ScenarioError):
+    """Every problem of one answers file (raised as its first)."""
+
+    def __init__(self, problems: Sequence[ScenarioError]) -> None:
+        first = problems[0]
+        super().__init__(first.source, first.message, first.field, first.line)
+        self.problems = list(problems)
+
+
+def _file_problem(path: str, problems: Sequence[ScenarioError]) -> model.FileProblem:
+    return model.FileProblem(path, tuple((p.line, p.field, p.message) for p in problems))
+
+
+def _read(answers: str | Path) -> Any:
+    """An answers file, or :class:`_FileProblemsError` with every problem of it."""
+    from ..scenario.files import parse_tree, read_scenario_text
+    from ..scenario.validate.answers import AnswersValidator
+
+    text, source = read_scenario_text(answers)
+    checker = AnswersValidator(parse_tree(text, source), source)
+    given = checker.run()
+    if checker.problems:
+        raise _FileProblemsError(checker.problems)
+    return given
+
+
+def answers_problems(
+    path: str | Path, *, max_work: int = options.DEFAULT_MAX_WORK
+) -> list[ScenarioError]:
+    """Every problem of an answers file, its figure names checked against its scenario (an
+    empty list: it can be graded)."""
+    try:
+        check(path, max_work=max_work, _grade=False)
+    except _FileProblemsError as found:
+        return found.problems
+    except ScenarioError as exc:
+        return [exc]
+    return []
 
 
 def check(
@@ -72,14 +122,16 @@ def check(
     *,
     max_work: int = options.DEFAULT_MAX_WORK,
     _derived: _Derived | None = None,
+    _grade: bool = True,
 ) -> model.CheckResult:
     """Grade a learner's worked figures: an answers file (``scenario:`` and ``answers:``) or a
     mapping of figure names to numbers (or arithmetic text). ``scenario`` wins over the file's
-    own (default: mazur). See :mod:`..engine.grading.grade` for how each figure is judged."""
+    own (default: mazur). See :mod:`..engine.grading.grade` for how each figure is judged.
+    A file with problems raises the first (:func:`check_files` reports them all)."""
     from difflib import get_close_matches
 
     from ..engine.grading.grade import figure_names, grade
-    from ..scenario.answers import Answers, read_answers
+    from ..scenario.answers import Answers
     from ..scenario.arithmetic import AnswerTextError, parse_value
 
     if isinstance(answers, Mapping):
@@ -91,7 +143,7 @@ def check(
                 raise ScenarioError("<answers>", str(exc), f"answers.{name}") from None
         given = Answers("<answers>", None, values, {})
     else:
-        given = read_answers(answers)
+        given = _read(answers)
     chosen = scenario if scenario is not None else given.scenario or "mazur"
     cache = _derived or _Derived(max_work)
     try:
@@ -102,17 +154,24 @@ def check(
         # the answers file named it: say which file, then what is wrong with the scenario
         raise ScenarioError(given.source, str(exc), "scenario") from None
     names = figure_names(derived)
+    unknown = []
     for name in given.values:
         if name not in names:
             close = get_close_matches(name, names, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ScenarioError(
-                given.source,
-                f"{derived.scenario.name} has no figure {name!r}{hint} "
-                "(`backprop-walkthrough check --figures` lists them)",
-                f"answers.{name}",
-                given.lines.get(name),
+            unknown.append(
+                ScenarioError(
+                    given.source,
+                    f"{derived.scenario.name} has no figure {name!r}{hint} "
+                    "(`backprop-walkthrough check --figures` lists them)",
+                    f"answers.{name}",
+                    given.lines.get(name),
+                )
             )
+    if unknown:
+        raise _FileProblemsError(unknown)
+    if not _grade:
+        return model.CheckResult(derived.scenario.name, given.source, (), ())
     graded = grade(derived, given.values, given.source, lambda: cache.variant(derived))
     return _explain_unnamed(derived, graded)
 
@@ -145,15 +204,17 @@ def figure_names(
     return names(walkthrough(scenario, max_work=max_work))
 
 
-def check_document(results: list[model.CheckResult]) -> str:
-    """A class's check results as JSON (one file: its object)."""
+def check_document(results: model.ClassCheck) -> str:
+    """A class's check results as JSON, one shape for any number of files:
+    ``{"files": [...], "summary": {...}}``."""
     from ..render.check import render_check_json
 
     return render_check_json(results)
 
 
-def check_view(results: list[model.CheckResult]) -> Any:
-    """A class's check results as a Rich renderable: each file's table, then the summary."""
+def check_view(results: model.ClassCheck, *, summary_only: bool = False) -> Any:
+    """A class's check results as a Rich renderable: each file's table, then (for several
+    files, or with ``summary_only`` alone) the class's summary."""
     from ..render.check import check_view as view
 
-    return view(results)
+    return view(results, summary_only=summary_only)

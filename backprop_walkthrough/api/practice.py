@@ -25,6 +25,7 @@ from .networks import ScenarioLike, explain, walkthrough
 
 PARTS = ("forward", "output", "hidden", "biases", "update")
 WORKSHEET_FORMATS = ("yaml", "markdown", "latex", "html")
+PAPERS = ("a4", "letter")
 #: Hints before the value is shown: the rule in symbols, then with the numbers.
 HINTS = 2
 SCORE_KINDS = ("first try", "after tries or hints", "revealed", "skipped")
@@ -99,6 +100,7 @@ class Practice:
             raise OptionError("--only", f"expected one of {', '.join(PARTS)}")
         self.digits = options.whole("--digits", digits, 1, 15)
         self.seed = seed
+        self.scenario, self.only, self.param = scenario, only, param
         if seed is not None and not isinstance(scenario, str):
             raise OptionError("--new", "draws new numbers for a built-in name or a file")
         self.source: Any = scenario if seed is None else new_scenario(str(scenario), seed)
@@ -138,6 +140,17 @@ class Practice:
             return {}
         keys = ("weights", "biases", "inputs", "targets")
         return {k: self.source[k] for k in keys if k in self.source}
+
+    def network(self) -> Any:
+        """The network with all its numbers (parameters, data, η, loss, activations), as a
+        worksheet's head shows it but for the drawing (a screen has 24 lines): a Rich
+        renderable."""
+        from ..render.blocks import Document
+        from ..render.layout import network_blocks
+        from ..render.terminal import TerminalView
+
+        blocks = network_blocks(self.derived, self.digits, after=False, drawing=False)
+        return TerminalView(Document(tuple(blocks), self.digits))
 
     def _next(self) -> None:
         self._position += 1
@@ -217,16 +230,33 @@ class Practice:
             lines += [f"  {kind:<26}{count:>4}" for kind, count in self.mistakes.most_common()]
         return lines
 
-    def worksheet(self, output_format: str = "yaml", key: bool = False) -> str:
+    def worksheet(self, output_format: str = "yaml", key: bool = False, paper: str = "a4") -> str:
         """The questions as a worksheet with blanks (``key``: filled in) in a format of
-        :data:`WORKSHEET_FORMATS`."""
-        from ..render.worksheet import render_worksheet
+        :data:`WORKSHEET_FORMATS`; ``paper`` (a4 or letter) sets the LaTeX page."""
+        from ..render.worksheet import Sheet, render_worksheet
 
         if output_format not in WORKSHEET_FORMATS:
             raise OptionError("--format", f"a worksheet is {', '.join(WORKSHEET_FORMATS)}")
-        values = self.expected if key else None
-        sheets = render_worksheet(self.title, self.source, self.names, self.forms, values)
-        return sheets[output_format]
+        if paper not in PAPERS:
+            raise OptionError("--paper", f"expected one of {', '.join(PAPERS)}")
+        sheet = Sheet(
+            self.derived,
+            self.title,
+            self.names,
+            self.forms,
+            self.expected if key else None,
+            self.regenerate(),
+        )
+        return render_worksheet(sheet, self.source, output_format, paper)
+
+    def regenerate(self) -> str:
+        """The command that draws this session's numbers again (a ``--new`` seed's)."""
+        if self.seed is None or not isinstance(self.scenario, str):
+            return ""
+        command = f"backprop-walkthrough practice {self.scenario} --new {self.seed}"
+        command += f" --only {self.only}" if self.only else ""
+        command += f" --param {self.param}" if self.param else ""
+        return command + " --answer-key"
 
 
 #: ``practice(scenario, seed=…, only=…, param=…)``: a session, as the class makes it.

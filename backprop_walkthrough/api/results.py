@@ -112,6 +112,7 @@ Result = (
     | model.MatrixWalkthrough
     | model.ExpressionWalkthrough
     | model.CheckResult
+    | model.ClassCheck
 )
 
 

@@ -10,6 +10,7 @@ script (or a test) can drive a session.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 
@@ -23,6 +24,7 @@ from .common import (
     deliver,
     max_work_option,
     scenario_argument,
+    terminal,
     user_errors,
 )
 
@@ -30,6 +32,7 @@ _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".md": "markdown", ".tex": "latex"
 #: The parts and worksheet formats of api.practice (kept here too: --help imports no api).
 PARTS = ("forward", "output", "hidden", "biases", "update")
 WORKSHEET_FORMATS = ("yaml", "markdown", "latex", "html")
+PAPERS = ("a4", "letter")
 
 
 def _suffix_format(output: str | None) -> str | None:
@@ -42,6 +45,10 @@ def _reader() -> Callable[[str], str | None]:
     """Ask and read one answer: typed on a terminal, a line of standard input otherwise (the
     prompt and the answer are echoed, so the transcript reads as a session)."""
     if sys.stdin.isatty() and sys.stdout.isatty():
+        # Line editing and history (arrow keys, ↑ for the last answer) where the platform has
+        # readline; input() uses it once it is imported. Without it, input() reads plainly.
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401
 
         def typed(prompt: str) -> str | None:
             try:
@@ -101,6 +108,13 @@ def _reader() -> Callable[[str], str | None]:
     help="The worksheet's format: yaml (an answers file for check; the default), markdown, "
     "latex or html; --output's suffix chooses it too.",
 )
+@click.option(
+    "--paper",
+    type=click.Choice(PAPERS),
+    default="a4",
+    show_default=True,
+    help="The LaTeX worksheet's page size.",
+)
 @click.option("--output", "-o", default=None, metavar="FILE", help="Write the worksheet to FILE.")
 @max_work_option
 @debug_option
@@ -113,6 +127,7 @@ def practice(
     worksheet: bool,
     answer_key: bool,
     output_format: str | None,
+    paper: str,
     output: str | None,
     max_work: int,
     debug: bool,
@@ -121,8 +136,13 @@ def practice(
 
     Type a number or short arithmetic (0.5933*(1-0.5933)); ✓, ✓ (rounding) or ✗ with the
     mistake named and another try. ? gives a hint (the rule, then the numbers, then the
-    value), s skips, q ends; a score table closes the session. Not on a terminal, the answers
-    are read line by line from standard input.
+    value), s skips, q ends; a score table closes the session. The network's numbers come
+    first. On a terminal, answers are typed with line editing and history (readline); not on
+    a terminal, they are read line by line from standard input.
+
+    --worksheet writes the questions for paper instead: the network with all its numbers,
+    then each figure's rule and a blank (--answer-key: the values), in yaml (an answers file
+    for check), markdown, latex (--paper a4 or letter) or html.
 
     \b
     Examples:
@@ -141,17 +161,11 @@ def practice(
         )
         if worksheet or answer_key:
             chosen = output_format or _suffix_format(output) or "yaml"
-            deliver(session.worksheet(chosen, key=answer_key), output, protect=scenario)
+            sheet = session.worksheet(chosen, key=answer_key, paper=paper)
+            deliver(sheet, output, protect=scenario)
             return
         click.echo(f"{session.title} — {len(session.names)} figures. ? hint, s skip, q quit.")
-        numbers = session.numbers()
-        if numbers:  # the numbers are part of the worksheet
-            import yaml
-
-            dumped = yaml.safe_dump(
-                numbers, sort_keys=False, allow_unicode=True, default_flow_style=None
-            )
-            click.echo(dumped.rstrip())
+        terminal().print(session.network())  # the numbers the questions are about
         read = _reader()
         while session.question is not None:
             line = read(f"{session.question} = ")

@@ -7,7 +7,10 @@ live here; every name is re-exported, so ``from ..model import Walkthrough`` rea
 from __future__ import annotations
 
 from .check import (
+    MISTAKES,
     CheckResult,
+    ClassCheck,
+    FileProblem,
     Graded,
     Status,
 )
@@ -48,6 +51,7 @@ from .scalar import (
     TrainingRun,
     Update,
     Walkthrough,
+    path_tag,
     steps_of,
 )
 from .shake import (
@@ -72,9 +76,12 @@ from .tensors import (
 )
 
 __all__ = [
+    "MISTAKES",
     "Applied",
     "Chain",
     "CheckResult",
+    "ClassCheck",
+    "FileProblem",
     "Comparison",
     "Contribution",
     "Convention",
@@ -123,5 +130,6 @@ __all__ = [
     "Verdict",
     "Walkthrough",
     "measured_noise",
+    "path_tag",
     "steps_of",
 ]

@@ -235,6 +235,16 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def path_tag(step: Chain | Sum) -> str:
+    """What tells one term of a sum from the others: its path (``via h1``) and its example."""
+    parts = []
+    if isinstance(step, Chain) and step.via:
+        parts.append(f"via {step.via}")
+    if step.example is not None:
+        parts.append(f"example {step.example}")
+    return ", ".join(parts)
+
+
 class StepVisitor:
     """The one dispatch on step types: ``visit(step, …)`` calls ``visit_<type>(step, …)``
     (``visit_term``, ``visit_gradient``, ``visit_chain``…), as SymPy's printers call

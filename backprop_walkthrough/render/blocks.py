@@ -67,10 +67,11 @@ class Number(NamedTuple):
 
 
 class Joined(NamedTuple):
-    """Cells joined by an operator: a chain's factors (×) or a sum's terms (+)."""
+    """Cells joined by an operator: a chain's factors (×), a sum's terms (+), or a rule's
+    two sides (=, in a table cell: ∂E_total/∂w5 = ∂E_total/∂out_o1 × …)."""
 
     parts: tuple[MathCell, ...]
-    operator: str  # "×" or "+"
+    operator: str  # "×", "+" or "="
 
 
 class Aside(NamedTuple):
@@ -157,6 +158,7 @@ class CellRole(Enum):
     LABEL = "label"  # a name: w5, ∂E_total/∂w5
     NUMBER = "number"  # numbers put in (a formula with numbers)
     VALUE = "value"  # a computed result
+    ANSWER = "answer"  # a space to write a figure in (a worksheet's blank, or the key's value)
 
 
 class Mark(NamedTuple):
@@ -193,9 +195,13 @@ class Column(NamedTuple):
     header: str
     align: Align = Align.LEFT
     role: CellRole = CellRole.PLAIN
+    #: A share of the line, for a format that fixes column widths and wraps within them
+    #: (LaTeX's p columns): every column of a table has one, or none does.
+    width: float | None = None
 
 
-Cell = str | Mark
+#: A table cell: words, a verdict, or a formula (a worksheet's rule).
+Cell = str | Mark | MathCell
 
 
 class Table(NamedTuple):
@@ -264,6 +270,7 @@ class Document(NamedTuple):
 
     blocks: tuple[Block, ...]
     digits: int = 9
+    paper: str = "a4"  # the page a printed format is set for: a4 or letter
 
     def sections(self) -> list[list[Block]]:
         """The blocks cut before every heading (the title, if any, leads the first part)."""

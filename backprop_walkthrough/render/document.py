@@ -7,14 +7,22 @@ walks the document and joins the pieces. What a block says was decided by the la
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from .blocks import (
+    Aside,
     Block,
+    Cell,
     Check,
     Document,
     Equations,
+    Formula,
     Heading,
+    Joined,
+    MathCell,
     MatrixEquation,
     Note,
+    Number,
     Paragraph,
     Picture,
     SideBySide,
@@ -113,3 +121,8 @@ def check_sentence(block: Check) -> tuple[str, str]:
     values = ", ".join(f"{what} = {value}" for what, value, _role in block.rows)
     verdict = str(block.verdict) + (f" ({block.remark})" if block.remark else "")
     return f"{block.caption.capitalize()} ({block.detail}): {values}", verdict
+
+
+def is_math(cell: Cell) -> TypeGuard[MathCell]:
+    """A table cell that is a formula (a worksheet's rule), not words or a verdict."""
+    return isinstance(cell, Formula | Number | Joined | Aside)

@@ -15,8 +15,11 @@ from html import escape
 from ..model import Walkthrough
 from .blocks import (
     Aside,
+    Cell,
+    CellRole,
     Check,
     Code,
+    Column,
     Equations,
     Formula,
     Heading,
@@ -38,7 +41,7 @@ from .blocks import (
     Tone,
 )
 from .breaking import broken
-from .document import DocumentWriter, check_sentence
+from .document import DocumentWriter, check_sentence, is_math
 from .layout import lay_out
 from .numbers import format_value
 from .printing import to_mathml
@@ -46,7 +49,7 @@ from .svg import draw_svg
 
 #: Indentation of one level of nesting, in em.
 INDENT_EM = 1.5
-OPERATORS = {"×": "×", "+": "+"}
+OPERATORS = {"×": "×", "+": "+", "=": "="}
 
 STYLE = """
 :root { color-scheme: light dark; --fg: #1d1d1f; --bg: #ffffff; --muted: #5f6368;
@@ -68,6 +71,8 @@ table { border-collapse: collapse; margin: 0.8rem 0; }
 caption { text-align: left; font-weight: 600; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.2rem 0.7rem; text-align: left; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
+td.answer { min-width: 9rem; border-bottom: 1px solid var(--fg); }
+table:has(td.answer) { width: 100%; } td math { math-style: normal; font-size: 1.1em; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .undecided { color: var(--undecided); }
 .tables { display: flex; flex-wrap: wrap; gap: 0 3rem; align-items: flex-start; }
 .sides { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
@@ -210,21 +215,18 @@ class HtmlWriter(DocumentWriter):
         return f'<aside class="note"><strong>Note.</strong> {self.prose(block.text)}</aside>\n'
 
     def table(self, block: Table) -> str:
-        right = [c.align.value == "right" for c in block.columns]
+        def attributes(column: Column) -> str:
+            classes = ["right"] if column.align.value == "right" else []
+            if column.role is CellRole.ANSWER:
+                classes.append("answer")
+            return f' class="{" ".join(classes)}"' if classes else ""
 
-        def attributes(index: int) -> str:
-            return ' class="right"' if right[index] else ""
-
-        head = "".join(
-            f"<th{attributes(i)}>{escape(c.header)}</th>" for i, c in enumerate(block.columns)
-        )
+        head = "".join(f"<th{attributes(c)}>{escape(c.header)}</th>" for c in block.columns)
         body = "".join(
             "<tr>"
             + "".join(
-                f"<td{attributes(i)}>"
-                + (self.mark(c) if isinstance(c, Mark) else escape(c))
-                + "</td>"
-                for i, c in enumerate(row)
+                f"<td{attributes(column)}>{self.table_cell(c)}</td>"
+                for c, column in zip(row, block.columns, strict=True)
             )
             + "</tr>\n"
             for row in block.rows
@@ -233,6 +235,13 @@ class HtmlWriter(DocumentWriter):
         return (
             f"<table>{caption}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
         )
+
+    def table_cell(self, cell: Cell) -> str:
+        if isinstance(cell, Mark):
+            return self.mark(cell)
+        if is_math(cell):
+            return f"<math>{self.cell(cell)}</math>"
+        return escape(str(cell))
 
     def tables(self, block: Tables) -> str:
         return '<div class="tables">\n' + super().tables(block) + "</div>\n"

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from ..model import Walkthrough
 from .blocks import (
+    Cell,
+    CellRole,
     Check,
     Code,
+    Column,
     Document,
     Equations,
     Heading,
@@ -27,7 +30,7 @@ from .blocks import (
     Title,
     Tone,
 )
-from .document import DocumentWriter, check_sentence
+from .document import DocumentWriter, check_sentence, is_math
 from .latexmath import LatexMath
 from .layout import lay_out
 from .matrices import latex_aligned
@@ -85,17 +88,22 @@ _UNICODE = {
 }
 
 PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage[margin=2cm,a4paper]{geometry}
+\usepackage[margin=2cm,PAPERpaper]{geometry}
 \usepackage{amsmath,amssymb,mathtools}
 \setcounter{MaxMatrixCols}{200}
-\usepackage{graphicx,longtable}
+\usepackage{graphicx,longtable,array}
 \usepackage{tikz}
 \allowdisplaybreaks
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6ex}
+\setlength{\emergencystretch}{3em}
 \begin{document}
 \small
 """
+
+
+#: A table of up to this many rows is a tabular (no page break inside, one run to lay out).
+SHORT_TABLE = 40
 
 
 def latex_text(text: str) -> str:
@@ -125,7 +133,7 @@ class LatexWriter(DocumentWriter):
         )
 
     def begin(self) -> str:
-        return PREAMBLE
+        return PREAMBLE.replace("PAPER", self.document.paper)
 
     def end(self) -> str:
         return "\\end{document}\n"
@@ -164,19 +172,53 @@ class LatexWriter(DocumentWriter):
         )
 
     def table(self, block: Table) -> str:
-        """A ``longtable``: a table of a big network's neurons runs over pages."""
-        spec = "".join("r" if c.align.value == "right" else "l" for c in block.columns)
+        """A short table is a ``tabular``, laid out in one pdflatex run; a long one (a big
+        network's neurons) a ``longtable``, which runs over pages. Columns with widths are p
+        columns, which wrap (a worksheet's rules) and never change width between runs, so a
+        longtable of them is laid out in one run too."""
+        widths = [c.width for c in block.columns]
+        fixed = all(w is not None for w in widths)
+        if fixed:
+            spec = "".join(
+                (
+                    r">{\raggedleft\arraybackslash}"
+                    if c.align.value == "right"
+                    else r">{\raggedright\arraybackslash}"
+                )
+                + f"p{{{c.width:.3f}\\linewidth}}"
+                for c in block.columns
+            )
+        else:
+            spec = "".join("r" if c.align.value == "right" else "l" for c in block.columns)
+        long = fixed or len(block.rows) > SHORT_TABLE
+        environment = "longtable" if long else "tabular"
         header = " & ".join(rf"\textbf{{{latex_text(c.header)}}}" for c in block.columns)
-        lines = [f"\\begin{{longtable}}{{{spec}}}"]
+        lines = [] if long else ["\\begin{flushleft}"]
+        lines.append(f"\\begin{{{environment}}}{{{spec}}}")
         if block.title:
             title = rf"\textbf{{{latex_text(block.title)}}}"
-            lines.append(rf"\multicolumn{{{len(block.columns)}}}{{c}}{{{title}}} \\")
-        lines += ["\\hline", header + r" \\", "\\hline", "\\endhead"]
+            lines.append(rf"\multicolumn{{{len(block.columns)}}}{{l}}{{{title}}} \\")
+        lines += ["\\hline", header + r" \\", "\\hline"]
+        if long:
+            lines.append("\\endhead")
+        answers = any(c.role is CellRole.ANSWER for c in block.columns)
+        end = r" \\[10pt]" if answers else r" \\"  # room to write in
         for row in block.rows:
-            cells = [latex_text(str(c)) if isinstance(c, Mark) else latex_text(c) for c in row]
-            lines.append(" & ".join(cells) + r" \\")
-        lines += ["\\hline", "\\end{longtable}"]
+            cells = [self.table_cell(c, col) for c, col in zip(row, block.columns, strict=True)]
+            lines.append(" & ".join(cells) + end)
+        lines += ["\\hline", f"\\end{{{environment}}}"]
+        if not long:
+            lines.append("\\end{flushleft}")
         return "\n".join(lines) + "\n\n"
+
+    def table_cell(self, cell: Cell, column: Column) -> str:
+        if isinstance(cell, Mark):
+            return latex_text(str(cell))
+        if is_math(cell):
+            return rf"$\displaystyle {self.math.cell(cell)}$"
+        if column.role is CellRole.ANSWER and not cell:
+            return r"\rule{0.9\linewidth}{0.4pt}"
+        return latex_text(str(cell))
 
     def picture(self, block: Picture) -> str:
         parts = []

@@ -15,7 +15,7 @@ from .breaking import broken
 from .numbers import format_value
 from .printing import latex_scientific, to_latex
 
-OPERATORS = {"×": r"\times", "+": "+"}
+OPERATORS = {"×": r"\times", "+": "+", "=": "="}
 QUAD = "\\quad "
 
 

@@ -30,6 +30,8 @@ from ..model import (
     Term,
     Update,
     Walkthrough,
+    path_tag,
+    steps_of,
 )
 from ..scenario.types import Scenario
 from .blocks import (
@@ -81,6 +83,20 @@ NUMBER = CellRole.NUMBER
 def lay_out(walkthrough: Walkthrough, digits: int = 9, full: bool = False) -> Document:
     """The blocks of ``walkthrough``: ``digits`` decimals; ``full`` shows big layers in full."""
     return Document(tuple(_Layout(walkthrough, digits, full).blocks()), digits)
+
+
+def network_blocks(
+    walkthrough: Walkthrough, digits: int = 9, after: bool = True, drawing: bool = True
+) -> list[Block]:
+    """The network with all its numbers, as the walkthrough's first section shows it: the
+    parameters and the data (η, the loss), the drawing and the activations. A worksheet's head
+    and a practice session show the same blocks (``after=False``: not the updated network,
+    which would give the answers away; ``drawing=False``: the tables alone, for a screen)."""
+    step = next(steps_of(walkthrough.sections, Overview), None)
+    if step is None:
+        return []
+    blocks = _Layout(walkthrough, digits, False).overview(step, after)
+    return [b for b in blocks if drawing or not isinstance(b, Picture)]
 
 
 def compacted_neurons(scenario: Scenario, full: bool) -> frozenset[str]:
@@ -292,19 +308,9 @@ class _Layout(StepVisitor):
             Row(Role.CONTINUATION, None, (Number(term.value),)),
         )
 
-    @staticmethod
-    def tag(step: Chain | Sum) -> str:
-        """What distinguishes one term of a sum from the others: its path or its example."""
-        parts = []
-        if isinstance(step, Chain) and step.via:
-            parts.append(f"via {step.via}")
-        if step.example is not None:
-            parts.append(f"example {step.example}")
-        return ", ".join(parts)
-
     def derivation(self, step: Chain | Sum, depth: int = 0) -> Iterator[Row | Note]:
         """The rows of a chain or a sum, nested sums one level deeper, notes where they belong."""
-        label = Formula(step.label, tag=self.tag(step))
+        label = Formula(step.label, tag=path_tag(step))
         if isinstance(step, Chain):
             factors = step.factors
             yield Row(
@@ -325,7 +331,7 @@ class _Layout(StepVisitor):
             keys = [step.key] + [f.key for f in factors if not f.reference]
             yield from self.notes([k.at(step.example) for k in keys], depth)
             return
-        terms = Joined(tuple(Formula(t.label, tag=self.tag(t)) for t in step.terms), "+")
+        terms = Joined(tuple(Formula(t.label, tag=path_tag(t)) for t in step.terms), "+")
         yield Row(Role.STATEMENT, label, (terms,), depth)
         for term in step.terms:
             yield from self.derivation(term, depth + 1)
@@ -348,7 +354,7 @@ class _Layout(StepVisitor):
 
     def fused(self, step: Chain, fused: Term, values: Joined, depth: int) -> Iterator[Row | Note]:
         """A chain whose factors cannot be multiplied in doubles: SymPy's cancelled form."""
-        label = Formula(step.label, tag=self.tag(step))
+        label = Formula(step.label, tag=path_tag(step))
         yield Row(Role.STATEMENT, label, (values,), depth)
         yield Row(Role.STATEMENT, label, (Formula(fused.expr),), depth, aside="SymPy")
         result = (Formula(fused.expr, fused.substitutions), Number(step.value))
@@ -412,7 +418,8 @@ class _Layout(StepVisitor):
 
     # the network ------------------------------------------------------------------------
 
-    def overview(self, step: Overview) -> Iterator[Block]:
+    def overview(self, step: Overview, after: bool = True) -> Iterator[Block]:
+        """The network with all its numbers; ``after``: drawn after the update as well."""
         s = step.scenario
         parameters = (
             parameter_summary(s, self.operand)
@@ -424,7 +431,9 @@ class _Layout(StepVisitor):
             yield Paragraph((f"({s.init})",), Tone.QUIET)
         if max(len(layer.neurons) for layer in s.layers) <= COMPACT_ABOVE:
             before = {p.name: p.value for p in s.parameters}
-            states = (("before the update", before), ("after one update", dict(self.w.updated)))
+            states: tuple[tuple[str, Mapping[str, float]], ...] = (("before the update", before),)
+            if after:
+                states += (("after one update", dict(self.w.updated)),)
             yield Picture(s, states, gap=True)
         else:  # too wide to draw: the shape in one line
             sizes = [f"{len(layer.neurons)} {layer.activation or 'inputs'}" for layer in s.layers]
@@ -477,7 +486,7 @@ class _Layout(StepVisitor):
             ]
             grows = []
             for g in gradients:
-                tag = self.tag(g.derivation)
+                tag = path_tag(g.derivation)
                 label = to_text(g.derivation.label) + (f" ({tag})" if tag else "")
                 shaken: str = ""
                 mark: str | Mark = ""

@@ -12,6 +12,7 @@ import textwrap
 
 from ..model import Walkthrough
 from .blocks import (
+    Cell,
     Check,
     Code,
     Document,
@@ -26,7 +27,7 @@ from .blocks import (
     Table,
     Title,
 )
-from .document import DocumentWriter, check_sentence
+from .document import DocumentWriter, check_sentence, is_math
 from .drawing import draw_network
 from .latexmath import LatexMath
 from .layout import lay_out
@@ -103,10 +104,16 @@ class MarkdownWriter(DocumentWriter):
             + "|",
         ]
         for row in block.rows:
-            cells = [str(c) if isinstance(c, Mark) else _cell(c) for c in row]
-            lines.append("| " + " | ".join(cells) + " |")
+            lines.append("| " + " | ".join(self.table_cell(c) for c in row) + " |")
         title = f"**{markdown_text(block.title)}**\n\n" if block.title else ""
         return title + "\n".join(lines) + "\n\n"
+
+    def table_cell(self, cell: Cell) -> str:
+        if isinstance(cell, Mark):
+            return str(cell)
+        if is_math(cell):  # inline maths; a bar would end the cell
+            return "$" + self.math.cell(cell).replace("|", r"\vert ") + "$"
+        return _cell(str(cell)) or " "
 
     def picture(self, block: Picture) -> str:
         _caption, values = block.states[0]  # a text drawing shows the first state

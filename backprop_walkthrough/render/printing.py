@@ -129,7 +129,8 @@ class TextPrinter(_Substituting, StrPrinter):
         return f"{name}({', '.join(self._bare(a) for a in expr.args)})"
 
     def _print_Symbol(self, expr: sp.Symbol) -> str:
-        return self._number(expr) or super()._print_Symbol(expr)
+        greek = _GREEK.get(expr.name)
+        return self._number(expr) or (greek[1] if greek else super()._print_Symbol(expr))
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         return self._number(expr) or super()._print_Add(expr, order)
@@ -206,7 +207,7 @@ def _operand(value: float, digits: int | None) -> str:
 
 
 #: The symbols of our own formulas that are Greek letters (leaky ReLU's slope): LaTeX, MathML.
-_GREEK = {"alpha": (r"\alpha", "α")}
+_GREEK = {"alpha": (r"\alpha", "α"), "eta": (r"\eta", "η")}
 _TRAILING_DIGITS = re.compile(r"([A-Za-z]+)(\d+)\Z")
 
 

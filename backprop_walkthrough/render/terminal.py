@@ -23,8 +23,10 @@ from .blocks import (
     Align,
     Aside,
     Block,
+    Cell,
     CellRole,
     Check,
+    Column,
     Document,
     Equations,
     Formula,
@@ -46,6 +48,7 @@ from .blocks import (
     Tone,
     plain,
 )
+from .document import is_math
 from .drawing import draw_network
 from .layout import lay_out
 from .numbers import format_value
@@ -408,8 +411,19 @@ class TerminalView:
                 style=STYLES.get(column.role, ""),
             )
         for row in table.rows:
-            rich.add_row(*(self.mark(c) if isinstance(c, Mark) else Text(c) for c in row))
+            rich.add_row(
+                *(self.table_cell(c, col) for c, col in zip(row, table.columns, strict=True))
+            )
         return rich
+
+    def table_cell(self, cell: Cell, column: Column) -> Text:
+        if isinstance(cell, Mark):
+            return self.mark(cell)
+        if is_math(cell):
+            return Text(self.cell(cell).plain)
+        if column.role is CellRole.ANSWER and not cell:
+            return Text("_" * 12)
+        return Text(str(cell))
 
 
 def render_terminal(
@@ -418,4 +432,9 @@ def render_terminal(
     console.print(TerminalView(walkthrough, digits, full))
 
 
-__all__ = ["Aside", "TerminalView", "render_terminal"]
+def cell_text(cell: MathCell, digits: int = 9) -> str:
+    """A formula cell as one line of plain text (a practice hint), as the terminal writes it."""
+    return TerminalView(Document((), digits)).cell(cell).plain
+
+
+__all__ = ["Aside", "TerminalView", "cell_text", "render_terminal"]

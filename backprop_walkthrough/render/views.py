@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from ..errors import OptionError
 from ..model import (
     CheckResult,
+    ClassCheck,
     ExpressionWalkthrough,
     MatrixWalkthrough,
     ShapeWalkthrough,
@@ -127,16 +128,21 @@ def _shapes_renderable(w: ShapeWalkthrough, _s: Settings) -> Any:
     return ShapesView(w)
 
 
-def _check_json(result: CheckResult) -> str:
+def _class(result: CheckResult | ClassCheck) -> ClassCheck:
+    """One file's result is a class of one: the JSON has one shape for any number of files."""
+    return result if isinstance(result, ClassCheck) else ClassCheck((result,))
+
+
+def _check_json(result: CheckResult | ClassCheck) -> str:
     from .check import render_check_json
 
-    return render_check_json([result])
+    return render_check_json(_class(result))
 
 
-def _check_renderable(result: CheckResult, _s: Settings) -> Any:
+def _check_renderable(result: CheckResult | ClassCheck, _s: Settings) -> Any:
     from .check import check_view
 
-    return check_view([result])
+    return check_view(_class(result))
 
 
 VIEWS: dict[type, View] = {
@@ -162,6 +168,7 @@ VIEWS: dict[type, View] = {
         documents=MappingProxyType({"markdown": _shapes_markdown}),
     ),
     CheckResult: View("a check", ("text", "json"), _check_json, _check_renderable),
+    ClassCheck: View("a class's check", ("text", "json"), _check_json, _check_renderable),
 }
 
 

@@ -1,130 +1,160 @@
 """The practice questions as a worksheet with blanks, or as its answer key.
 
-Formats: ``yaml`` (an answers file to fill in and grade with ``check``), ``markdown``,
-``latex`` (a standalone article for pdflatex) and ``html`` (one printable page). Each row is a
-figure, the rule it follows in symbols (the first hint of ``practice``) and a blank — or, in
-the key, the value.
+A worksheet stands alone on paper: its head is the network with all its numbers, as the
+walkthrough's first section shows it (the parameter and data tables with η and the loss, the
+drawing, the activations: :func:`.layout.network_blocks`); then the questions, grouped by
+section in the walkthrough's order, each a row of a table — the figure's name (as ``check``
+reads it), its rule typeset as the walkthrough typesets it, and a blank (in the key, the
+value). The sheet is a :class:`~.blocks.Document`, so the Markdown, LaTeX and HTML writers
+write it as they write a walkthrough. The YAML sheet is the answers file ``check`` grades.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
 
-from .latex import latex_text
+from ..model import Walkthrough
+from .blocks import (
+    Align,
+    Aside,
+    CellRole,
+    Code,
+    Column,
+    Document,
+    Formula,
+    Heading,
+    Joined,
+    MathCell,
+    Number,
+    Paragraph,
+    Table,
+    Title,
+    Tone,
+    product,
+)
+from .layout import network_blocks
 from .numbers import format_operand
-from .printing import to_latex, to_text
+from .terminal import cell_text
 
 FORMATS = ("yaml", "markdown", "latex", "html")
+#: Each part of the walkthrough, as the worksheet heads its questions.
+SECTIONS = {
+    "forward": "Forward pass and error",
+    "output": "Output layer",
+    "hidden": "Hidden layers",
+    "biases": "Biases",
+    "update": "The update",
+}
 
 
-def _rule_text(form: Any) -> str:
-    label = form.label if isinstance(form.label, str) else to_text(form.label)
-    if form.expr is not None:
-        return f"{label} = {to_text(form.expr)}"
-    if form.parts and form.operator:
-        return f"{label} = " + f" {form.operator} ".join(to_text(p) for _, p in form.parts)
-    return label
+def rule(form: Any, values: Mapping[str, float] | None = None) -> MathCell:
+    """A figure's rule, ``label = formula`` — with ``values``, the numbers put in."""
+    label = Formula(form.label, tag=form.tag)
+    side: MathCell
+    if form.words:
+        side = Aside(form.words)
+    elif form.expr is not None:
+        side = Formula(form.expr, form.substitutions if values is not None else None)
+    elif values is not None:
+        side = Joined(tuple(Number(values[p.figure], True) for p in form.parts), form.operator)
+    else:
+        parts = tuple(Formula(p.label, tag=p.tag) for p in form.parts)
+        side = product(parts) if form.operator == "×" else Joined(parts, form.operator)
+    return Joined((label, side), "=")
 
 
 def rule_lines(form: Any, expected: Mapping[str, float], digits: int = 9) -> list[str]:
-    """A figure's rule in symbols, then with the numbers put in (one line each)."""
-    lines = [_rule_text(form)]
-    label = form.label if isinstance(form.label, str) else to_text(form.label)
-    if form.expr is not None:
-        lines.append(f"{label} = {to_text(form.expr, form.substitutions, digits)}")
-    elif form.parts and form.operator:
-        joined = f" {form.operator} ".join(
-            format_operand(expected[key], digits, typographic=True) for key, _ in form.parts
-        )
-        lines.append(f"{label} = {joined}")
-    elif form.parts:  # an update, p⁺ = p − η·g: the gradient it takes
-        ((gradient, _),) = form.parts
-        value = format_operand(expected[gradient], digits, typographic=True)
-        lines.append(f"{label}, with {gradient} = {value}")
+    """A figure's rule in symbols, then with the numbers put in (one line each): the hints of
+    ``practice`` and the explanation of a mistake no known rule gives."""
+    lines = [cell_text(rule(form), digits)]
+    if not form.words:
+        lines.append(cell_text(rule(form, expected), digits))
     return lines
 
 
-def _rule_latex(form: Any) -> str:
-    if isinstance(form.label, str):
-        return latex_text(form.label)
-    label = to_latex(form.label)
-    if form.expr is not None:
-        return f"${label} = {to_latex(form.expr)}$"
-    operator = {"×": r"\times", "+": "+"}.get(form.operator, form.operator)
-    return f"${label} = " + f" {operator} ".join(to_latex(p) for _, p in form.parts) + "$"
+class Sheet:
+    """A worksheet's content: the walkthrough, its questions and, for the key, the values."""
+
+    def __init__(
+        self,
+        walkthrough: Walkthrough,
+        title: str,
+        names: Sequence[str],
+        forms: Mapping[str, Any],
+        values: Mapping[str, float] | None = None,
+        regenerate: str = "",
+    ) -> None:
+        self.w, self.names, self.forms, self.values = walkthrough, names, forms, values
+        self.heading = f"{title} — answer key" if values is not None else title
+        self.regenerate = regenerate  # the command that makes this sheet again (a --new seed)
+
+    def answer(self, name: str, typographic: bool = True) -> str:
+        """The key's value (− for a minus on paper; a YAML file keeps the ASCII one)."""
+        if self.values is None:
+            return ""
+        return format_operand(self.values[name], 9, typographic=typographic)
+
+    def document(self, digits: int = 9) -> Document:
+        """The sheet laid out: the network, then the questions by section."""
+        blocks: list[Any] = [Title(self.heading, self.subtitle())]
+        blocks.append(Paragraph(self.instructions(), Tone.INTRO))
+        blocks.append(Heading("The network"))
+        blocks += network_blocks(self.w, digits, after=False)
+        columns = (
+            Column("figure", role=CellRole.LABEL, width=0.2),
+            Column("rule", width=0.5),
+            Column("answer" if self.values is None else "value", Align.RIGHT, CellRole.ANSWER, 0.2),
+        )
+        for section, title in SECTIONS.items():
+            names = [n for n in self.names if self.forms[n].section == section]
+            if names:
+                rows = tuple((n, rule(self.forms[n]), self.answer(n)) for n in names)
+                blocks += [Heading(title), Table(columns, rows)]
+        return Document(tuple(blocks), digits)
+
+    def subtitle(self) -> str:
+        return f"Regenerate this sheet and its key: {self.regenerate}" if self.regenerate else ""
+
+    def instructions(self) -> tuple[str | Code, ...]:
+        if self.values is not None:
+            return ("Every figure's value, to nine significant digits.",)
+        return (
+            "Work each figure out from the numbers of the network, in order; write it to the "
+            "digits you like (it is judged at the precision written). To have it graded, fill "
+            "in the YAML sheet (",
+            Code("practice --worksheet"),
+            ") and run ",
+            Code("backprop-walkthrough check FILE"),
+            ".",
+        )
+
+    def yaml(self, scenario: str | Mapping[str, Any]) -> str:
+        """The answers file ``check`` grades: every figure with its rule, blank (or filled)."""
+        lines = [
+            f"# {self.heading}: fill in each figure (a number, or arithmetic such as "
+            "0.5933*(1-0.5933)),",
+            "# then grade it: backprop-walkthrough check THIS-FILE.yaml",
+        ]
+        if self.regenerate:
+            lines.append(f"# {self.subtitle()}")
+        lines += [_yaml_scenario(scenario), "answers:"]
+        for name in self.names:
+            text = cell_text(rule(self.forms[name]))
+            value = self.answer(name, typographic=False)
+            lines.append(f'  "{name}": {value}'.rstrip() + f"    # {text}")
+        return "\n".join(lines) + "\n"
 
 
 def render_worksheet(
-    title: str,
-    scenario: str | Mapping[str, Any],
-    names: Sequence[str],
-    forms: Mapping[str, Any],
-    values: Mapping[str, float] | None = None,
-) -> dict[str, str]:
-    """Every format of the worksheet (``values``: the answer key)."""
-    key = values is not None
+    sheet: Sheet, scenario: str | Mapping[str, Any], output_format: str, paper: str = "a4"
+) -> str:
+    """The sheet in one of :data:`FORMATS` (``paper``: the LaTeX page, a4 or letter)."""
+    from .writers import write
 
-    def value(name: str) -> str:
-        return format_operand(values[name], 9) if values is not None else ""
-
-    heading = f"{title} — answer key" if key else title
-    yaml_lines = [
-        f"# {heading}: fill in each figure (a number, or arithmetic such as 0.5933*(1-0.5933)),",
-        "# then grade it: backprop-walkthrough check THIS-FILE.yaml",
-        _yaml_scenario(scenario),
-        "answers:",
-    ]
-    for name in names:
-        yaml_lines.append(
-            f'  "{name}": {value(name)}'.rstrip() + f"    # {_rule_text(forms[name])}"
-        )
-    markdown = [f"# {heading}", "", "| figure | rule | value |", "|---|---|---|"]
-    for name in names:
-        rule = _rule_text(forms[name]).replace("|", "\\|")
-        markdown.append(f"| `{name}` | {rule} | {value(name) or ' '} |")
-    latex_rows = [
-        rf"\texttt{{{latex_text(name)}}} & {_rule_latex(forms[name])} & "
-        + (value(name) if key else r"\rule{3.2cm}{0.4pt}")
-        + r" \\[6pt]"
-        for name in names
-    ]
-    latex = "\n".join(
-        [
-            r"\documentclass[11pt]{article}",
-            r"\usepackage[a4paper,margin=18mm]{geometry}",
-            r"\usepackage{amsmath,longtable}",
-            r"\begin{document}",
-            rf"\section*{{{latex_text(heading)}}}",
-            r"\begin{longtable}{lll}",
-            r"figure & rule & value \\ \hline",
-            *latex_rows,
-            r"\end{longtable}",
-            r"\end{document}",
-        ]
-    )
-    html_rows = "\n".join(
-        f"<tr><td><code>{escape(name)}</code></td><td>{escape(_rule_text(forms[name]))}</td>"
-        f'<td class="blank">{escape(value(name))}</td></tr>'
-        for name in names
-    )
-    html = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(heading)}</title><style>"
-        "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse;width:100%}td,th{padding:.45rem .6rem;text-align:left;"
-        "border-bottom:1px solid #ccc}td.blank{min-width:9rem;border-bottom:1px solid #333}"
-        "</style></head><body>\n"
-        f"<h1>{escape(heading)}</h1>\n<table>\n<tr><th>figure</th><th>rule</th><th>value</th>"
-        f"</tr>\n{html_rows}\n</table>\n</body></html>\n"
-    )
-    return {
-        "yaml": "\n".join(yaml_lines) + "\n",
-        "markdown": "\n".join(markdown) + "\n",
-        "latex": latex + "\n",
-        "html": html,
-    }
+    if output_format == "yaml":
+        return sheet.yaml(scenario)
+    return write(sheet.document()._replace(paper=paper), output_format)
 
 
 def _yaml_scenario(scenario: str | Mapping[str, Any]) -> str:

@@ -307,10 +307,12 @@ def test_the_check_command_grades_a_class_and_exits_like_a_test_runner(runner, t
     alone = runner.invoke(cli, ["check", str(good)])
     assert alone.exit_code == 0 and "2 correct" in alone.output, alone.output
     both = runner.invoke(cli, ["check", str(good), str(post)])
-    assert both.exit_code == 1 and "summary" in both.output and "first wrong step" in both.output
-    assert "updated_output_weights" in both.output
-    document = json.loads(runner.invoke(cli, ["check", str(post), "--format", "json"]).output)
+    assert both.exit_code == 1 and "The class" in both.output
+    assert "first wrong step" in both.output and "updated_output_weights" in both.output
+    whole = json.loads(runner.invoke(cli, ["check", str(post), "--format", "json"]).output)
+    (document,) = whole["files"]
     assert document["first_wrong"] == ["E_total_after"]
+    assert whole["summary"]["first_wrong"] == {"E_total_after": 1}
     assert document["figures"]["dE_o2/dout_h1"]["status"] == "rounding"
     assert set(document["summary"]) == {
         "correct",
@@ -377,14 +379,14 @@ def test_practice_on_new_numbers_is_reproducible_from_its_seed(runner):
     again = runner.invoke(cli, ["practice", "--new", "7", "--only", "forward"], input="q\n")
     other = runner.invoke(cli, ["practice", "--new", "8", "--only", "forward"], input="q\n")
     assert first.exit_code == 0 and first.output == again.output != other.output
-    assert "seed 7" in first.output and "weights:" in first.output
+    assert "seed 7" in first.output and "Parameters" in first.output
     refused = runner.invoke(cli, ["practice", "wide", "--new", "1"], input="q\n")
     assert refused.exit_code == 2 and "no written weights" in refused.stderr
 
 
 def test_worksheets_are_filled_in_and_graded_by_check(runner, tmp_path):
     """--worksheet writes the questions with blanks; the answer key, graded by check, is all
-    correct, and a blank is simply not graded."""
+    correct; an untouched sheet is not a pass."""
     import shutil
 
     from backprop_walkthrough.cli import cli
@@ -397,12 +399,12 @@ def test_worksheets_are_filled_in_and_graded_by_check(runner, tmp_path):
     assert runner.invoke(cli, [*args, "--worksheet", "-o", str(sheet)]).exit_code == 0
     assert runner.invoke(cli, [*args, "--answer-key", "-o", str(key)]).exit_code == 0
     blank = runner.invoke(cli, ["check", str(sheet)])
-    assert blank.exit_code == 0 and "0 correct" in blank.output  # nothing answered yet
+    assert blank.exit_code == 1 and "No figure given" in blank.output  # nothing answered yet
     graded = runner.invoke(cli, ["check", str(key), "--format", "json"])
-    document = json.loads(graded.output)
+    (document,) = json.loads(graded.output)["files"]
     assert graded.exit_code == 0 and document["summary"]["wrong"] == 0
     assert document["summary"]["correct"] >= 8 and document["scenario"] == "mazur-7"
-    for fmt, marker in (("markdown", "| figure | rule | value |"), ("html", "<table>")):
+    for fmt, marker in (("markdown", "| figure | rule | answer |"), ("html", "<table>")):
         out = runner.invoke(cli, [*args, "--worksheet", "--format", fmt]).output
         assert marker in out and "dE_total/dw1" in out
     if shutil.which("pdflatex"):

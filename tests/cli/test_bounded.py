@@ -82,7 +82,7 @@ def test_a_class_derives_each_scenario_once(tmp_path, monkeypatch):
         path.write_text(f"scenario: mazur\nanswers:\n  net_h1: 0.377{i}\n")
         paths.append(path)
     results = api.check_files(paths)
-    assert len(results) == 5 and len(calls) == 1
+    assert len(results.graded) == 5 and len(calls) == 1
 
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["scenarios"]])

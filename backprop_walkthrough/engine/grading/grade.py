@@ -1,17 +1,23 @@
 """Grade a learner's worked numbers against a walkthrough, the way an examiner marks.
 
-Every figure of the walkthrough gets a *recipe*: how it follows from earlier figures (a forward
-value from its formula, a chain from its factors, a sum from its terms, an update from its
-gradient, E_total_after from the updated parameters). Figures are judged in derivation order,
-each at the precision the learner wrote (:class:`~..scenario.arithmetic.Typed`):
+Figures are judged in derivation order (their recipes: :mod:`.recipes`), each at the precision
+the learner wrote (:class:`~...scenario.arithmetic.Typed`):
 
 * **correct** — the true value, rounded as the learner rounded;
-* **rounding** — off, but right when recomputed from the learner's own earlier (rounded) values;
+* **rounding** — off, but right when recomputed from the learner's own earlier (rounded)
+  values, or the true value *truncated* (cut, not rounded) at the digits written: 0.59 for
+  0.596884 (a note says so);
 * **carried_forward** — right from the learner's earlier values, one of which was wrong: the
   mistake was made before, and is counted there;
-* **wrong** — neither. A wrong figure whose inputs were all right is the *first wrong step*:
-  the tool then tries each known mistaken rule (:data:`MISTAKES`) on the learner's own inputs
-  and names every one that gives the learner's value.
+* **wrong** — neither. A wrong figure whose inputs were all right is the *first wrong step*.
+
+A wrong figure gets a *diagnosis*: the known mistaken rules (:data:`.recipes.MISTAKES`) that
+give the learner's value, tried on their own earlier values — first the figure's own slips,
+then (where the figures its rule needs were not given: homework often asks for the gradients
+and the updates only) a slip in any figure before it that the learner did not write, carried
+to this one, then two slips in one figure (a sign and a lost ½). Exactly one explanation is
+named; where several fit, each is given as probable. A wrong figure after a carried one is
+diagnosed the same way, from the learner's own values: a second, independent mistake.
 
 A figure the learner left out takes the value its recipe gives from their earlier figures, so
 that a chain checked without its factors is still judged on what the learner carried.
@@ -20,377 +26,97 @@ that a chain checked without its factors is still judged on what the learner car
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import NamedTuple
 
-import sympy as sp
-
-from ... import ops
+from ... import options
 from ...model import (
     E_TOTAL_AFTER_KEY,
-    E_TOTAL_KEY,
-    Chain,
+    MISTAKES,
     CheckResult,
     FigureKey,
     Graded,
-    Gradient,
-    Section,
-    SectionKind,
     Status,
-    StepVisitor,
-    Sum,
-    Term,
-    Update,
     Walkthrough,
 )
 from ...scenario.arithmetic import Typed
-from ..scalar.fastpath import compile_step
+from .recipes import Compute, Form, Recipe, Recipes
 
-View = Mapping[str, float]
+__all__ = [
+    "MISTAKES",
+    "figure_forms",
+    "figure_names",
+    "figures_shown",
+    "grade",
+    "matches",
+    "truncates",
+]
+
 #: Float slack on top of the learner's half unit: values are doubles.
 RELATIVE_SLACK = 1e-12
 
-#: The mistaken rules the diagnosis knows: id → what the learner did instead.
-MISTAKES = {
-    "updated_output_weights": "the hidden-layer gradients computed with the already-updated "
-    "output weights (w5⁺ … instead of w5 …)",
-    "missing_sum_term": "a term of the sum over the next layer left out",
-    "sign_flipped": "the sign flipped: (target − out) for −(target − out), or p + η·g for p − η·g",
-    "derivative_on_net": "the activation's derivative evaluated at net instead of out "
-    "(net·(1 − net) for the sigmoid)",
-    "activation_applied_twice": "the derivative taken at the activation of out, as if out were "
-    "net (σ(out)·(1 − σ(out)) for the sigmoid): the activation applied twice",
-    "missing_half": "the ½ of the squared error dropped (a factor 2)",
-    "mean_instead_of_sum": "the errors averaged over the outputs where the scenario sums them "
-    "(or summed where it averages them: the 1/N left out)",
-    "net_instead_of_out": "the next layer fed with net instead of out (the activation forgotten)",
-    "bias_not_summed": "a shared bias's gradient from one of the neurons it feeds only",
-    "bias_update_rule": "a bias updated where the scenario keeps it fixed, or the reverse",
-    "no_learning_rate": "the update p − g, without the learning rate η",
-    "other_labelling": "the weights read in the other common labelling (numbered by the neuron "
-    "they leave instead of the one they enter, or the reverse)",
-}
+#: The recipes of the last few walkthroughs graded, newest last (a walkthrough is frozen but
+#: not hashable; few, because the recipes keep their walkthrough alive).
+_RECIPES: list[Recipes] = []
 
 
-class Form(NamedTuple):
-    """How a figure is written, for hints: its label and formula (a Term's), or the labels of
-    the parts it multiplies or adds (a chain's factors, a sum's terms)."""
-
-    label: sp.Expr | str
-    expr: sp.Expr | None = None
-    substitutions: Mapping[sp.Basic, float] = {}
-    parts: tuple[tuple[str, sp.Expr], ...] = ()  # (figure, its label)
-    operator: str = "×"
-    section: str = ""  # forward, output, hidden, biases, update
+def recipes_of(w: Walkthrough) -> Recipes:
+    """The recipes of ``w``, built once (a class of thirty files grades one walkthrough)."""
+    for found in _RECIPES:
+        if found.w is w:
+            return found
+    found = Recipes(w)
+    _RECIPES[:] = [*_RECIPES[-3:], found]
+    return found
 
 
-class Recipe(NamedTuple):
-    """How a figure follows from earlier ones: ``compute(view)``, reading ``inputs``."""
-
-    inputs: tuple[str, ...]
-    compute: Callable[[View], float | None]
-    #: the mistaken versions of this figure: id → compute(view)
-    mistakes: tuple[tuple[str, Callable[[View], float | None]], ...] = ()
-
-
-def _name(symbol: sp.Symbol, example: int | None) -> str:
-    return str(FigureKey(symbol.name, example=example))
+def _significant(text: str) -> int:
+    """The significant digits of a number as written (0.019049119 → 8); 0 for arithmetic."""
+    mantissa = text.strip().lstrip("+-−").split("e")[0].split("E")[0]
+    if not mantissa.replace(".", "", 1).isdigit():
+        return 0
+    return len(mantissa.replace(".", "").lstrip("0"))
 
 
-def _evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, float]) -> float | None:
-    try:
-        value = complex(expr.xreplace({s: sp.Float(v, 30) for s, v in values.items()}).evalf(30))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return None
-    return value.real if abs(value.imag) < 1e-12 and math.isfinite(value.real) else None
+def _slack(value: float) -> float:
+    return RELATIVE_SLACK * abs(value) + 4 * math.ulp(value)
 
 
-class _Recipes(StepVisitor):
-    """Every figure of a walkthrough, in derivation order, with its recipe."""
-
-    def __init__(self, w: Walkthrough) -> None:
-        self.w = w
-        self.recipes: dict[str, Recipe] = {}
-        self.seen: dict[tuple[sp.Expr, int | None], str] = {}  # a formula → its first figure
-        self.relabel = _other_labelling(w)
-        self.forms: dict[str, Form] = {}
-        self.current = ""
-        self.last_layer = len(w.scenario.layers) - 1
-        self.expected: dict[str, float] = {str(k): v for k, v in w.figures.items()}
-        record = ops.loss(w.scenario.loss)
-        self.half_squared = record.halved
-        self.summed = record.sums_outputs
-        for section in w.sections:
-            self.section(section)
-        after = str(E_TOTAL_AFTER_KEY)
-        if after in self.expected:
-            self.recipes[after] = self.after()
-            self.forms[after] = Form(
-                "E_total after the update: the forward pass again, with every new parameter",
-                section="update",
-            )
-
-    # the walk -----------------------------------------------------------------------------
-
-    def section(self, section: Section) -> None:
-        self.current = {
-            SectionKind.FORWARD: "forward",
-            SectionKind.ERROR: "forward",
-            SectionKind.BIASES: "biases",
-            SectionKind.UPDATE: "update",
-        }.get(section.kind, "output" if section.layer == self.last_layer else "hidden")
-        for step in section.steps:
-            self.visit(step, section.kind)
-
-    def visit_term(self, step: Term, kind: SectionKind) -> None:
-        self.term(step, kind)
-
-    def visit_gradient(self, step: Gradient, _kind: SectionKind) -> None:
-        self.derivation(step.derivation)
-
-    def visit_update(self, step: Update, _kind: SectionKind) -> None:
-        self.update(step)
-
-    def add(self, key: FigureKey, recipe: Recipe, form: Form | None = None) -> None:
-        name = str(key)
-        if name in self.expected and name not in self.recipes:
-            self.recipes[name] = recipe
-            if form is not None:
-                self.forms[name] = form._replace(section=self.current)
-
-    def term(self, term: Term, kind: SectionKind | None = None) -> None:
-        if term.reference or str(term.key) in self.recipes:
-            return
-        example = term.key.example
-        same = self.seen.get((term.expr, example))
-        if same is not None:  # dE_o1/dout_o1 is dE_total/dout_o1 again: one figure, two names
-            form = Form(term.label, term.expr, term.substitutions)
-            self.add(term.key, Recipe((same,), lambda view: view.get(same)), form)
-            return
-        self.seen[(term.expr, example)] = str(term.key)
-        leaves = {s: v for s, v in term.substitutions.items() if isinstance(s, sp.Symbol)}
-        names = {s: _name(s, example) for s in leaves}
-        inputs = tuple(n for n in names.values() if n in self.expected)
-        expr = term.expr
-
-        def compute(view: View, expr: sp.Expr = expr) -> float | None:
-            return _evaluate(expr, {s: view.get(names[s], v) for s, v in leaves.items()})
-
-        mistakes: list[tuple[str, Callable[[View], float | None]]] = [
-            ("sign_flipped", lambda view: _negated(compute(view)))
-        ]
-        name = term.key.name
-        if name.startswith("out_") and kind is SectionKind.FORWARD:
-            net = name.replace("out_", "net_", 1)
-            mistakes.append(("net_instead_of_out", lambda view: view.get(_at(net, example))))
-        if name.startswith("net_") and kind is SectionKind.FORWARD:
-            swapped = {
-                s: view_name.replace("out_", "net_", 1)
-                for s, view_name in names.items()
-                if view_name.startswith("out_")
-            }
-
-            def with_nets(view: View) -> float | None:
-                values = {s: view.get(swapped.get(s, names[s]), v) for s, v in leaves.items()}
-                return _evaluate(expr, values)
-
-            mistakes.append(("net_instead_of_out", with_nets))
-            relabelled = {
-                s: self.relabel[s.name]
-                for s in leaves
-                if self.relabel.get(s.name, s.name) != s.name
-            }
-            if relabelled:
-                values = {p.name: p.value for p in self.w.scenario.parameters}
-
-                def other_labelling(view: View) -> float | None:
-                    read = {
-                        s: values[relabelled[s]] if s in relabelled else view.get(names[s], v)
-                        for s, v in leaves.items()
-                    }
-                    return _evaluate(expr, read)
-
-                mistakes.append(("other_labelling", other_labelling))
-        if name.startswith("E_") and self.half_squared:
-            mistakes.append(("missing_half", lambda view: _scaled(compute(view), 2.0)))
-        outputs = len(self.w.scenario.layers[-1].neurons)
-        averaged = not self.summed and outputs > 1
-        error = name.startswith("E_") and name != "E_total"
-        # the reverse: the 1/N of a mean left out, on each output's error and its derivative
-        if averaged and (error or name.startswith("dE_") and "/dout_" in name):
-            mistakes.append(("mean_instead_of_sum", lambda view: _scaled(compute(view), outputs)))
-        if name == "E_total" and self.summed:
-            mistakes.append(
-                ("mean_instead_of_sum", lambda view: _scaled(compute(view), 1 / outputs))
-            )
-        if name.startswith("dout_") and "/dnet_" in name:
-            mistakes += self.activation_mistakes(term, names, leaves)
-        if name.startswith("dE_") and "/dout_" in name and self.half_squared:
-            mistakes.append(("missing_half", lambda view: _scaled(compute(view), 2.0)))
-        form = Form(term.label, term.expr, term.substitutions)
-        self.add(term.key, Recipe(inputs, compute, tuple(mistakes)), form)
-
-    def activation_mistakes(
-        self, term: Term, names: dict[sp.Symbol, str], leaves: dict[sp.Symbol, float]
-    ) -> list[tuple[str, Callable[[View], float | None]]]:
-        """σ′ or tanh′ evaluated at net, or with the activation applied to out again."""
-        outs = [s for s in leaves if s.name.startswith("out_")]
-        if len(outs) != 1:
-            return []
-        out = outs[0]
-        net_name = names[out].replace("out_", "net_", 1)
-        derivative = term.expr
-
-        def at(value: float | None) -> float | None:
-            return None if value is None else _evaluate(derivative, {out: value})
-
-        neuron = out.name.removeprefix("out_")
-        layer = next((x for x in self.w.scenario.layers if neuron in x.neurons), None)
-        record = ops.ACTIVATION_RECORDS.get(layer.activation or "") if layer is not None else None
-        if record is None or not record.elementwise:
-            return [("derivative_on_net", lambda view: at(view.get(net_name)))]
-        slope = layer.slope if layer is not None and layer.slope is not None else 0.0
-
-        def twice(view: View) -> float | None:  # the activation applied to out once more
-            value = view.get(names[out])
-            if value is None or record is None:
-                return None
-            try:
-                return at(record.layer([value], slope)[0])
-            except (OverflowError, ValueError):
-                return None
-
-        return [
-            ("derivative_on_net", lambda view: at(view.get(net_name))),
-            ("activation_applied_twice", twice),
-        ]
-
-    def derivation(self, derivation: Chain | Sum) -> None:
-        if isinstance(derivation, Chain):
-            for factor in derivation.factors:
-                self.term(factor)
-            keys = tuple(str(f.key) for f in derivation.factors)
-            parts = tuple((str(f.key), f.label) for f in derivation.factors)
-            form = Form(derivation.label, parts=parts)
-            self.add(derivation.key, Recipe(keys, lambda view: _product(view, keys)), form)
-            return
-        for term in derivation.terms:
-            self.derivation(term)
-        for simpler in derivation.simplified:
-            self.term(simpler)
-        keys = tuple(str(t.key) for t in derivation.terms)
-        mistake = "bias_not_summed" if "/db" in derivation.key.name else "missing_sum_term"
-        partial = tuple((mistake, lambda view, k=k: view.get(k)) for k in keys) + tuple(
-            (mistake, lambda view, k=k: _total(view, tuple(o for o in keys if o != k)))
-            for k in keys
-        )
-        parts = tuple((str(t.key), t.label) for t in derivation.terms)
-        form = Form(derivation.label, parts=parts, operator="+")
-        self.add(derivation.key, Recipe(keys, lambda view: _total(view, keys), partial), form)
-
-    def update(self, update: Update) -> None:
-        gradient = str(FigureKey.derivative(E_TOTAL_KEY.name, update.parameter))
-        rate, old = update.learning_rate, update.old
-
-        def new(view: View) -> float | None:
-            g = view.get(gradient)
-            return None if g is None else (old - rate * g if update.applied else old)
-
-        def moved(view: View, times: float) -> float | None:
-            g = view.get(gradient)
-            return None if g is None else old - times * g
-
-        mistakes = [
-            ("sign_flipped", lambda view: moved(view, -rate)),
-            ("no_learning_rate", lambda view: moved(view, 1.0)),
-        ]
-        if update.bias:
-            mistakes.append(
-                ("bias_update_rule", lambda view: old if update.applied else moved(view, rate))
-            )
-        p = update.parameter
-        label = f"{p}⁺ = {p} − η·∂E_total/∂{p}" if update.applied else f"{p}⁺ = {p} (kept)"
-        form = Form(label, parts=((gradient, sp.Symbol(gradient)),), operator="")
-        self.add(FigureKey.update(p), Recipe((gradient,), new, tuple(mistakes)), form)
-
-    def after(self) -> Recipe:
-        """E_total_after from the learner's updated parameters, by the fast path."""
-        scenario = self.w.scenario
-        names = tuple(str(FigureKey.update(p.name)) for p in scenario.parameters)
-        compiled: list[Any] = []  # compiled when first asked: a correct E_total_after never is
-
-        def compute(view: View) -> float | None:
-            if not compiled:
-                compiled.append(compile_step(scenario))
-            values = [view.get(n, p.value) for n, p in zip(names, scenario.parameters, strict=True)]
-            try:
-                return float(compiled[0].gradient(values)[0])
-            except (ArithmeticError, ValueError):
-                return None
-
-        return Recipe(names, compute)
+def matches(given: Typed, value: float | None, units: float = 1.0, spread: float = 0.0) -> bool:
+    """Does the learner's number equal ``value`` at the precision they wrote (within
+    ``units`` half-units of their last digit)? Two half-units, a whole unit, is what rounding
+    an earlier figure first does (−0.0190491185 → −0.019049119 where the truth is
+    −0.01904911826): that is graded rounding, not a mistake, for a number of four or more
+    significant digits (0.5 for 0.5969 is a mistake)."""
+    if value is None or not math.isfinite(value):
+        return False
+    return abs(given.value - value) <= units * given.half_unit + spread + _slack(value)
 
 
-def _other_labelling(w: Walkthrough) -> dict[str, str]:
-    """Weight → the weight the other common labelling puts in its place. Between two layers,
-    one labelling numbers the weights by the neuron they enter (w1: i1 → h1, w2: i2 → h1, …),
-    the other by the neuron they leave (w1: i1 → h1, w2: i1 → h2, …); a learner who reads one
-    as the other takes, for a connection, the weight with its number in the other order."""
-    scenario = w.scenario
-    relabel: dict[str, str] = {}
-    for before, after in zip(scenario.layers, scenario.layers[1:], strict=False):
-        sources, targets = before.neurons, after.neurons
-        between = {(x.source, x.target): x.name for x in scenario.weights if x.target in targets}
-        entering = [between.get((s, t)) for t in targets for s in sources]
-        leaving = [between.get((s, t)) for s in sources for t in targets]
-        numbered = sorted(filter(None, between.values()), key=_number)
-        if len(numbered) != len(sources) * len(targets):
-            continue  # not fully connected: no second labelling
-        if entering == numbered:
-            own, other = entering, leaving
-        elif leaving == numbered:
-            own, other = leaving, entering
-        else:
-            continue  # numbered in neither order
-        # the k-th connection in the other order is read as the k-th weight by number
-        for actual, read in zip(other, own, strict=True):
-            if actual is not None and read is not None:
-                relabel[actual] = read
-    return relabel
+def truncates(given: Typed, value: float | None, spread: float = 0.0) -> bool:
+    """Is the learner's number ``value`` cut toward zero at the last digit written (0.59 for
+    0.596884)? Two significant digits at least: one digit says too little to tell a cut
+    from a mistake."""
+    if value is None or not math.isfinite(value) or _significant(given.text) < 2:
+        return False
+    unit, slack = 2 * given.half_unit, spread + _slack(value)
+    if not unit:
+        return False
+    beyond = value - given.value if value >= 0 else given.value - value
+    return -slack <= beyond <= unit + slack
 
 
-def _number(name: str) -> tuple[int, str]:
-    digits = "".join(c for c in name if c.isdigit())
-    return (int(digits) if digits else 0, name)
-
-
-def _at(name: str, example: int | None) -> str:
-    return str(FigureKey(name, example=example))
-
-
-def _negated(value: float | None) -> float | None:
-    return None if value is None else -value
-
-
-def _scaled(value: float | None, factor: float) -> float | None:
-    return None if value is None else value * factor
-
-
-def _product(view: View, keys: tuple[str, ...]) -> float | None:
-    values = [view.get(k) for k in keys]
-    return None if any(v is None for v in values) else math.prod(v for v in values if v is not None)
-
-
-def _total(view: View, keys: tuple[str, ...]) -> float | None:
-    values = [view.get(k) for k in keys]
-    return None if any(v is None for v in values) else math.fsum(v for v in values if v is not None)
+def _truncation_note(given: Typed, value: float) -> str:
+    """'truncated: 0.59 is 0.596884… cut; rounded, it is 0.60'."""
+    unit = 2 * given.half_unit
+    decimals = max(0, -math.floor(math.log10(unit) + 1e-9))
+    return f"truncated: {given.text} is {value:.{decimals + 4}g}… cut; rounded, it is " + (
+        f"{value:.{decimals}f}"
+    )
 
 
 def _spread(
-    compute: Callable[[View], float | None],
-    view: dict[str, float],
-    inputs: tuple[str, ...],
-    uncertainty: Mapping[str, float],
+    compute: Compute, view: dict[str, float], inputs: tuple[str, ...], unsure: View
 ) -> float:
     """How far ``compute`` may move when each input moves by its own uncertainty (the half
     unit the learner rounded it to): the sum of the single moves, to first order."""
@@ -399,7 +125,7 @@ def _spread(
         return 0.0
     total = 0.0
     for name in dict.fromkeys(inputs):
-        step = uncertainty.get(name, 0.0)
+        step = unsure.get(name, 0.0)
         if not step or name not in view:
             continue
         kept = view[name]
@@ -411,36 +137,213 @@ def _spread(
     return total
 
 
-def _significant(text: str) -> int:
-    """The significant digits of a number as written (0.019049119 → 8); 0 for arithmetic."""
-    mantissa = text.strip().lstrip("+-−").split("e")[0].split("E")[0]
-    if not mantissa.replace(".", "", 1).isdigit():
-        return 0
-    return len(mantissa.replace(".", "").lstrip("0"))
+View = Mapping[str, float]
 
 
-def matches(given: Typed, value: float | None, units: float = 1.0, spread: float = 0.0) -> bool:
-    """Does the learner's number equal ``value`` at the precision they wrote (within
-    ``units`` half-units of their last digit)? Two half-units, a whole unit, is what rounding
-    an earlier figure first does (−0.0190491185 → −0.019049119 where the truth is
-    −0.01904911826): that is graded rounding, not a mistake, for a number of four or more
-    significant digits (0.5 for 0.5969 is a mistake)."""
-    if value is None or not math.isfinite(value):
-        return False
-    slack = RELATIVE_SLACK * abs(value) + 4 * math.ulp(value)
-    return abs(given.value - value) <= units * given.half_unit + spread + slack
+class Explanation(NamedTuple):
+    """Mistaken rules that together give the learner's value, made in figure ``where``."""
+
+    mistakes: tuple[str, ...]
+    where: str
+
+
+class _Grader:
+    """One answers file graded against one walkthrough (see the module's docstring)."""
+
+    def __init__(
+        self,
+        w: Walkthrough,
+        answers: Mapping[str, Typed],
+        variant: Callable[[], Walkthrough | None],
+    ) -> None:
+        self.w, self.answers, self.variant = w, answers, variant
+        self.book = recipes_of(w)
+        self.expected = self.book.expected
+        self.order = {name: i for i, name in enumerate(self.expected)}
+        self.view: dict[str, float] = {}
+        self.unsure: dict[str, float] = {}  # how far each figure of the view may be off
+        self.tainted: set[str] = set()
+        self.work = 0  # recipe evaluations spent on diagnoses
+        self._upstream: dict[str, list[str]] = {}
+
+    def graded(self) -> Iterator[Graded]:
+        after = str(E_TOTAL_AFTER_KEY)  # read by no later figure
+        for name in self.expected:
+            given = self.answers.get(name)
+            if given is None and name == after:
+                continue
+            graded = self.figure(name, given)
+            if graded is not None:
+                yield graded
+
+    def figure(self, name: str, given: Typed | None) -> Graded | None:
+        expected = self.expected[name]
+        if given is not None:
+            if matches(given, expected):
+                self.keep(name, given.value, given.half_unit)
+                return Graded(name, given.value, given.text, expected, Status.CORRECT)
+            if truncates(given, expected):
+                self.keep(name, given.value, 2 * given.half_unit)
+                note = _truncation_note(given, expected)
+                return Graded(name, given.value, given.text, expected, Status.ROUNDING, note=note)
+        recipe = self.book.recipes.get(name)
+        recomputed = recipe.compute(self.view) if recipe is not None else None
+        inputs = recipe.inputs if recipe is not None else ()
+        spread = _spread(recipe.compute, self.view, inputs, self.unsure) if recipe else 0.0
+        inherited = any(i in self.tainted for i in inputs)
+        if given is None:
+            self.keep(name, recomputed if recomputed is not None else expected, spread)
+            if inherited:
+                self.tainted.add(name)
+            return None
+        self.keep(name, given.value, given.half_unit)
+        twice = _significant(given.text) >= 4 and matches(given, expected, units=2.0)
+        cut = not twice and truncates(given, recomputed, spread)
+        if matches(given, recomputed, spread=spread) or twice or cut:
+            status = Status.CARRIED if inherited else Status.ROUNDING
+            if inherited:
+                self.tainted.add(name)
+            if cut:
+                self.unsure[name] = 2 * given.half_unit
+            note = _truncation_note(given, recomputed) if cut and recomputed is not None else ""
+            return Graded(name, given.value, given.text, expected, status, recomputed, note=note)
+        self.tainted.add(name)
+        found = self.diagnose(name, given, recomputed, inherited)
+        ids = tuple(dict.fromkeys(m for e in found for m in e.mistakes))
+        return Graded(
+            name,
+            given.value,
+            given.text,
+            expected,
+            Status.WRONG,
+            recomputed,
+            not inherited,
+            ids,
+            describe(found, name),
+            certain=len(found) <= 1,
+            where=tuple(dict.fromkeys(e.where for e in found)),
+        )
+
+    def keep(self, name: str, value: float, unsure: float) -> None:
+        self.view[name] = value
+        self.unsure[name] = unsure
+
+    # the diagnosis ------------------------------------------------------------------------
+
+    def diagnose(
+        self, name: str, given: Typed, recomputed: float | None, inherited: bool
+    ) -> list[Explanation]:
+        """Every explanation of ``given`` (see the module's docstring), one per set of
+        mistakes, the nearest figure first."""
+        recipe = self.book.recipes.get(name)
+        if recipe is None:
+            return []
+        found: list[Explanation] = []
+        if not inherited:
+            other = self.variant()
+            if other is not None and matches(given, other.figures.get(FigureKey.parse(name))):
+                found.append(Explanation(("updated_output_weights",), name))
+        own = dict(self.view)
+        own[name] = recomputed if recomputed is not None else self.expected[name]
+        upstream = self.upstream(name)
+        for where in (name, *upstream):
+            for slip in self.book.recipes[where].slips:
+                if self.fits(name, given, own, where, slip.compute):
+                    found.append(Explanation((slip.mistake,), where))
+        if not found:  # two slips in one figure: a scaling slip on top of another
+            for where in (name, *upstream):
+                slips = self.book.recipes[where].slips
+                for first in slips:
+                    for second in slips:
+                        if second.scale is None or second.mistake == first.mistake:
+                            continue
+                        if self.fits(name, given, own, where, first.compute, second.scale):
+                            found.append(Explanation((first.mistake, second.mistake), where))
+        unique: dict[frozenset[str], Explanation] = {}
+        for explanation in found:
+            unique.setdefault(frozenset(explanation.mistakes), explanation)
+        return list(unique.values())
+
+    def upstream(self, name: str) -> list[str]:
+        """The figures before ``name`` that the learner did not write and that ``name``
+        reads, directly or through other figures not written, in derivation order."""
+        if name in self._upstream:
+            return self._upstream[name]
+        seen: set[str] = set()
+        frontier = list(self.book.recipes[name].inputs)
+        while frontier:
+            following: list[str] = []
+            for figure in frontier:
+                if figure in seen or figure in self.answers or figure not in self.book.recipes:
+                    continue
+                seen.add(figure)
+                following += self.book.recipes[figure].inputs
+            frontier = following
+        found = self._upstream[name] = sorted(seen, key=self.order.__getitem__, reverse=True)
+        return found
+
+    def fits(
+        self,
+        name: str,
+        given: Typed,
+        view: dict[str, float],
+        where: str,
+        slip: Compute,
+        scale: float = 1.0,
+    ) -> bool:
+        """With figure ``where`` made by ``slip`` (times ``scale``) and every unwritten
+        figure after it worked on from there, does ``name`` come out as ``given``? The
+        tolerance: the learner's own rounding of the inputs, carried to the figure."""
+        if self.work > options.MAX_DIAGNOSIS_WORK:
+            return False
+        self.work += 1
+        value = slip(view)
+        if value is None:
+            return False
+        value *= scale
+        where_inputs = self.book.recipes[where].inputs
+        if where == name:
+            spread = _spread(slip, view, where_inputs, self.unsure) * abs(scale)
+            return matches(given, value, spread=spread)
+        trial = dict(view)
+        trial[where] = value
+        start, stop = self.order[where], self.order[name]
+        for figure in reversed(self.upstream(name)):  # in derivation order
+            if not start < self.order[figure] < stop:
+                continue
+            self.work += 1
+            computed = self.book.recipes[figure].compute(trial)
+            if computed is None:
+                return False
+            trial[figure] = computed
+        recipe: Recipe = self.book.recipes[name]
+        self.work += 1
+        final = recipe.compute(trial)
+        return matches(
+            given, final, spread=_spread(recipe.compute, trial, recipe.inputs, self.unsure)
+        )
+
+
+def describe(found: list[Explanation], name: str) -> str:
+    """The diagnosis in words: each explanation, where it was made if not in ``name``."""
+    texts = []
+    for explanation in found:
+        text = ", and ".join(MISTAKES[m] for m in explanation.mistakes)
+        if explanation.where != name:
+            text += f", in {explanation.where}"
+        texts.append(text)
+    return "; or ".join(texts)
 
 
 def figure_forms(w: Walkthrough) -> dict[str, Form]:
     """Every figure's form (for hints) and section (for ``practice --only``), in order."""
-    recipes = _Recipes(w)
-    return {name: recipes.forms.get(name, Form(name)) for name in recipes.expected}
+    book = recipes_of(w)
+    return {name: book.forms.get(name, Form(name)) for name in book.expected}
 
 
 def figures_shown(w: Walkthrough) -> list[str]:
     """The figures the walkthrough's sections show (an ``explain`` cut shows a few)."""
-    recipes = _Recipes(w)
-    return [n for n in recipes.forms if n != str(E_TOTAL_AFTER_KEY)]
+    return [n for n in recipes_of(w).forms if n != str(E_TOTAL_AFTER_KEY)]
 
 
 def figure_names(w: Walkthrough) -> list[str]:
@@ -457,68 +360,7 @@ def grade(
     """Grade ``answers`` (figure name → the learner's value) against ``w``. ``variant`` gives
     the same scenario derived with the updated output weights (the classic slip), if it can
     be; it is asked only when a first wrong step needs a diagnosis."""
-    recipes = _Recipes(w)
-    expected = recipes.expected
-    view: dict[str, float] = {}
-    uncertainty: dict[str, float] = {}  # how far each figure of the view may be off
-    tainted: set[str] = set()
-    graded: list[Graded] = []
-    after = str(E_TOTAL_AFTER_KEY)  # read by no later figure
-    for name in expected:
-        given = answers.get(name)
-        if given is not None and matches(given, expected[name]):
-            view[name] = given.value
-            uncertainty[name] = given.half_unit
-            graded.append(Graded(name, given.value, given.text, expected[name], Status.CORRECT))
-            continue
-        if given is None and name == after:
-            continue
-        recipe = recipes.recipes.get(name)
-        recomputed = recipe.compute(view) if recipe is not None else None
-        inputs = recipe.inputs if recipe is not None else ()
-        spread = _spread(recipe.compute, view, inputs, uncertainty) if recipe else 0.0
-        inherited = any(i in tainted for i in inputs)
-        if given is None:
-            view[name] = recomputed if recomputed is not None else expected[name]
-            uncertainty[name] = spread
-            if inherited:
-                tainted.add(name)
-            continue
-        view[name] = given.value
-        uncertainty[name] = given.half_unit
-        twice = _significant(given.text) >= 4 and matches(given, expected[name], units=2.0)
-        if matches(given, recomputed, spread=spread) or twice:
-            status = Status.CARRIED if inherited else Status.ROUNDING
-            if inherited:
-                tainted.add(name)
-            graded.append(Graded(name, given.value, given.text, expected[name], status, recomputed))
-            continue
-        tainted.add(name)
-        found: list[str] = []
-        if not inherited:
-            other = variant()
-            if other is not None and matches(given, other.figures.get(FigureKey.parse(name))):
-                found.append("updated_output_weights")
-            for mistake, compute in recipe.mistakes if recipe is not None else ():
-                if mistake in found:
-                    continue
-                view[name] = recomputed if recomputed is not None else expected[name]
-                wide = _spread(compute, view, (*inputs, name), uncertainty)
-                if matches(given, compute(view), spread=wide):
-                    found.append(mistake)
-            view[name] = given.value
-        graded.append(
-            Graded(
-                name,
-                given.value,
-                given.text,
-                expected[name],
-                Status.WRONG,
-                recomputed,
-                not inherited,
-                tuple(found),
-                "; ".join(MISTAKES[m] for m in found),
-            )
-        )
-    missing = tuple(n for n in expected if n not in answers)
-    return CheckResult(w.scenario.name, source, tuple(graded), missing)
+    grader = _Grader(w, answers, variant)
+    graded = tuple(grader.graded())
+    missing = tuple(n for n in grader.expected if n not in answers)
+    return CheckResult(w.scenario.name, source, graded, missing)
