@@ -16,12 +16,11 @@ def validate(path: str | Path) -> list[ScenarioError]:
     """Every problem of an input file of any kind — network scenario, shapes spec, expression
     file, answers file — (an empty list: it is valid). An answers file's figure names are
     checked against its scenario too."""
-    problems = scenario_problems(path)
-    if not problems and file_kind(path) == "answers file":
+    if file_kind(path) == "answers file":
         from .grading import answers_problems
 
-        problems = answers_problems(path)
-    return problems
+        return answers_problems(path)
+    return scenario_problems(path)
 
 
 def file_kind(path: str | Path) -> str | None:

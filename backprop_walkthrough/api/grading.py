@@ -89,8 +89,9 @@ def _file_problem(path: str, problems: Sequence[ScenarioError]) -> model.FilePro
     return model.FileProblem(path, tuple((p.line, p.field, p.message) for p in problems))
 
 
-def _read(answers: str | Path) -> Any:
-    """An answers file, or :class:`_FileProblemsError` with every problem of it."""
+def _read(answers: str | Path) -> tuple[Any, list[ScenarioError], dict[str, int | None]]:
+    """An answers file as far as it can be read, its problems, and every figure name it
+    gives with its line (the badly written ones too)."""
     from ..scenario.files import parse_tree, read_scenario_text
     from ..scenario.validate.answers import AnswersValidator
 
@@ -98,8 +99,8 @@ def _read(answers: str | Path) -> Any:
     checker = AnswersValidator(parse_tree(text, source), source)
     given = checker.run()
     if checker.problems:
-        raise _FileProblemsError(checker.problems)
-    return given
+        return checker.partial, list(checker.problems), dict(checker.names)
+    return given, [], dict(checker.names)
 
 
 def answers_problems(
@@ -134,6 +135,7 @@ def check(
     from ..scenario.answers import Answers
     from ..scenario.arithmetic import AnswerTextError, parse_value
 
+    problems: list[ScenarioError] = []
     if isinstance(answers, Mapping):
         values = {}
         for name, value in answers.items():
@@ -142,8 +144,11 @@ def check(
             except AnswerTextError as exc:
                 raise ScenarioError("<answers>", str(exc), f"answers.{name}") from None
         given = Answers("<answers>", None, values, {})
+        named: dict[str, int | None] = dict.fromkeys(values)
     else:
-        given = _read(answers)
+        given, problems, named = _read(answers)
+        if given is None:  # not an answers file at all: nothing more to say
+            raise _FileProblemsError(problems)
     chosen = scenario if scenario is not None else given.scenario or "mazur"
     cache = _derived or _Derived(max_work)
     try:
@@ -152,24 +157,26 @@ def check(
         if scenario is not None or given.scenario is None:
             raise
         # the answers file named it: say which file, then what is wrong with the scenario
-        raise ScenarioError(given.source, str(exc), "scenario") from None
+        problems.append(ScenarioError(given.source, str(exc), "scenario"))
+        raise _FileProblemsError(problems) from None
     names = figure_names(derived)
-    unknown = []
-    for name in given.values:
-        if name not in names:
+    noted = {p.field for p in problems}  # one problem a figure: a bad number is said already
+    for name, line in named.items():
+        if name not in names and f"answers.{name}" not in noted:
             close = get_close_matches(name, names, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            unknown.append(
+            problems.append(
                 ScenarioError(
                     given.source,
                     f"{derived.scenario.name} has no figure {name!r}{hint} "
                     "(`backprop-walkthrough check --figures` lists them)",
                     f"answers.{name}",
-                    given.lines.get(name),
+                    line,
                 )
             )
-    if unknown:
-        raise _FileProblemsError(unknown)
+    if problems:
+        problems.sort(key=lambda p: p.line or 0)
+        raise _FileProblemsError(problems)
     if not _grade:
         return model.CheckResult(derived.scenario.name, given.source, (), ())
     graded = grade(derived, given.values, given.source, lambda: cache.variant(derived))

@@ -206,7 +206,8 @@ class Practice:
             return Reply(mark.status.value, "  ✓ (rounding)" if rounding else "  ✓")
         named = ", ".join(mark.diagnosis)
         self.mistakes.update(mark.diagnosis or ("not named",))
-        why = f": {mark.explanation} ({named})" if mark.diagnosis else ""
+        probably = "" if mark.certain else "probably "
+        why = f": {probably}{mark.explanation} ({named})" if mark.diagnosis else ""
         text = f"  ✗ not {typed.text}{why}. Try again (? for a hint, s to skip)."
         return Reply("wrong", text, tuple(mark.diagnosis))
 

@@ -214,3 +214,25 @@ def test_both_conventions_side_by_side_on_a_wide_page(tmp_path):
     narrow = measure(html, SIDES, tmp_path, 600)
     assert all(tops[0] < tops[1] for tops in narrow["sides"])
     assert narrow["page"] <= narrow["view"]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+@pytest.mark.parametrize("key", [False, True])
+def test_the_printed_worksheet_keeps_everything_on_the_page(paper, key, tmp_path):
+    """Issue 25: Chromium prints the HTML sheet (and its key) with nothing cut at the edge."""
+    from backprop_walkthrough import api
+
+    sheet = api.practice("mazur", seed=7).worksheet("html", key=key)
+    pdf = print_to_pdf(sheet, paper, tmp_path)
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    import re
+
+    pages = re.findall(r'<page width="([\d.]+)"', bbox)
+    right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)]
+    assert pages and right and max(right) <= float(pages[0]) - 20  # inside the margin
+    words = set(re.findall(r">([^<]+)</word>", bbox))
+    assert {"−0.97", "0.89", "0.5"} <= words  # w1, i1 and η of seed 7
+    assert ("0.245218362" in words) == key  # ∂out_o1/∂net_o1 of seed 7, in the key only

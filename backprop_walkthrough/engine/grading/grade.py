@@ -40,7 +40,7 @@ from ...model import (
     Walkthrough,
 )
 from ...scenario.arithmetic import Typed
-from .recipes import Compute, Form, Recipe, Recipes
+from .recipes import Compute, Form, Recipe, Recipes, View
 
 __all__ = [
     "MISTAKES",
@@ -135,9 +135,6 @@ def _spread(
         if moved is not None:
             total += abs(moved - centre)
     return total
-
-
-View = Mapping[str, float]
 
 
 class Explanation(NamedTuple):

@@ -36,6 +36,9 @@ def is_answers(root: Any) -> bool:
 class AnswersValidator(Checker):
     """Every problem of an answers file at once, each with its line."""
 
+    partial: Answers | None = None
+    names: dict[str, int | None] = {}
+
     def answers(self) -> Answers:
         answers: Answers = self.result()
         return answers
@@ -61,9 +64,13 @@ class AnswersValidator(Checker):
                 values[str(name)] = typed
                 if line is not None:
                     lines[str(name)] = line
+        # what could be read, for a caller that reports every problem (the names are checked
+        # against the scenario later, the badly written ones too)
+        self.partial = Answers(self.source, scenario, values, lines)
+        self.names = {str(n): self.tree.line(("answers", str(n))) for n in given or {}}
         if self.problems:
             raise Skip
-        return Answers(self.source, scenario, values, lines)
+        return self.partial
 
     def scenario(self, value: Any) -> str | dict[str, Any]:
         if isinstance(value, dict):
