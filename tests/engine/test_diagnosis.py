@@ -196,6 +196,14 @@ def test_a_final_answer_made_with_a_mistake_is_diagnosed_with_it(doc, mistake):
     right = mistaken(doc, mistake, made=False)[1]
     assume(abs(wrong - right) > 1e-6 * max(abs(right), 1e-3))  # the slip changes the figure
     assume(abs(wrong) > 1e-9)
-    graded = _graded({figure: f"{wrong:.9g}"}, doc)[figure]
+    graded = _graded({figure: f"{wrong:.9e}"}, doc)[figure]  # ten digits, zeros kept
     assert graded.status is Status.WRONG, graded
     assert mistake in graded.diagnosis, (graded, doc)
+
+
+def test_a_coarse_figure_is_not_explained_through_figures_not_written():
+    """0.5 for E_total_after (0.291…) is one digit: half a dozen slips land within ±0.05 of
+    it, so none is named; to three digits, the classic slip is (the post's 0.291027924)."""
+    assert _graded({"E_total_after": "0.5"})["E_total_after"].diagnosis == ()
+    post = _graded({"E_total_after": "0.291027924"})["E_total_after"]
+    assert post.diagnosis == ("updated_output_weights",)
