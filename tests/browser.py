@@ -87,3 +87,16 @@ def screenshot(html: str, directory: Path, name: str, width: int = 1000) -> Path
         directory / f"profile-shot-{name}",
     )
     return shot
+
+
+def printed_words(html: str, page_size: str, directory: Path) -> tuple[set[str], bool]:
+    """The words of the page printed on ``page_size`` paper (``pdftotext -bbox``), and
+    whether every one of them lies inside the page's margin (nothing cut at the edge)."""
+    pdf = print_to_pdf(html, page_size, directory)
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = re.findall(r'<page width="([\d.]+)"', bbox)
+    right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)]
+    inside = bool(pages and right) and max(right) <= float(pages[0]) - 20
+    return set(re.findall(r">([^<]+)</word>", bbox)), inside
