@@ -40,7 +40,8 @@ from ...model import (
     Walkthrough,
 )
 from ...scenario.arithmetic import Typed
-from .recipes import Compute, Form, Recipe, Recipes, View
+from .program import Tree, View
+from .recipes import Form, Recipe, Recipes, Slip
 
 __all__ = [
     "MISTAKES",
@@ -118,6 +119,9 @@ def _truncation_note(given: Typed, value: float) -> str:
     )
 
 
+Compute = Callable[[View], float | None]
+
+
 def _spread(
     compute: Compute, view: dict[str, float], inputs: tuple[str, ...], unsure: View
 ) -> float:
@@ -187,9 +191,10 @@ class _Grader:
                 note = _truncation_note(given, expected)
                 return Graded(name, given.value, given.text, expected, Status.ROUNDING, note=note)
         recipe = self.book.recipes.get(name)
-        recomputed = recipe.compute(self.view) if recipe is not None else None
+        compute = self.computing(recipe.tree) if recipe is not None else None
+        recomputed = compute(self.view) if compute is not None else None
         inputs = recipe.inputs if recipe is not None else ()
-        spread = _spread(recipe.compute, self.view, inputs, self.unsure) if recipe else 0.0
+        spread = _spread(compute, self.view, inputs, self.unsure) if compute else 0.0
         inherited = any(i in self.tainted for i in inputs)
         if given is None:
             self.keep(name, recomputed if recomputed is not None else expected, spread)
@@ -224,6 +229,19 @@ class _Grader:
             where=tuple(dict.fromkeys(e.where for e in found)),
         )
 
+    def computing(self, tree: Tree) -> Compute:
+        return lambda view: self.book.value(tree, view)
+
+    def slip(self, slip: Slip) -> Compute:
+        """A slip's value: its tree, times its scale."""
+        scale = 1.0 if slip.scale is None else slip.scale
+
+        def compute(view: View) -> float | None:
+            value = self.book.value(slip.tree, view)
+            return None if value is None else value * scale
+
+        return compute
+
     def keep(self, name: str, value: float, unsure: float) -> None:
         self.view[name] = value
         self.unsure[name] = unsure
@@ -251,7 +269,7 @@ class _Grader:
         upstream = self.upstream(name) if precise else []
         for where in (name, *upstream):
             for slip in self.book.recipes[where].slips:
-                if self.fits(name, given, own, where, slip.compute):
+                if self.fits(name, given, own, where, self.slip(slip)):
                     found.append(Explanation((slip.mistake,), where))
         if not found:  # two slips in one figure: a scaling slip on top of another
             for where in (name, *upstream):
@@ -260,7 +278,7 @@ class _Grader:
                     for second in slips:
                         if second.scale is None or second.mistake == first.mistake:
                             continue
-                        if self.fits(name, given, own, where, first.compute, second.scale):
+                        if self.fits(name, given, own, where, self.slip(first), second.scale):
                             found.append(Explanation((first.mistake, second.mistake), where))
         unique: dict[frozenset[str], Explanation] = {}
         for explanation in found:
@@ -315,15 +333,15 @@ class _Grader:
             if not start < self.order[figure] < stop:
                 continue
             self.work += 1
-            computed = self.book.recipes[figure].compute(trial)
+            computed = self.book.value(self.book.recipes[figure].tree, trial)
             if computed is None:
                 return False
             trial[figure] = computed
         recipe: Recipe = self.book.recipes[name]
         self.work += 1
-        final = recipe.compute(trial)
+        compute = self.computing(recipe.tree)
         return matches(
-            given, final, spread=_spread(recipe.compute, trial, recipe.inputs, self.unsure)
+            given, compute(trial), spread=_spread(compute, trial, recipe.inputs, self.unsure)
         )
 
 

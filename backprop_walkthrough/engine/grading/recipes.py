@@ -2,9 +2,11 @@
 known mistaken ways a learner makes it instead.
 
 A forward value follows from its formula, a chain from its factors, a sum from its terms, an
-update from its gradient, E_total_after from the updated parameters. Each recipe reads the
-figures it needs from a *view* (figure name → the learner's value, or what their earlier values
-give), so the grader (:mod:`.grade`) can recompute any figure from the learner's own numbers.
+update from its gradient, E_total_after from the updated parameters. Each recipe, and each
+mistaken way, is a tree (:mod:`.program`) that reads the figures it needs from a *view*
+(figure name → the learner's value, or what their earlier values give), so the grader
+(:mod:`.grade`) can recompute any figure from the learner's own numbers — and the practice page
+can, in the browser, from the same trees.
 
 Each figure also has a :class:`Form` — its rule as the walkthrough writes it — for hints, the
 worksheet and the explanation of a mistake no rule names.
@@ -14,12 +16,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import sympy as sp
 
 from ... import ops
-from ...errors import NumericalError
 from ...model import (
     E_TOTAL_AFTER_KEY,
     E_TOTAL_KEY,
@@ -35,13 +36,9 @@ from ...model import (
     Walkthrough,
     path_tag,
 )
-from ..evaluate import evaluate
 from ..scalar.calculus import derivative
-from ..scalar.fastpath import compile_step
 from ..scalar.network import E_TOTAL
-
-View = Mapping[str, float]
-Compute = Callable[[View], float | None]
+from .program import Interpreter, Tree, View, tree_of
 
 #: The learning rate's symbol in an update's rule.
 ETA = sp.Symbol("eta")
@@ -71,29 +68,20 @@ class Form(NamedTuple):
 
 
 class Slip(NamedTuple):
-    """One mistaken way to make a figure. ``scale``: the slip multiplies the right value by
-    this number (a sign, a lost ½), so it can be made on top of another slip."""
+    """One mistaken way to make a figure: ``tree`` times ``scale``. A slip with a scale
+    multiplies the right value (a sign, a lost ½), so it can be made on top of another slip."""
 
     mistake: str
-    compute: Compute
+    tree: Tree
     scale: float | None = None
 
 
 class Recipe(NamedTuple):
-    """How a figure follows from earlier ones: ``compute(view)``, reading ``inputs``."""
+    """How a figure follows from earlier ones: ``tree``, reading the figures ``inputs``."""
 
     inputs: tuple[str, ...]
-    compute: Compute
+    tree: Tree
     slips: tuple[Slip, ...] = ()
-
-
-def evaluated(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float | None:
-    """``expr`` in doubles (:func:`..evaluate.evaluate`), or None where it has no real value."""
-    try:
-        value = evaluate(expr, values)
-    except (NumericalError, ArithmeticError, ValueError, KeyError, TypeError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 class Recipes(StepVisitor):
@@ -108,6 +96,7 @@ class Recipes(StepVisitor):
         self.current = ""
         self.last_layer = len(w.scenario.layers) - 1
         self.expected: dict[str, float] = {str(k): v for k, v in w.figures.items()}
+        self.parameters = {p.name for p in w.scenario.parameters}
         record = ops.loss(w.scenario.loss)
         self.half_squared = record.halved
         self.summed = record.sums_outputs
@@ -121,6 +110,7 @@ class Recipes(StepVisitor):
                 words="the forward pass again, with every new parameter",
                 section="update",
             )
+        self._interpreter = self.interpreter
 
     # the walk -----------------------------------------------------------------------------
 
@@ -150,6 +140,15 @@ class Recipes(StepVisitor):
             self.recipes[name] = recipe
             self.forms[name] = form._replace(section=self.current)
 
+    def leaf(self, symbol: sp.Symbol, value: float, example: int | None) -> Tree:
+        """A symbol of a formula: an earlier figure, a parameter, or a constant (an input)."""
+        name = _at(symbol.name, example)
+        if name in self.expected:
+            return ["f", name]
+        if symbol.name in self.parameters:
+            return ["p", symbol.name, value]
+        return ["c", value]
+
     def term(self, term: Term, kind: SectionKind | None = None) -> None:
         if term.reference or str(term.key) in self.recipes:
             return
@@ -157,105 +156,89 @@ class Recipes(StepVisitor):
         form = Form(term.label, term.expr, term.substitutions)
         same = self.seen.get((term.expr, example))
         if same is not None:  # dE_o1/dout_o1 is dE_total/dout_o1 again: one figure, two names
-            self.add(term.key, Recipe((same,), lambda view: view.get(same)), form)
+            self.add(term.key, Recipe((same,), ["f", same]), form)
             return
         self.seen[(term.expr, example)] = str(term.key)
         leaves = {s: v for s, v in term.substitutions.items() if isinstance(s, sp.Symbol)}
         names = {s: _at(s.name, example) for s in leaves}
         inputs = tuple(n for n in names.values() if n in self.expected)
-        expr = term.expr
 
-        def compute(view: View, expr: sp.Basic = expr) -> float | None:
-            return evaluated(expr, {s: view.get(names[s], v) for s, v in leaves.items()})
+        def leaf(symbol: sp.Symbol) -> Tree:
+            return self.leaf(symbol, leaves.get(symbol, math.nan), example)
 
-        slips = [Slip("sign_flipped", lambda view: _scaled(compute(view), -1.0), -1.0)]
+        tree = tree_of(term.expr, leaf)
+        slips = [Slip("sign_flipped", tree, -1.0)]
         name = term.key.name
         forward = kind is SectionKind.FORWARD
         if name.startswith("out_") and forward:
-            net = name.replace("out_", "net_", 1)
-            slips.append(Slip("net_instead_of_out", lambda view: view.get(_at(net, example))))
+            net = _at(name.replace("out_", "net_", 1), example)
+            slips.append(Slip("net_instead_of_out", ["f", net]))
         if name.startswith("net_") and forward:
-            slips += self.input_slips(expr, leaves, names)
+            slips += self.input_slips(term.expr, leaf)
         if name.startswith("E_") and self.half_squared:
-            slips.append(Slip("missing_half", lambda view: _scaled(compute(view), 2.0), 2.0))
+            slips.append(Slip("missing_half", tree, 2.0))
         outputs = len(self.w.scenario.layers[-1].neurons)
         averaged = not self.summed and outputs > 1
         error = name.startswith("E_") and name != "E_total"
         # the reverse: the 1/N of a mean left out, on each output's error and its derivative
         if averaged and (error or name.startswith("dE_") and "/dout_" in name):
-            n = float(outputs)
-            slips.append(Slip("mean_instead_of_sum", lambda view: _scaled(compute(view), n), n))
+            slips.append(Slip("mean_instead_of_sum", tree, float(outputs)))
         if name == "E_total" and self.summed:
-            n = 1 / outputs
-            slips.append(Slip("mean_instead_of_sum", lambda view: _scaled(compute(view), n), n))
+            slips.append(Slip("mean_instead_of_sum", tree, 1 / outputs))
         if name.startswith("dout_") and "/dnet_" in name:
-            slips += self.activation_slips(term, names, leaves)
+            slips += self.activation_slips(term, names, leaf)
         if name.startswith("dE_") and "/dout_" in name and self.half_squared:
-            slips.append(Slip("missing_half", lambda view: _scaled(compute(view), 2.0), 2.0))
-        self.add(term.key, Recipe(inputs, compute, tuple(slips)), form)
+            slips.append(Slip("missing_half", tree, 2.0))
+        self.add(term.key, Recipe(inputs, tree, tuple(slips)), form)
 
-    def input_slips(
-        self, expr: sp.Basic, leaves: dict[sp.Symbol, float], names: dict[sp.Symbol, str]
-    ) -> list[Slip]:
+    def input_slips(self, expr: sp.Basic, leaf: Callable[[sp.Symbol], Tree]) -> list[Slip]:
         """A net fed with the sources' nets, or with the weights of the other labelling."""
-        swapped = {
-            s: view_name.replace("out_", "net_", 1)
-            for s, view_name in names.items()
-            if view_name.startswith("out_")
-        }
 
-        def with_nets(view: View) -> float | None:
-            values = {s: view.get(swapped.get(s, names[s]), v) for s, v in leaves.items()}
-            return evaluated(expr, values)
+        def with_nets(symbol: sp.Symbol) -> Tree:
+            tree = leaf(symbol)
+            if tree[0] == "f" and tree[1].startswith("out_"):
+                return ["f", tree[1].replace("out_", "net_", 1)]
+            return tree
 
-        slips = [Slip("net_instead_of_out", with_nets)]
+        slips = [Slip("net_instead_of_out", tree_of(expr, with_nets))]
+        values = {p.name: p.value for p in self.w.scenario.parameters}
         relabelled = {
-            s: self.relabel[s.name] for s in leaves if self.relabel.get(s.name, s.name) != s.name
+            s: self.relabel[s.name]
+            for s in expr.free_symbols
+            if self.relabel.get(s.name, s.name) != s.name
         }
         if relabelled:
-            values = {p.name: p.value for p in self.w.scenario.parameters}
 
-            def other_labelling(view: View) -> float | None:
-                read = {
-                    s: values[relabelled[s]] if s in relabelled else view.get(names[s], v)
-                    for s, v in leaves.items()
-                }
-                return evaluated(expr, read)
+            def other(symbol: sp.Symbol) -> Tree:
+                if symbol in relabelled:
+                    return ["c", values[relabelled[symbol]]]
+                return leaf(symbol)
 
-            slips.append(Slip("other_labelling", other_labelling))
+            slips.append(Slip("other_labelling", tree_of(expr, other)))
         return slips
 
     def activation_slips(
-        self, term: Term, names: dict[sp.Symbol, str], leaves: dict[sp.Symbol, float]
+        self, term: Term, names: dict[sp.Symbol, str], leaf: Callable[[sp.Symbol], Tree]
     ) -> list[Slip]:
         """σ′ or tanh′ evaluated at net, or with the activation applied to out again."""
-        outs = [s for s in leaves if s.name.startswith("out_")]
+        outs = [s for s in names if s.name.startswith("out_")]
         if len(outs) != 1:
             return []
         out = outs[0]
-        net_name = names[out].replace("out_", "net_", 1)
-        formula = term.expr
-
-        def at(value: float | None) -> float | None:
-            return None if value is None else evaluated(formula, {out: value})
-
+        net = ["f", names[out].replace("out_", "net_", 1)]
+        on_net = Slip(
+            "derivative_on_net", tree_of(term.expr, lambda s: net if s == out else leaf(s))
+        )
         neuron = out.name.removeprefix("out_")
         layer = next((x for x in self.w.scenario.layers if neuron in x.neurons), None)
         record = ops.ACTIVATION_RECORDS.get(layer.activation or "") if layer is not None else None
-        on_net = Slip("derivative_on_net", lambda view: at(view.get(net_name)))
-        if record is None or not record.elementwise:
+        if layer is None or record is None or not record.elementwise:
             return [on_net]
-        slope = layer.slope if layer is not None and layer.slope is not None else 0.0
-
-        def twice(view: View) -> float | None:  # the activation applied to out once more
-            value = view.get(names[out])
-            if value is None or record is None:
-                return None
-            try:
-                return at(record.layer([value], slope)[0])
-            except (OverflowError, ValueError):
-                return None
-
+        again: Tree = ["f", names[out]]  # the activation applied to out once more
+        if record.function is not None:
+            slope = [["c", layer.slope or 0.0]] if record.takes_slope else []
+            again = ["fn", record.name, again, *slope]
+        twice = tree_of(term.expr, lambda s: again if s == out else leaf(s))
         return [on_net, Slip("activation_applied_twice", twice)]
 
     def derivation(self, derivation: Chain | Sum) -> None:
@@ -265,7 +248,7 @@ class Recipes(StepVisitor):
             keys = tuple(str(f.key) for f in derivation.factors)
             parts = tuple(Part(str(f.key), f.label) for f in derivation.factors)
             form = Form(derivation.label, parts=parts, tag=path_tag(derivation))
-            self.add(derivation.key, Recipe(keys, lambda view: _product(view, keys)), form)
+            self.add(derivation.key, Recipe(keys, ["*", *(["f", k] for k in keys)]), form)
             return
         for term in derivation.terms:
             self.derivation(term)
@@ -277,31 +260,22 @@ class Recipes(StepVisitor):
         partial = [(k,) for k in keys] + (
             [tuple(o for o in keys if o != k) for k in keys] if len(keys) > 2 else []
         )
-        slips = tuple(Slip(mistake, _summing(kept)) for kept in partial)
+        slips = tuple(Slip(mistake, ["+", *(["f", k] for k in kept)]) for kept in partial)
         parts = tuple(Part(str(t.key), t.label, path_tag(t)) for t in derivation.terms)
         form = Form(derivation.label, parts=parts, operator="+", tag=path_tag(derivation))
-        self.add(derivation.key, Recipe(keys, lambda view: _total(view, keys), slips), form)
+        tree = ["+", *(["f", k] for k in keys)]
+        self.add(derivation.key, Recipe(keys, tree, slips), form)
 
     def update(self, update: Update) -> None:
         gradient = str(FigureKey.derivative(E_TOTAL_KEY.name, update.parameter))
         rate, old = update.learning_rate, update.old
 
-        def new(view: View) -> float | None:
-            g = view.get(gradient)
-            return None if g is None else (old - rate * g if update.applied else old)
+        def moved(times: float) -> Tree:  # p − times·g
+            return ["+", ["c", old], ["*", ["c", -times], ["f", gradient]]]
 
-        def moved(view: View, times: float) -> float | None:
-            g = view.get(gradient)
-            return None if g is None else old - times * g
-
-        slips = [
-            Slip("sign_flipped", lambda view: moved(view, -rate)),
-            Slip("no_learning_rate", lambda view: moved(view, 1.0)),
-        ]
+        slips = [Slip("sign_flipped", moved(-rate)), Slip("no_learning_rate", moved(1.0))]
         if update.bias:
-            slips.append(
-                Slip("bias_update_rule", lambda view: old if update.applied else moved(view, rate))
-            )
+            slips.append(Slip("bias_update_rule", ["c", old] if update.applied else moved(rate)))
         p = sp.Symbol(update.parameter)
         g = derivative(E_TOTAL, p)
         if update.applied:
@@ -316,24 +290,27 @@ class Recipes(StepVisitor):
             parts=(Part(gradient, g),),
             tag="" if update.applied else "kept",
         )
-        self.add(FigureKey.update(update.parameter), Recipe((gradient,), new, tuple(slips)), form)
+        tree = moved(rate) if update.applied else ["c", old]
+        self.add(FigureKey.update(update.parameter), Recipe((gradient,), tree, tuple(slips)), form)
 
     def after(self) -> Recipe:
-        """E_total_after from the learner's updated parameters, by the fast path."""
-        scenario = self.w.scenario
-        names = tuple(str(FigureKey.update(p.name)) for p in scenario.parameters)
-        compiled: list[Any] = []  # compiled when first asked: a correct E_total_after never is
+        """E_total_after: the forward figures again, from the learner's updated parameters."""
+        names = tuple(str(FigureKey.update(p.name)) for p in self.w.scenario.parameters)
+        return Recipe(tuple(n for n in names if n in self.expected), ["after"])
 
-        def compute(view: View) -> float | None:
-            if not compiled:
-                compiled.append(compile_step(scenario))
-            values = [view.get(n, p.value) for n, p in zip(names, scenario.parameters, strict=True)]
-            try:
-                return float(compiled[0].gradient(values)[0])
-            except (ArithmeticError, ValueError):
-                return None
+    # running the trees --------------------------------------------------------------------
 
-        return Recipe(names, compute)
+    @property
+    def interpreter(self) -> Interpreter:
+        forward = [
+            (name, self.recipes[name].tree)
+            for name, form in self.forms.items()
+            if form.section == "forward"
+        ]
+        return Interpreter(forward, str(E_TOTAL_KEY))
+
+    def value(self, tree: Tree, view: View) -> float | None:
+        return self._interpreter.value(tree, view)
 
 
 def _other_labelling(w: Walkthrough) -> dict[str, str]:
@@ -371,21 +348,3 @@ def _number(name: str) -> tuple[int, str]:
 
 def _at(name: str, example: int | None) -> str:
     return str(FigureKey(name, example=example))
-
-
-def _scaled(value: float | None, factor: float) -> float | None:
-    return None if value is None else value * factor
-
-
-def _summing(keys: tuple[str, ...]) -> Compute:
-    return lambda view: _total(view, keys)
-
-
-def _product(view: View, keys: tuple[str, ...]) -> float | None:
-    values = [view.get(k) for k in keys]
-    return None if any(v is None for v in values) else math.prod(v for v in values if v is not None)
-
-
-def _total(view: View, keys: tuple[str, ...]) -> float | None:
-    values = [view.get(k) for k in keys]
-    return None if any(v is None for v in values) else math.fsum(v for v in values if v is not None)
