@@ -250,14 +250,51 @@ class Practice:
         )
         return render_worksheet(sheet, self.source, output_format, paper)
 
-    def regenerate(self) -> str:
-        """The command that draws this session's numbers again (a ``--new`` seed's)."""
+    def page(self) -> str:
+        """The questions as one self-contained HTML page that grades each answer as it is
+        typed, exactly as ``check`` grades a file (see :mod:`..render.practice_page`)."""
+        from ..engine.grading.grade import program
+        from ..engine.scalar.derivation import derive
+        from ..render.practice_page import render_practice_page
+        from ..render.worksheet import yaml_scenario
+
+        scenario = self.derived.scenario
+        variant = None if scenario.is_batch else derive(scenario, hidden_uses_updated_weights=True)
+        head = f"# {self.title}: answers typed into the practice page; grade them with\n"
+        head += "# backprop-walkthrough check THIS-FILE.yaml\n" + yaml_scenario(self.source)
+        return render_practice_page(
+            self.derived,
+            program(self.derived, variant),
+            title=self.title,
+            subtitle=f"Regenerate this page: {self.regenerate('--page')}" if self.seed else "",
+            names=self.names,
+            forms=self.forms,
+            expected=self.expected,
+            key=f"{scenario.name} {self.seed} {self.only} {self.param}",
+            yaml_head=head,
+            file_name=f"answers-{scenario.name}.yaml",
+            digits=self.digits,
+        )
+
+    def _repr_html_(self) -> str:
+        """In a notebook, the page itself, in a frame of its own (its script and its
+        Content-Security-Policy stay inside it)."""
+        from html import escape
+
+        return (
+            f'<iframe srcdoc="{escape(self.page(), quote=True)}" '
+            'style="width: 100%; height: 40rem; border: 1px solid #ccc"></iframe>'
+        )
+
+    def regenerate(self, option: str = "--answer-key") -> str:
+        """The command that draws this session's numbers again (a ``--new`` seed's), and
+        writes them with ``option`` (the key, or the page)."""
         if self.seed is None or not isinstance(self.scenario, str):
             return ""
         command = f"backprop-walkthrough practice {self.scenario} --new {self.seed}"
         command += f" --only {self.only}" if self.only else ""
         command += f" --param {self.param}" if self.param else ""
-        return command + " --answer-key"
+        return f"{command} {option}"
 
 
 #: ``practice(scenario, seed=…, only=…, param=…)``: a session, as the class makes it.

@@ -101,6 +101,11 @@ def _reader() -> Callable[[str], str | None]:
 )
 @click.option("--answer-key", is_flag=True, help="Write the worksheet filled in.")
 @click.option(
+    "--page",
+    is_flag=True,
+    help="Write one self-contained HTML page that grades each answer as it is typed.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(WORKSHEET_FORMATS),
@@ -126,6 +131,7 @@ def practice(
     digits: int,
     worksheet: bool,
     answer_key: bool,
+    page: bool,
     output_format: str | None,
     paper: str,
     output: str | None,
@@ -142,7 +148,8 @@ def practice(
 
     --worksheet writes the questions for paper instead: the network with all its numbers,
     then each figure's rule and a blank (--answer-key: the values), in yaml (an answers file
-    for check), markdown, latex (--paper a4 or letter) or html.
+    for check), markdown, latex (--paper a4 or letter) or html. --page writes one HTML page
+    that grades each answer as it is typed, in the browser, exactly as check grades a file.
 
     \b
     Examples:
@@ -151,6 +158,7 @@ def practice(
       backprop-walkthrough practice --param w1 --new 7
       backprop-walkthrough practice --worksheet --new 7 --output sheet.md
       backprop-walkthrough practice --answer-key --new 7 --output key.md
+      backprop-walkthrough practice --new 7 --page -o practice.html
       printf '0.3775\\n?\\nq\\n' | backprop-walkthrough practice
     """
     with user_errors(debug):
@@ -159,6 +167,9 @@ def practice(
         session = api.practice(
             scenario, seed=seed, only=only, param=param, digits=digits, max_work=max_work
         )
+        if page:
+            deliver(session.page(), output, protect=scenario)
+            return
         if worksheet or answer_key:
             chosen = output_format or _suffix_format(output) or "yaml"
             sheet = session.worksheet(chosen, key=answer_key, paper=paper)

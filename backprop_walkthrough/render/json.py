@@ -154,7 +154,11 @@ def strict(data: Any) -> Any:
     return data
 
 
-def dumps(data: Any) -> str:
+def dumps(data: Any, compact: bool = False) -> str:
+    """The one JSON writer: strict, UTF-8; indented for a reader, or ``compact`` (one line,
+    no spaces) for a document embedded in a page."""
+    if compact:
+        return json.dumps(strict(data), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return json.dumps(strict(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 

@@ -138,7 +138,7 @@ class Sheet:
         ]
         if self.regenerate:
             lines.append(f"# {self.subtitle()}")
-        lines += [_yaml_scenario(scenario), "answers:"]
+        lines += [yaml_scenario(scenario), "answers:"]
         for name in self.names:
             text = cell_text(rule(self.forms[name]))
             value = self.answer(name, typographic=False)
@@ -157,7 +157,7 @@ def render_worksheet(
     return write(sheet.document()._replace(paper=paper), output_format)
 
 
-def _yaml_scenario(scenario: str | Mapping[str, Any]) -> str:
+def yaml_scenario(scenario: str | Mapping[str, Any]) -> str:
     import yaml
 
     if isinstance(scenario, str):

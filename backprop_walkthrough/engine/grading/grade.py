@@ -385,3 +385,34 @@ def grade(
     graded = tuple(grader.graded())
     missing = tuple(n for n in grader.expected if n not in answers)
     return CheckResult(w.scenario.name, source, graded, missing)
+
+
+def program(w: Walkthrough, variant: Walkthrough | None = None) -> dict[str, object]:
+    """The grading program as data, for the practice page's interpreter (``render/practice.js``):
+    every figure's recipe and mistaken ways as trees, in derivation order, with the constants
+    of the judgement. ``variant``: the classic slip's walkthrough, whose figures the page
+    compares with as this module does."""
+    book = recipes_of(w)
+    figures = []
+    for name, expected in book.expected.items():
+        recipe = book.recipes.get(name)
+        figures.append(
+            {
+                "name": name,
+                "expected": expected,
+                "inputs": list(recipe.inputs) if recipe else [],
+                "tree": recipe.tree if recipe else None,
+                "slips": [[s.mistake, s.tree, s.scale] for s in recipe.slips] if recipe else [],
+                "variant": variant.figures.get(FigureKey.parse(name)) if variant else None,
+            }
+        )
+    return {
+        "figures": figures,
+        "forward": [name for name, _tree in book.interpreter.forward],
+        "total": book.interpreter.total,
+        "after": str(E_TOTAL_AFTER_KEY),
+        "mistakes": MISTAKES,
+        "slack": RELATIVE_SLACK,
+        "precision": DIAGNOSIS_PRECISION,
+        "work": options.MAX_DIAGNOSIS_WORK,
+    }
