@@ -51,3 +51,14 @@ def test_the_mazur_page_is_small_and_has_a_box_and_a_verdict_per_figure():
 def test_a_notebook_shows_the_page_in_a_frame_of_its_own():
     html = api.practice("mazur", only="forward")._repr_html_()
     assert html.startswith("<iframe srcdoc=") and "data-figure=&quot;net_h1&quot;" in html
+
+
+def test_the_command_writes_the_page_and_a_new_seed_names_itself(runner, tmp_path):
+    from backprop_walkthrough.cli import cli
+
+    out = tmp_path / "practice.html"
+    result = runner.invoke(cli, ["practice", "--new", "7", "--page", "-o", str(out)])
+    assert result.exit_code == 0 and out.exists()
+    page = out.read_text()
+    assert "backprop-walkthrough practice mazur --new 7 --page" in page
+    assert 'data-figure="dE_total/dw5"' in page and "mazur-7" in page
