@@ -100,3 +100,25 @@ def printed_words(html: str, page_size: str, directory: Path) -> tuple[set[str],
     right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)]
     inside = bool(pages and right) and max(right) <= float(pages[0]) - 20
     return set(re.findall(r">([^<]+)</word>", bbox)), inside
+
+
+def printed_pages(html: str, page_size: str, directory: Path) -> list[tuple[float, list[str]]]:
+    """Each printed page: how far down its text reaches (0–1 of the page's height) and its
+    lines of text (``pdftotext -layout``, one page at a time)."""
+    pdf = print_to_pdf(html, page_size, directory)
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for number, page in enumerate(bbox.split("<page ")[1:], start=1):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
+        bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', page)]
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        pages.append((max(bottoms, default=0.0) / height, lines))
+    return pages

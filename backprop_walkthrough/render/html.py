@@ -68,7 +68,7 @@ div.eq { overflow-x: auto; overflow-y: hidden; margin: 0.6rem 0; }
 div.eq math { display: inline math; math-style: normal; }
 div.eq mtd { padding: 0.12rem 0.1rem; text-align: left; math-style: normal; }
 table { border-collapse: collapse; margin: 0.8rem 0; }
-caption { text-align: left; font-weight: 600; }
+th.title { font-weight: 600; border-bottom: 0; padding-left: 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.2rem 0.7rem; text-align: left; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
 td.answer { min-width: 9rem; border-bottom: 1px solid var(--fg); }
@@ -94,13 +94,58 @@ svg text.bias { text-anchor: start; }
 @page { margin: 14mm; }
 @media print {
   body { max-width: none; padding: 0; color: #000; background: #fff; font-size: 11pt; }
-  div.eq { overflow: visible; } div.eq math { font-size: 88%; }
-  h2 { break-after: avoid; } div.eq, table, figure, aside { break-inside: avoid; }
+  div.eq { overflow: visible; }
+  h2 { break-after: avoid; } div.eq, figure, aside, .keep { break-inside: avoid; }
+  table { font-size: 8pt; line-height: 1.25; break-inside: auto; } tr { break-inside: avoid; }
+  th, td { padding: 0 0.5rem; }
 }
 """
 
 
+#: A block of more rows than this is printed one chain at a time (see HtmlWriter.equations).
+LONG_BLOCK = 12
+
+
+def _chains(rows: tuple[Row, ...]) -> list[tuple[Row, ...]]:
+    """A long block's rows cut before each row at the top two levels of nesting (a sum's
+    statement, each of its terms' chains, its result), with each chain's factors kept."""
+    if len(rows) <= LONG_BLOCK:
+        return [rows]
+    parts: list[list[Row]] = [[]]
+    for row in rows:
+        if (
+            parts[-1]
+            and row.role is not Role.FACTOR
+            and row.depth <= 1
+            and (row.depth < parts[-1][-1].depth or parts[-1][-1].role is Role.STATEMENT)
+        ):
+            parts.append([])
+        parts[-1].append(row)
+    return [tuple(p) for p in parts]
+
+
 class HtmlWriter(DocumentWriter):
+    def write(self) -> str:
+        """The page; a heading, its introduction and the first block after them are kept
+        together (``.keep``), so that no printed page ends with a heading."""
+        parts = [self.begin()]
+        blocks = list(self.document.blocks)
+        index = 0
+        while index < len(blocks):
+            if not isinstance(blocks[index], Heading):
+                parts.append(self.block(blocks[index]))
+                index += 1
+                continue
+            end = index + 1
+            while end < len(blocks) and isinstance(blocks[end], Paragraph):
+                end += 1
+            end = min(end + 1, len(blocks))
+            kept = "".join(self.block(b) for b in blocks[index:end])
+            parts.append(f'<div class="keep">\n{kept}</div>\n')
+            index = end
+        parts.append(self.end())
+        return "".join(parts)
+
     @staticmethod
     def prose(prose: Prose) -> str:
         return "".join(
@@ -191,12 +236,14 @@ class HtmlWriter(DocumentWriter):
         return [self.label(row) + "".join(tds)]
 
     def equations(self, block: Equations) -> str:
+        """One MathML table per block; a long block (a sum over a big layer) one per chain,
+        so that a printed page may end between two chains and never inside one."""
         columns = max(len(row.sides) for row in block.rows)
-        rows = [f"<mtr>{tr}</mtr>" for row in block.rows for tr in self.row(row, columns)]
-        return (
+        return "".join(
             '<div class="eq"><math display="block"><mtable displaystyle="true">'
-            + "".join(rows)
+            + "".join(f"<mtr>{tr}</mtr>" for row in part for tr in self.row(row, columns))
             + "</mtable></math></div>\n"
+            for part in _chains(block.rows)
         )
 
     # the rest ---------------------------------------------------------------------------------
@@ -231,9 +278,16 @@ class HtmlWriter(DocumentWriter):
             + "</tr>\n"
             for row in block.rows
         )
-        caption = f"<caption>{escape(block.title)}</caption>" if block.title else ""
+        # The title is the head's first row, not a <caption>: a printed page never ends with
+        # it (a table's head stays with its first row, and is repeated on every page).
+        columns = len(block.columns)
+        title = (
+            f'<tr><th class="title" colspan="{columns}">{escape(block.title)}</th></tr>'
+            if block.title
+            else ""
+        )
         return (
-            f"<table>{caption}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+            f"<table>\n<thead>{title}<tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
         )
 
     def table_cell(self, cell: Cell) -> str:

@@ -73,6 +73,10 @@ from .shake import shake_check, shake_notes, shaken_error, verdict_mark
 #: A layer of more neurons than this shows its first neuron in full and the others in a table
 #: (``--full`` shows every one), and the network is described in a line instead of drawn.
 COMPACT_ABOVE = 4
+#: In a big network, the first neuron of a layer shows this many of its weights' chains in full.
+FULL_WEIGHTS = 2
+#: In a big network, a sum shows this many of its terms worked out (the others by value).
+FULL_TERMS = 2
 #: A section title lists at most this many weight names (w1 … w64: 64 weights otherwise).
 LISTED_NAMES = 8
 #: In place of a value that a double cannot hold (a factor of a chain at extreme saturation).
@@ -100,15 +104,13 @@ def network_blocks(
 
 
 def compacted_neurons(scenario: Scenario, full: bool) -> frozenset[str]:
-    """The neurons whose steps go into a summary table instead of being shown in full."""
-    if full:
+    """The neurons whose steps go into a summary table instead of being shown in full: in a
+    big network (a layer of more than :data:`COMPACT_ABOVE` neurons), every layer but the
+    first neuron of each — the output layer too, or its chains alone would fill pages."""
+    big = any(len(layer.neurons) > COMPACT_ABOVE for layer in scenario.layers)
+    if full or not big:
         return frozenset()
-    return frozenset(
-        neuron
-        for layer in scenario.layers
-        if len(layer.neurons) > COMPACT_ABOVE
-        for neuron in layer.neurons[1:]
-    )
+    return frozenset(neuron for layer in scenario.layers[1:] for neuron in layer.neurons[1:])
 
 
 #: An exact closed form longer than this is not printed in the table.
@@ -122,6 +124,15 @@ class _Layout(StepVisitor):
         self.w = walkthrough
         self.digits = digits
         self.compacted = compacted_neurons(walkthrough.scenario, full)
+        # In a big network, the first neuron of each layer shows its first weights' chains
+        # in full; its other weights' go in the table with the other neurons'.
+        scenario = walkthrough.scenario
+        self.weights = {w.name for w in scenario.weights}
+        self.full_weights = {
+            w.name
+            for layer in scenario.layers[1:]
+            for w in [x for x in scenario.weights if x.target == layer.neurons[0]][:FULL_WEIGHTS]
+        }
 
     # numbers as text (tables and sentences; formulas keep theirs as numbers) ---------------
 
@@ -265,7 +276,13 @@ class _Layout(StepVisitor):
             yield from self.summary(summarised)
 
     def summarised(self, step: Step) -> bool:
-        return isinstance(step, (Term, Gradient)) and step.neuron in self.compacted
+        if not isinstance(step, (Term, Gradient)):
+            return False
+        if step.neuron in self.compacted:
+            return True
+        if not self.compacted or not isinstance(step, Gradient):
+            return False
+        return step.wrt in self.weights and step.wrt not in self.full_weights
 
     def step(self, step: Step, tagged: bool = False) -> Iterator[Block]:
         blocks: Iterator[Block] = self.visit(step, tagged)
@@ -333,8 +350,14 @@ class _Layout(StepVisitor):
             return
         terms = Joined(tuple(Formula(t.label, tag=path_tag(t)) for t in step.terms), "+")
         yield Row(Role.STATEMENT, label, (terms,), depth)
-        for term in step.terms:
+        # In a big network a sum over a layer shows its first terms worked out; the others,
+        # the same rule with other numbers, by their values (--full shows every one).
+        shown = len(step.terms) if not self.compacted else FULL_TERMS
+        for term in step.terms[:shown]:
             yield from self.derivation(term, depth + 1)
+        for term in step.terms[shown:]:
+            tagged = Formula(term.label, tag=path_tag(term))
+            yield Row(Role.STATEMENT, tagged, (Number(term.value),), depth + 1)
         sums = Joined(tuple(Number(t.value, in_product=True) for t in step.terms), "+")
         yield Row(Role.STATEMENT, label, (sums, Number(step.value)), depth)
         for form in step.simplified:

@@ -12,7 +12,7 @@ import pytest
 from backprop_walkthrough import export, walkthrough
 from backprop_walkthrough.scenario import network_names
 
-from ..browser import CHROMIUM, measure, printed_words, screenshot
+from ..browser import CHROMIUM, measure, printed_pages, printed_words, screenshot
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
@@ -219,3 +219,29 @@ def test_the_printed_worksheet_keeps_everything_on_the_page(paper, key, tmp_path
     assert inside
     assert {"−0.97", "0.89", "0.5"} <= words  # w1, i1 and η of seed 7
     assert ("0.245218362" in words) == key  # ∂out_o1/∂net_o1 of seed 7, in the key only
+
+
+# --- printing (issue 27) ---------------------------------------------------------------------
+
+
+def _headings(name: str) -> set[str]:
+    from backprop_walkthrough.render.blocks import Heading, Table
+    from backprop_walkthrough.render.layout import lay_out
+
+    blocks = lay_out(walkthrough(name)).blocks
+    return {b.text for b in blocks if isinstance(b, Heading)} | {
+        b.title for b in blocks if isinstance(b, Table) and b.title
+    }
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("name", ["mazur", "wide"])
+def test_no_printed_page_ends_with_a_heading(name, tmp_path):
+    pages = printed_pages(export(walkthrough(name), "html"), "A4", tmp_path)
+    headings = _headings(name)
+    for number, (_full, lines) in enumerate(pages[:-1], start=1):
+        assert lines[-1] not in headings, (number, lines[-1])
+    if name == "wide":
+        assert len(pages) <= 20, len(pages)
+    else:  # every page but the last at least 40 % full
+        assert all(full >= 0.4 for full, _lines in pages[:-1]), [f for f, _ in pages]
