@@ -25,6 +25,8 @@ from .blocks import (
     Number,
     Paragraph,
     Picture,
+    Role,
+    Row,
     SideBySide,
     Table,
     Tables,
@@ -126,3 +128,26 @@ def check_sentence(block: Check) -> tuple[str, str]:
 def is_math(cell: Cell) -> TypeGuard[MathCell]:
     """A table cell that is a formula (a worksheet's rule), not words or a verdict."""
     return isinstance(cell, Formula | Number | Joined | Aside)
+
+
+#: A block of more rows than this is printed one chain at a time (HTML: a MathML table each;
+#: LaTeX: a page may break between two chains, never inside one).
+LONG_BLOCK = 12
+
+
+def chains(rows: tuple[Row, ...]) -> list[tuple[Row, ...]]:
+    """A long block's rows cut before each row at the top two levels of nesting (a sum's
+    statement, each of its terms' chains, its result), with each chain's factors kept."""
+    if len(rows) <= LONG_BLOCK:
+        return [rows]
+    parts: list[list[Row]] = [[]]
+    for row in rows:
+        if (
+            parts[-1]
+            and row.role is not Role.FACTOR
+            and row.depth <= 1
+            and (row.depth < parts[-1][-1].depth or parts[-1][-1].role is Role.STATEMENT)
+        ):
+            parts.append([])
+        parts[-1].append(row)
+    return [tuple(p) for p in parts]

@@ -41,7 +41,7 @@ from .blocks import (
     Tone,
 )
 from .breaking import broken
-from .document import DocumentWriter, check_sentence, is_math
+from .document import DocumentWriter, chains, check_sentence, is_math
 from .layout import lay_out
 from .numbers import format_value
 from .printing import to_mathml
@@ -100,28 +100,6 @@ svg text.bias { text-anchor: start; }
   th, td { padding: 0 0.5rem; }
 }
 """
-
-
-#: A block of more rows than this is printed one chain at a time (see HtmlWriter.equations).
-LONG_BLOCK = 12
-
-
-def _chains(rows: tuple[Row, ...]) -> list[tuple[Row, ...]]:
-    """A long block's rows cut before each row at the top two levels of nesting (a sum's
-    statement, each of its terms' chains, its result), with each chain's factors kept."""
-    if len(rows) <= LONG_BLOCK:
-        return [rows]
-    parts: list[list[Row]] = [[]]
-    for row in rows:
-        if (
-            parts[-1]
-            and row.role is not Role.FACTOR
-            and row.depth <= 1
-            and (row.depth < parts[-1][-1].depth or parts[-1][-1].role is Role.STATEMENT)
-        ):
-            parts.append([])
-        parts[-1].append(row)
-    return [tuple(p) for p in parts]
 
 
 class HtmlWriter(DocumentWriter):
@@ -243,7 +221,7 @@ class HtmlWriter(DocumentWriter):
             '<div class="eq"><math display="block"><mtable displaystyle="true">'
             + "".join(f"<mtr>{tr}</mtr>" for row in part for tr in self.row(row, columns))
             + "</mtable></math></div>\n"
-            for part in _chains(block.rows)
+            for part in chains(block.rows)
         )
 
     # the rest ---------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from .blocks import (
     Title,
     Tone,
 )
-from .document import DocumentWriter, check_sentence, is_math
+from .document import DocumentWriter, chains, check_sentence, is_math
 from .latexmath import LatexMath
 from .layout import lay_out
 from .matrices import latex_aligned
@@ -93,7 +93,12 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \setcounter{MaxMatrixCols}{200}
 \usepackage{graphicx,longtable,array}
 \usepackage{tikz}
-\allowdisplaybreaks
+% \needspace{len}: a new page unless len of room is left (the needspace package's rule)
+\makeatletter
+\newcommand{\needspace}[1]{\par\begingroup\dimen@=#1\relax\dimen@ii=\pagegoal
+  \advance\dimen@ii by -\pagetotal\ifdim\dimen@>\dimen@ii\ifdim\dimen@ii>\z@\vfil\fi
+  \penalty-\@M\fi\endgroup}
+\makeatother
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6ex}
 \setlength{\emergencystretch}{3em}
@@ -104,6 +109,25 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 
 #: A table of up to this many rows is a tabular (no page break inside, one run to lay out).
 SHORT_TABLE = 40
+#: The width of a character of a table, in em of its font (digits and most letters are half an
+#: em; a little more, for the wider ones and the bold head), and the width a table may take.
+CHARACTER_EM = 0.55
+LINE_EM = 44.0
+
+
+def _measured(block: Table) -> tuple[Column, ...]:
+    """The columns of a long table with widths (shares of the line) from their longest text,
+    so that longtable needs no second run to find them."""
+    longest = [
+        max([len(column.header)] + [len(str(row[i])) for row in block.rows])
+        for i, column in enumerate(block.columns)
+    ]
+    ems = [CHARACTER_EM * n + 1.0 for n in longest]
+    scale = min(1.0, LINE_EM / sum(ems))
+    return tuple(
+        c._replace(width=round(em * scale / LINE_EM * 0.92, 3))
+        for c, em in zip(block.columns, ems, strict=True)
+    )
 
 
 def latex_text(text: str) -> str:
@@ -143,7 +167,8 @@ class LatexWriter(DocumentWriter):
         return f"\\title{{{latex_text(block.text)}{subtitle}}}\n\\date{{}}\n\\maketitle\n\n"
 
     def heading(self, block: Heading) -> str:
-        return f"\\section*{{{latex_text(block.text)}}}\n\n"
+        # never the last lines of a page: room for the heading and a few lines after it
+        return f"\\needspace{{8\\baselineskip}}\n\\section*{{{latex_text(block.text)}}}\n\n"
 
     def paragraph(self, block: Paragraph) -> str:
         text = self.prose(block.text)
@@ -154,8 +179,12 @@ class LatexWriter(DocumentWriter):
         return f"{text}\n\n"
 
     def equations(self, block: Equations) -> str:
-        columns, rows = self.math.alignat_rows(block.rows)
-        body = " \\\\\n".join(rows)
+        """An ``alignat*``, kept on one page; a long one (a sum over a layer) may break between
+        two chains (``\\displaybreak``), never inside one."""
+        sides = max(len(row.sides) for row in block.rows)
+        parts = [self.math.alignat_rows(part, sides) for part in chains(block.rows)]
+        columns = parts[0][0]
+        body = " \\displaybreak[1] \\\\\n".join(" \\\\\n".join(lines) for _, lines in parts)
         return f"\\begin{{alignat*}}{{{columns}}}\n{body}\n\\end{{alignat*}}\n\n"
 
     def check(self, block: Check) -> str:
@@ -178,6 +207,10 @@ class LatexWriter(DocumentWriter):
         longtable of them is laid out in one run too."""
         widths = [c.width for c in block.columns]
         fixed = all(w is not None for w in widths)
+        long = fixed or len(block.rows) > SHORT_TABLE
+        if long and not fixed:  # measured here, not by longtable over two runs
+            block = block._replace(columns=_measured(block))
+            fixed = True
         if fixed:
             spec = "".join(
                 (
@@ -190,7 +223,6 @@ class LatexWriter(DocumentWriter):
             )
         else:
             spec = "".join("r" if c.align.value == "right" else "l" for c in block.columns)
-        long = fixed or len(block.rows) > SHORT_TABLE
         environment = "longtable" if long else "tabular"
         header = " & ".join(rf"\textbf{{{latex_text(c.header)}}}" for c in block.columns)
         lines = [] if long else ["\\begin{flushleft}"]

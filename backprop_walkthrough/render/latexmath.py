@@ -54,7 +54,7 @@ class LatexMath:
         operator = OPERATORS[cell.operator] if isinstance(cell, Joined) else "+"
         return [self.cell(first), *(f"{{}}{operator} {self.cell(part)}" for part in rest)]
 
-    def alignat_rows(self, rows: Sequence[Row]) -> tuple[int, list[str]]:
+    def alignat_rows(self, rows: Sequence[Row], sides: int | None = None) -> tuple[int, list[str]]:
         """(the number of column pairs, the rows as ``alignat`` lines).
 
         With ``align_sides``, a factor's (and a definition's) sides each get a column so that
@@ -62,7 +62,8 @@ class LatexMath:
         (``\\mathrlap``): they are products of fractions as wide as several columns. Without
         it, every row is its label and one column.
         """
-        sides = max(len(row.sides) for row in rows) if self.align_sides else 1
+        if sides is None:
+            sides = max(len(row.sides) for row in rows) if self.align_sides else 1
         lines: list[str] = []
         for row in rows:
             depth = row.depth + (1 if row.role == Role.FACTOR else 0)
