@@ -119,6 +119,8 @@ for (const svg of document.querySelectorAll('svg.network')) {
     labels: [...svg.querySelectorAll('text.weight, text.bias')].map(t =>
       [t.textContent, ...box(t), t.getBoundingClientRect().height]),
     nodes: [...svg.querySelectorAll('circle')].map(box),
+    edges: [...svg.querySelectorAll('line.edge')].map(l =>
+      ['x1', 'y1', 'x2', 'y2'].map(a => l[a].baseVal.value)),
   });
 }
 return out;
@@ -144,6 +146,29 @@ def test_network_labels_never_overlap_or_clip(scenario, tmp_path):
             assert not any(_meets(label[1:5], node) for node in svg["nodes"]), label
             for other in labels[i + 1 :]:
                 assert not _meets(label[1:5], other[1:5]), (label[0], other[0])
+        # issue 27: no label on a crossing of two edges, nor on its own edge's line
+        for point in _crossings(svg["edges"]):
+            box = (point[0] - 2, point[1] - 2, point[0] + 2, point[1] + 2)
+            assert not any(_meets(label[1:5], box) for label in labels), point
+    before, after = drawn
+    places = [[(round(b[1] + b[3]), round(b[4])) for b in d["labels"]] for d in drawn]
+    assert all(abs(x - y) <= 12 and v == w for (x, v), (y, w) in zip(*places, strict=True))
+    assert before["edges"] == after["edges"]
+
+
+def _crossings(edges):
+    """Where two edges cross (not at a neuron)."""
+    found = []
+    for i, (x1, y1, x2, y2) in enumerate(edges):
+        for x3, y3, x4, y4 in edges[i + 1 :]:
+            d = (x2 - x1) * (y4 - y3) - (y2 - y1) * (x4 - x3)
+            if d == 0:
+                continue
+            t = ((x3 - x1) * (y4 - y3) - (y3 - y1) * (x4 - x3)) / d
+            u = ((x3 - x1) * (y2 - y1) - (y3 - y1) * (x2 - x1)) / d
+            if 0.02 < t < 0.98 and 0.02 < u < 0.98:
+                found.append((x1 + t * (x2 - x1), y1 + t * (y2 - y1)))
+    return found
 
 
 def test_the_readme_picture_needs_no_network_and_its_box_lines_meet(tmp_path):
