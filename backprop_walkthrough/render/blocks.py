@@ -224,6 +224,9 @@ class Picture(NamedTuple):
     scenario: Scenario
     states: tuple[tuple[str, Mapping[str, float]], ...] = ()
     gap: bool = False
+    #: A big network: its layers as columns of small nodes, every edge faint, no values (a
+    #: page draws it; text formats have its shape in a line instead).
+    compact: bool = False
 
 
 # --- the matrix view ---------------------------------------------------------------------------

@@ -191,3 +191,39 @@ def _attempt(
             lines.append(text)
     height += max(0, len(lines) - 1) * LABEL_HEIGHT
     return Drawing(width, height, neurons, tuple(edges), tuple(lines))
+
+
+# --- a big network: its shape ----------------------------------------------------------------
+
+COMPACT_COLUMN = 150
+COMPACT_ROW = 16
+COMPACT_RADIUS = 5
+COMPACT_CAPTION = 34  # room under the columns for each layer's caption
+
+
+class Shape(NamedTuple):
+    """A big network drawn small: each neuron a dot in its layer's column, every edge."""
+
+    width: float
+    height: float
+    neurons: Mapping[str, tuple[float, float]]
+    edges: tuple[tuple[tuple[float, float], tuple[float, float]], ...]
+    captions: tuple[tuple[float, str], ...]  # (x, "16 tanh") under each column
+
+
+def lay_out_shape(scenario: Scenario) -> Shape:
+    layers = scenario.layers
+    tallest = max(len(layer.neurons) for layer in layers)
+    width = COMPACT_COLUMN * (len(layers) - 1) + 2 * MARGIN_X
+    height = COMPACT_ROW * (tallest - 1) + 2 * COMPACT_RADIUS + 20 + COMPACT_CAPTION
+    neurons: dict[str, tuple[float, float]] = {}
+    captions = []
+    for i, layer in enumerate(layers):
+        offset = (tallest - len(layer.neurons)) * COMPACT_ROW / 2 + 10 + COMPACT_RADIUS
+        x = MARGIN_X + i * COMPACT_COLUMN
+        for j, neuron in enumerate(layer.neurons):
+            neurons[neuron] = (x, offset + j * COMPACT_ROW)
+        kind = "inputs" if i == 0 else layer.activation or ""
+        captions.append((x, f"{len(layer.neurons)} {kind}"))
+    edges = tuple((neurons[w.source], neurons[w.target]) for w in scenario.weights)
+    return Shape(width, height, neurons, edges, tuple(captions))

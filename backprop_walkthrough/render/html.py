@@ -45,7 +45,7 @@ from .document import DocumentWriter, chains, check_sentence, is_math
 from .layout import lay_out
 from .numbers import format_value
 from .printing import to_mathml
-from .svg import draw_svg
+from .svg import draw_shape_svg, draw_svg
 
 #: Indentation of one level of nesting, in em.
 INDENT_EM = 1.5
@@ -85,6 +85,7 @@ figure { display: inline-block; margin: 0.5rem 1rem 0.5rem 0; max-width: 100%; }
 figcaption { color: var(--muted); text-align: center; }
 svg.network { max-width: 100%; height: auto; color: var(--fg); }
 svg .edge { stroke: currentColor; stroke-width: 1.2; opacity: 0.6; }
+svg .faint { stroke: currentColor; stroke-width: 0.6; opacity: 0.15; }
 svg .neuron { fill: var(--bg); stroke: var(--accent); stroke-width: 2; }
 svg text { fill: currentColor; font: 13px system-ui, sans-serif; text-anchor: middle; }
 svg text.weight { paint-order: stroke; stroke: var(--bg); stroke-width: 4px;
@@ -279,6 +280,9 @@ class HtmlWriter(DocumentWriter):
         return '<div class="tables">\n' + super().tables(block) + "</div>\n"
 
     def picture(self, block: Picture) -> str:
+        if block.compact:
+            caption = f"{block.scenario.name}: {block.states[0][0]}"
+            return f"<figure>{draw_shape_svg(block.scenario, caption)}</figure>\n"
         return "".join(
             f"<figure>{draw_svg(block.scenario, values, f'The network {caption}')}"
             f"<figcaption>{escape(caption)}</figcaption></figure>\n"
@@ -334,6 +338,7 @@ FRAGMENT_STYLE = """
 .bw figure { display: inline-block; margin: 0.5rem 1rem 0.5rem 0; max-width: 100%; }
 .bw svg.network { max-width: 100%; height: auto; color: inherit; }
 .bw svg .edge { stroke: currentColor; stroke-width: 1.2; opacity: 0.6; }
+svg .faint { stroke: currentColor; stroke-width: 0.6; opacity: 0.15; }
 .bw svg .neuron { fill: none; stroke: #0b57d0; stroke-width: 2; }
 .bw svg text { fill: currentColor; font: 13px sans-serif; text-anchor: middle; }
 .bw svg text.bias { text-anchor: start; }

@@ -34,7 +34,7 @@ from .document import DocumentWriter, chains, check_sentence, is_math
 from .latexmath import LatexMath
 from .layout import lay_out
 from .matrices import latex_aligned
-from .tikz import draw_tikz
+from .tikz import draw_shape_tikz, draw_tikz
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -253,6 +253,9 @@ class LatexWriter(DocumentWriter):
         return latex_text(str(cell))
 
     def picture(self, block: Picture) -> str:
+        if block.compact:
+            drawing = draw_shape_tikz(block.scenario, latex_text)
+            return f"\\begin{{center}}\n{drawing}\n\\end{{center}}\n\n"
         parts = []
         for caption, values in block.states:
             drawing = draw_tikz(block.scenario, values, latex_text)

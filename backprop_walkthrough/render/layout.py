@@ -458,9 +458,10 @@ class _Layout(StepVisitor):
             if after:
                 states += (("after one update", dict(self.w.updated)),)
             yield Picture(s, states, gap=True)
-        else:  # too wide to draw: the shape in one line
+        else:  # too wide to label: the shape in a line, and (on a page) a compact drawing
             sizes = [f"{len(layer.neurons)} {layer.activation or 'inputs'}" for layer in s.layers]
             yield Paragraph(("layers: " + " → ".join(sizes),), Tone.QUIET, gap=True)
+            yield Picture(s, (("the network's shape", {}),), compact=True)
         for name, function, definition in step.activations:
             layers = ", ".join(
                 f"layer {i}" for i, layer in enumerate(s.layers) if layer.activation == name

@@ -116,6 +116,8 @@ class MarkdownWriter(DocumentWriter):
         return _cell(str(cell)) or " "
 
     def picture(self, block: Picture) -> str:
+        if block.compact:  # a big network's shape is the line above it
+            return ""
         _caption, values = block.states[0]  # a text drawing shows the first state
         return f"```text\n{draw_network(block.scenario, values)}\n```\n\n"
 

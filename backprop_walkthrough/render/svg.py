@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from html import escape
 
 from ..scenario.types import Scenario
-from .geometry import BIAS_LINE, LABEL_HEIGHT, RADIUS, lay_out_network
+from .geometry import (
+    BIAS_LINE,
+    COMPACT_RADIUS,
+    LABEL_HEIGHT,
+    RADIUS,
+    lay_out_network,
+    lay_out_shape,
+)
 
 ARROW = (
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
@@ -49,5 +56,25 @@ def draw_svg(scenario: Scenario, values: Mapping[str, float], caption: str) -> s
         parts.append(
             f'<text x="10" y="{top + i * LABEL_HEIGHT:.1f}" class="bias">{escape(line)}</text>'
         )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def draw_shape_svg(scenario: Scenario, caption: str) -> str:
+    """A big network's shape: layers as columns of dots, every edge faint, each layer's size
+    and activation under its column."""
+    shape = lay_out_shape(scenario)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shape.width:.0f} '
+        f'{shape.height:.0f}" width="{shape.width:.0f}" role="img" '
+        f'aria-label="{escape(caption)}" class="network shape">',
+        f"<title>{escape(caption)}</title>",
+    ]
+    for (x1, y1), (x2, y2) in shape.edges:
+        parts.append(f'<line x1="{x1}" y1="{y1:.1f}" x2="{x2}" y2="{y2:.1f}" class="faint"/>')
+    for x, y in shape.neurons.values():
+        parts.append(f'<circle cx="{x}" cy="{y:.1f}" r="{COMPACT_RADIUS}" class="neuron"/>')
+    for x, text in shape.captions:
+        parts.append(f'<text x="{x}" y="{shape.height - 10:.1f}">{escape(text)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

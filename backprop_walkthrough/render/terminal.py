@@ -151,8 +151,9 @@ class TerminalView:
             grid.add_row(*(self.table(t) for t in block.tables))
             yield grid
         elif isinstance(block, Picture):
-            _caption, values = block.states[0]
-            yield Text(draw_network(block.scenario, values))
+            if not block.compact:  # a big network's shape is the line above it
+                _caption, values = block.states[0]
+                yield Text(draw_network(block.scenario, values))
         elif isinstance(block, MatrixEquation):
             yield self.matrix_equation(block)
         elif isinstance(block, SideBySide):

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from ..scenario.types import Scenario
-from .geometry import BIAS_LINE, LABEL_HEIGHT, RADIUS, lay_out_network
+from .geometry import (
+    BIAS_LINE,
+    COMPACT_RADIUS,
+    LABEL_HEIGHT,
+    RADIUS,
+    lay_out_network,
+    lay_out_shape,
+)
 
 UNIT_CM = 0.022  # one pixel of the drawing's geometry, in centimetres
 TEXT_WIDTH_CM = 16.5
@@ -43,3 +50,21 @@ def draw_tikz(scenario: Scenario, values: Mapping[str, float], text: Callable[[s
     if drawing.width * UNIT_CM > TEXT_WIDTH_CM:
         picture = r"\resizebox{\linewidth}{!}{%" + "\n" + picture + "}"
     return picture
+
+
+def draw_shape_tikz(scenario: Scenario, text: Callable[[str], str]) -> str:
+    """A big network's shape as a ``tikzpicture`` (see :func:`.svg.draw_shape_svg`)."""
+    shape = lay_out_shape(scenario)
+    lines = [rf"\begin{{tikzpicture}}[x={UNIT_CM}cm, y=-{UNIT_CM}cm]"]
+    for (x1, y1), (x2, y2) in shape.edges:
+        lines.append(rf"\draw[gray!35, very thin] ({x1}, {y1:.1f}) -- ({x2}, {y2:.1f});")
+    for x, y in shape.neurons.values():
+        lines.append(
+            rf"\draw[fill=white] ({x}, {y:.1f}) circle[radius={COMPACT_RADIUS * UNIT_CM:.3f}cm];"
+        )
+    for x, caption in shape.captions:
+        lines.append(
+            rf"\node[font=\scriptsize] at ({x}, {shape.height - 12:.1f}) {{{text(caption)}}};"
+        )
+    lines.append(r"\end{tikzpicture}")
+    return "\n".join(lines)

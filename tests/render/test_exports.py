@@ -329,3 +329,17 @@ def test_names_with_underscores_are_accepted_kept_and_typeset_as_subscripts(tmp_
     latex = renamed.export("latex")
     assert r"\mathrm{out}_{h1,1}" in latex and r"w_{\mathrm{ho}}" in latex and "h1_1}" not in latex
     assert "out_h1_1" in renamed.export("text")
+
+
+def test_a_big_network_is_drawn_by_its_shape_on_a_page():
+    """Issue 27: wide (4-16-16-4) had no drawing; a page draws every neuron and edge, small,
+    with each layer's size under it (a text format keeps the shape in a line)."""
+    wide = derive(load_scenario("wide"))
+    html = render_document(wide, "html")
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert svg.count("<circle") == 4 + 16 + 16 + 4 and svg.count('class="faint"') == 384
+    assert ">16 tanh</text>" in svg and ">4 sigmoid</text>" in svg
+    latex = render_document(wide, "latex")
+    assert latex.count(r"\begin{tikzpicture}") == 1 and "16 tanh" in latex
+    assert "layers: 4 inputs → 16 tanh → 16 tanh → 4 sigmoid" in render_document(wide, "text")
