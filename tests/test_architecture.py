@@ -79,8 +79,9 @@ def test_every_step_type_is_handled_by_the_layout():
 def test_every_block_type_is_handled_by_every_writer():
     from rich.console import Console
 
-    from backprop_walkthrough import walkthrough
+    from backprop_walkthrough import api, walkthrough
     from backprop_walkthrough.render.blocks import Block
+    from backprop_walkthrough.render.expression_layout import lay_out_expression
     from backprop_walkthrough.render.html import HtmlWriter
     from backprop_walkthrough.render.latex import LatexWriter
     from backprop_walkthrough.render.layout import lay_out
@@ -93,7 +94,8 @@ def test_every_block_type_is_handled_by_every_writer():
         lay_out_matrices(walkthrough("mazur", view="matrix", convention=convention))
         for convention in ("columns", "both")
     ]
-    blocks = [b for d in (document, *matrix_views) for b in d.blocks]
+    expression = lay_out_expression(api.expression("micrograd"))
+    blocks = [b for d in (document, *matrix_views, expression) for b in d.blocks]
     examples = {type(block): block for block in blocks}
     block_types = set(typing.get_args(Block))
     assert block_types <= set(examples), block_types - set(examples)

@@ -253,6 +253,25 @@ class SideBySide(NamedTuple):
     gap: bool = False
 
 
+class GraphNode(NamedTuple):
+    """One value of an expression, as its graph's picture shows it."""
+
+    name: str
+    op: str  # leaf, const, or the operation that makes it
+    inputs: tuple[str, ...]
+    value: float
+    grad: float
+
+
+class ExpressionGraph(NamedTuple):
+    """An expression's graph, micrograd's picture: values and the operations between them (a
+    page draws it; a text format has its equations only)."""
+
+    nodes: tuple[GraphNode, ...]
+    caption: str
+    gap: bool = False
+
+
 Block = (
     Title
     | Heading
@@ -265,6 +284,7 @@ Block = (
     | Picture
     | MatrixEquation
     | SideBySide
+    | ExpressionGraph
 )
 
 

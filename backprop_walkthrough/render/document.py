@@ -16,6 +16,7 @@ from .blocks import (
     Check,
     Document,
     Equations,
+    ExpressionGraph,
     Formula,
     Heading,
     Joined,
@@ -77,6 +78,8 @@ class DocumentWriter:
             return self.matrix_equation(block)
         if isinstance(block, SideBySide):
             return self.side_by_side(block)
+        if isinstance(block, ExpressionGraph):
+            return self.graph(block)
         raise TypeError(f"{type(self).__name__} cannot write a {type(block).__name__}")
 
     def title(self, block: Title) -> str:
@@ -108,6 +111,10 @@ class DocumentWriter:
 
     def matrix_equation(self, block: MatrixEquation) -> str:
         raise NotImplementedError
+
+    def graph(self, block: ExpressionGraph) -> str:
+        """An expression's graph: a text format has its equations already."""
+        return ""
 
     def side_by_side(self, block: SideBySide) -> str:
         """A page too narrow to promise two columns: one part after the other, captioned."""

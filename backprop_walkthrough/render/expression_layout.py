@@ -17,7 +17,9 @@ from .blocks import (
     Check,
     Document,
     Equations,
+    ExpressionGraph,
     Formula,
+    GraphNode,
     Heading,
     Joined,
     MathCell,
@@ -63,6 +65,8 @@ def lay_out_expression(w: ExpressionWalkthrough, digits: int = 6) -> Document:
             )
         )
     )
+    nodes = tuple(GraphNode(n.name, n.op, n.inputs, n.value, n.grad) for n in w.nodes)
+    blocks.append(ExpressionGraph(nodes, f"The graph of {w.name}, with each value and gradient"))
     blocks.append(Heading("Forward pass"))
     rows = []
     for node in w.nodes:

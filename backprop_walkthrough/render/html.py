@@ -21,6 +21,7 @@ from .blocks import (
     Code,
     Column,
     Equations,
+    ExpressionGraph,
     Formula,
     Heading,
     Joined,
@@ -85,6 +86,8 @@ figure { display: inline-block; margin: 0.5rem 1rem 0.5rem 0; max-width: 100%; }
 figcaption { color: var(--muted); text-align: center; }
 svg.network { max-width: 100%; height: auto; color: var(--fg); }
 svg .edge { stroke: currentColor; stroke-width: 1.2; opacity: 0.6; }
+svg .value { fill: var(--bg); stroke: currentColor; stroke-width: 1; }
+svg.graph text { font-size: 12px; }
 svg .faint { stroke: currentColor; stroke-width: 0.6; opacity: 0.15; }
 svg .neuron { fill: var(--bg); stroke: var(--accent); stroke-width: 2; }
 svg text { fill: currentColor; font: 13px system-ui, sans-serif; text-anchor: middle; }
@@ -289,6 +292,11 @@ class HtmlWriter(DocumentWriter):
             for caption, values in block.states
         )
 
+    def graph(self, block: ExpressionGraph) -> str:
+        from .graph_picture import draw_graph_svg
+
+        return f"<figure>{draw_graph_svg(block.nodes, block.caption)}</figure>\n"
+
     def matrix_equation(self, block: MatrixEquation) -> str:
         """One MathML table: label = first side, then = each other side under it."""
         from .matrices import mathml_side
@@ -338,6 +346,8 @@ FRAGMENT_STYLE = """
 .bw figure { display: inline-block; margin: 0.5rem 1rem 0.5rem 0; max-width: 100%; }
 .bw svg.network { max-width: 100%; height: auto; color: inherit; }
 .bw svg .edge { stroke: currentColor; stroke-width: 1.2; opacity: 0.6; }
+svg .value { fill: var(--bg); stroke: currentColor; stroke-width: 1; }
+svg.graph text { font-size: 12px; }
 svg .faint { stroke: currentColor; stroke-width: 0.6; opacity: 0.15; }
 .bw svg .neuron { fill: none; stroke: #0b57d0; stroke-width: 2; }
 .bw svg text { fill: currentColor; font: 13px sans-serif; text-anchor: middle; }

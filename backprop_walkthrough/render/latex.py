@@ -18,6 +18,7 @@ from .blocks import (
     Column,
     Document,
     Equations,
+    ExpressionGraph,
     Heading,
     Mark,
     MatrixEquation,
@@ -52,6 +53,7 @@ _SPECIAL = {
 _UNICODE = {
     "∂": r"$\partial$",
     "−": r"$-$",
+    "|": r"$|$",  # the OT1 font has a dash where | is
     "→": r"$\to$",
     "η": r"$\eta$",
     "Σ": r"$\Sigma$",
@@ -264,6 +266,12 @@ class LatexWriter(DocumentWriter):
                 f"{{\\small {latex_text(caption)}}}\n\\end{{center}}\n\n"
             )
         return "".join(parts)
+
+    def graph(self, block: ExpressionGraph) -> str:
+        from .graph_picture import draw_graph_tikz
+
+        drawing = draw_graph_tikz(block.nodes, latex_text)
+        return f"\\begin{{center}}\n{drawing}\n\\end{{center}}\n\n"
 
     def matrix_equation(self, block: MatrixEquation) -> str:
         rows = latex_aligned(block.label, block.sides, self.digits, block.shapes)

@@ -17,6 +17,7 @@ from .blocks import (
     Code,
     Document,
     Equations,
+    ExpressionGraph,
     Heading,
     Mark,
     MatrixEquation,
@@ -114,6 +115,17 @@ class MarkdownWriter(DocumentWriter):
         if is_math(cell):  # inline maths; a bar would end the cell
             return "$" + self.math.cell(cell).replace("|", r"\vert ") + "$"
         return _cell(str(cell)) or " "
+
+    def graph(self, block: ExpressionGraph) -> str:
+        """The graph as micrograd's boxes in text: each value, and what made it."""
+        from .graph_picture import OPERATORS, label
+
+        lines = [
+            label(n)
+            + (f"   ← {OPERATORS.get(n.op, n.op)}({', '.join(n.inputs)})" if n.inputs else "")
+            for n in block.nodes
+        ]
+        return "```text\n" + "\n".join(lines) + "\n```\n\n"
 
     def picture(self, block: Picture) -> str:
         if block.compact:  # a big network's shape is the line above it

@@ -29,6 +29,7 @@ from .blocks import (
     Column,
     Document,
     Equations,
+    ExpressionGraph,
     Formula,
     Heading,
     Joined,
@@ -158,6 +159,8 @@ class TerminalView:
             yield self.matrix_equation(block)
         elif isinstance(block, SideBySide):
             yield from self.side_by_side(block)
+        elif isinstance(block, ExpressionGraph):
+            return  # the graph's equations are printed above it
         else:  # pragma: no cover - the meta-test checks every block type is handled
             raise TypeError(f"no terminal rendering for {type(block).__name__}")
 

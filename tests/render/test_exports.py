@@ -343,3 +343,18 @@ def test_a_big_network_is_drawn_by_its_shape_on_a_page():
     latex = render_document(wide, "latex")
     assert latex.count(r"\begin{tikzpicture}") == 1 and "16 tanh" in latex
     assert "layers: 4 inputs → 16 tanh → 16 tanh → 4 sigmoid" in render_document(wide, "text")
+
+
+def test_an_expressions_graph_is_drawn_on_a_page():
+    """Issue 27: micrograd's picture — each value's box (name, data, grad) and each operation
+    between — as SVG in HTML and a tikzpicture in LaTeX; Markdown writes the boxes as text."""
+    from backprop_walkthrough.api import expression
+
+    micrograd = expression("micrograd")
+    html = render_document(micrograd, "html")
+    assert html.count("<svg") == 1 and html.count('class="value"') == 7  # a b e c d f L
+    assert "L | data −8.0000 | grad 1.0000" in html and ">×</text>" in html
+    latex = render_document(micrograd, "latex")
+    assert latex.count(r"\begin{tikzpicture}") == 1
+    assert r"e $|$ data $-$6.0000 $|$ grad $-$2.0000" in latex
+    assert "d | data 4.0000 | grad −2.0000   ← +(e, c)" in render_document(micrograd, "markdown")
