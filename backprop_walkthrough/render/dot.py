@@ -12,6 +12,7 @@ example k alone, with its own part of each gradient.
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping
@@ -20,7 +21,20 @@ from .. import ops
 from ..errors import MissingToolError, OptionError, OutputError
 from ..model import ExampleValues, ExpressionWalkthrough, Walkthrough
 from ..scenario import Example, Scenario
-from .numbers import format_operand, format_value
+from .numbers import format_operand
+
+
+def _fixed(value: float, decimals: int) -> str:
+    """One format for every number of the graph, as micrograd's draw_dot (%.4f)."""
+    return f"{value:.{decimals}f}"
+
+
+def _cells(cells: list[str]) -> str:
+    """micrograd's record ``{ name | data … | grad … }`` as an HTML-like label (a record
+    cannot take the invisible edges that keep a layer in order)."""
+    row = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+    table = '<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
+    return f"<{table}<tr>{row}</tr></table>>"
 
 
 def _quote(text: str) -> str:
@@ -46,9 +60,20 @@ class _Graph:
         self.lines.append(indent + line)
 
     def node(self, key: str, name: str, value: float, gradient: float | None, grad: str) -> str:
-        g = "" if gradient is None else f" | {grad} {format_value(gradient, self.digits)}"
-        label = f"{{ {name} | {format_value(value, self.digits)}{g} }}"
-        return f"{_quote(key)} [shape=record, label={_quote(label)}];"
+        cells = [name, f"data {_fixed(value, self.digits)}"]
+        if gradient is not None:
+            cells.append(f"{grad} {_fixed(gradient, self.digits)}")
+        return f"{_quote(key)} [shape=plaintext, label={_cells(cells)}];"
+
+    def in_order(self, prefix: str, indent: str) -> None:
+        """Each layer's neurons top to bottom in their order (h1 above h2, as o1 above o2):
+        an invisible edge from each to the next within the layer's rank."""
+        for layer in self.layers:
+            for kind in ("net_", "out_") if layer is not self.layers[0] else ("",):
+                names = [_quote(f"{prefix}{kind}{n}") for n in layer]
+                if len(names) > 1:
+                    chain = " -> ".join(names)
+                    self.add(f"{{ rank=same; {chain} [style=invis]; }}", indent)
 
     def from_parameter(self, edge: str, prefix: str, indent: str) -> None:
         if prefix:  # inside a cluster: after it
@@ -111,6 +136,7 @@ class _Graph:
                         if other != n:
                             add(f"{key(f'net_{other}')} -> {activation};", indent)
                 add(f"{activation} -> {key(f'out_{n}')};", indent)
+        self.in_order(prefix, indent)
         total = "E_total" if not prefix else f"{prefix}E"
         add(
             self.node(
@@ -144,7 +170,11 @@ def render_dot(w: Walkthrough, digits: int = 4, example: int | None = None) -> s
     scenario = w.scenario
     count = len(scenario.examples)
     graph = _Graph(w, digits)
-    header = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    header = [
+        "digraph backprop {",
+        "  rankdir=LR; newrank=true;",
+        '  graph [fontname="Helvetica"]; node [fontname="Helvetica"];',
+    ]
     if example is not None and not 1 <= example <= count:
         raise OptionError(
             "--example",
@@ -190,8 +220,8 @@ def render_expression_dot(w: ExpressionWalkthrough, digits: int = 4) -> str:
     lines = ["digraph expression {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     for node in w.nodes:
         label = (
-            f"{{ {node.name} | data {format_value(node.value, digits)} | "
-            f"grad {format_value(node.grad, digits)} }}"
+            f"{{ {node.name} | data {_fixed(node.value, digits)} | "
+            f"grad {_fixed(node.grad, digits)} }}"
         )
         lines.append(f"  {_quote(node.name)} [shape=record, label={_quote(label)}];")
         if node.op in ("leaf", "const"):

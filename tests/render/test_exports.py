@@ -278,12 +278,13 @@ def test_step_is_ignored_when_not_a_terminal(runner):
 
 
 def _dot_values(dot: str) -> dict[str, tuple[float, ...]]:
-    """Each record node of a DOT graph: its id → the numbers on it (value, grad)."""
+    """Each value node of a DOT graph: its id → the numbers on it (data, grad)."""
     found = {}
-    for key, label in re.findall(
-        r'^\s*"([^"]+)" \[shape=record, label="\{ (.*) \}"\];$', dot, re.M
+    for key, row in re.findall(
+        r'^\s*"([^"]+)" \[shape=plaintext, label=<.*?<tr>(.*)</tr>', dot, re.M
     ):
-        found[key] = tuple(float(part.split()[-1]) for part in label.split(" | ")[1:])
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        found[key] = tuple(float(cell.split()[-1]) for cell in cells[1:])
     return found
 
 
