@@ -45,7 +45,7 @@ from .breaking import broken
 from .document import DocumentWriter, chains, check_sentence, is_math
 from .layout import lay_out
 from .numbers import format_value
-from .printing import to_mathml
+from .printing import FENCES, to_mathml
 from .svg import draw_shape_svg, draw_svg
 
 #: Indentation of one level of nesting, in em.
@@ -161,7 +161,7 @@ class HtmlWriter(DocumentWriter):
     def number(self, value: float, in_product: bool = False) -> str:
         number = f"<mn>{format_value(value, self.digits, typographic=True)}</mn>"
         if in_product and value < 0:
-            return f"<mrow><mo>(</mo>{number}<mo>)</mo></mrow>"
+            return f"<mrow>{FENCES[0]}{number}{FENCES[1]}</mrow>"
         return number
 
     @staticmethod
@@ -172,7 +172,7 @@ class HtmlWriter(DocumentWriter):
         if isinstance(cell, Formula):
             math = to_mathml(cell.expr, cell.numbers, self.digits)
             if cell.grouped:
-                math = f"<mo>(</mo>{math}<mo>)</mo>"
+                math = f"{FENCES[0]}{math}{FENCES[1]}"
             tag = self.words(f"\u00a0({cell.tag})") if cell.tag else ""
             return f"<mrow>{math}{tag}</mrow>"
         if isinstance(cell, Number):

@@ -89,7 +89,7 @@ _UNICODE = {
     "⋯": r"$\cdots$",
 }
 
-PREAMBLE = r"""\documentclass[11pt]{article}
+PREAMBLE = r"""\documentclass[11pt,fleqn]{article}
 \usepackage[margin=2cm,PAPERpaper]{geometry}
 \usepackage{amsmath,amssymb,mathtools}
 \setcounter{MaxMatrixCols}{200}
@@ -103,6 +103,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \makeatother
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6ex}
+\setlength{\mathindent}{1.5em}  % every display flush left: consecutive chains start in line
 \setlength{\emergencystretch}{3em}
 \begin{document}
 \small
@@ -133,10 +134,14 @@ def _measured(block: Table) -> tuple[Column, ...]:
 
 
 def latex_text(text: str) -> str:
-    """Running text for pdflatex: specials escaped, Unicode symbols as commands."""
+    """Running text for pdflatex: specials escaped, Unicode symbols as commands, a straight
+    double quote as an opening or a closing one by what precedes it."""
     out = []
-    for char in text:
-        if char in _SPECIAL:
+    for index, char in enumerate(text):
+        if char == '"':
+            opening = index == 0 or text[index - 1] in " ([{\n"
+            out.append("``" if opening else "''")
+        elif char in _SPECIAL:
             out.append(_SPECIAL[char])
         elif char in _UNICODE:
             out.append(_UNICODE[char])

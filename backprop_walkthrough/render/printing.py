@@ -236,8 +236,8 @@ def latex_symbol(name: str) -> str:
         return _GREEK[name][0]
     base, subscript, superscript = symbol_parts(name)
 
-    def word(text: str) -> str:
-        return rf"\mathrm{{{text}}}" if len(text) > 1 and text.isalpha() else text
+    def word(text: str) -> str:  # a name of more than one character is upright (h1, bh1n1)
+        return rf"\mathrm{{{text}}}" if len(text) > 1 and not text.isdigit() else text
 
     text = word(base) + (f"_{{{word(subscript)}}}" if subscript else "")
     return text + (f"^{{{superscript}}}" if superscript else "")
@@ -435,5 +435,16 @@ def to_mathml(
     whole = printer._operand_of(expr)
     if whole is not None:
         return f"<mn>{with_minus(whole)}</mn>"
-    # SymPy writes a subtraction with the hyphen; typeset it with the minus sign.
-    return str(printer.doprint(expr)).replace("<mo>-</mo>", f"<mo>{MINUS}</mo>")
+    # SymPy writes a subtraction with the hyphen; typeset it with the minus sign. A bracket
+    # inside a row is an infix operator to MathML, spaced like one (σ ( 0.3775 )): say
+    # which side it closes, and it hugs what it encloses.
+    return (
+        str(printer.doprint(expr))
+        .replace("<mo>-</mo>", f"<mo>{MINUS}</mo>")
+        .replace("<mo>(</mo>", FENCES[0])
+        .replace("<mo>)</mo>", FENCES[1])
+    )
+
+
+#: Brackets as MathML sets them tight: an opening one prefix, a closing one postfix.
+FENCES = ('<mo form="prefix">(</mo>', '<mo form="postfix">)</mo>')

@@ -74,7 +74,10 @@ def test_markdown_keeps_the_nesting_and_short_lines(name):
     line is longer than 100 characters."""
     md = render_document(derive(load_scenario(name)), "markdown")
     if name == "mazur":
-        assert r"& \quad \quad \frac{\partial \mathrm{net}_{o1}}{\partial \mathrm{out}_{h1}}" in md
+        assert (
+            r"& \quad \quad \frac{\partial \mathrm{net}_{\mathrm{o1}}}"
+            r"{\partial \mathrm{out}_{\mathrm{h1}}}" in md
+        )
     inside = False
     for line in md.splitlines():
         if line in ("$$", "```text", "```") or line.startswith("```"):
@@ -86,8 +89,9 @@ def test_markdown_keeps_the_nesting_and_short_lines(name):
 
 def test_latex_names_options_and_picture(classic):
     tex = render_document(classic, "latex")
-    assert r"\mathrm{net}_{h1}" in tex and r"\mathrm{target}_{o1}" in tex
-    assert r"E_{\mathrm{total}}" in tex and "net_{h1}" not in tex.replace(r"\mathrm{net}_{h1}", "")
+    # names and subscripts of more than one character upright (issue 27), as in HTML
+    assert r"\mathrm{net}_{\mathrm{h1}}" in tex and r"\mathrm{target}_{\mathrm{o1}}" in tex
+    assert r"E_{\mathrm{total}}" in tex and "_{h1}" not in tex
     assert r"\texttt{update-{}\_biases: false}" not in tex  # code is escaped once
     assert r"\texttt{update\_biases: false}" in tex
     assert r"\date{}" in tex and "Matt Mazur" not in tex.split(r"\date")[1][:40]
@@ -328,7 +332,11 @@ def test_names_with_underscores_are_accepted_kept_and_typeset_as_subscripts(tmp_
     document = json.loads(renamed.export("json"))
     assert {"w_ho", "b_h"} <= set(document["gradients"]) and "out_h1_1" in document["forward"]
     latex = renamed.export("latex")
-    assert r"\mathrm{out}_{h1,1}" in latex and r"w_{\mathrm{ho}}" in latex and "h1_1}" not in latex
+    assert (
+        r"\mathrm{out}_{\mathrm{h1,1}}" in latex
+        and r"w_{\mathrm{ho}}" in latex
+        and "h1_1}" not in latex
+    )
     assert "out_h1_1" in renamed.export("text")
 
 
@@ -359,3 +367,14 @@ def test_an_expressions_graph_is_drawn_on_a_page():
     assert latex.count(r"\begin{tikzpicture}") == 1
     assert r"e $|$ data $-$6.0000 $|$ grad $-$2.0000" in latex
     assert "d | data 4.0000 | grad −2.0000   ← +(e, c)" in render_document(micrograd, "markdown")
+
+
+def test_one_typography_for_quotes_brackets_and_displays(classic):
+    """Issue 27: the subtitle's opening quote set as one (not ”A Step…), a bracket hugging
+    what it encloses in MathML (σ(0.3775), not σ ( 0.3775 )), displays flush left in LaTeX."""
+    tex = render_document(classic, "latex")
+    assert "``A Step by Step Backpropagation Example''" in tex
+    assert r"\documentclass[11pt,fleqn]{article}" in tex
+    html = render_document(classic, "html")
+    assert "<mo>(</mo>" not in html and "<mo>)</mo>" not in html
+    assert '<mi>&#963;</mi><mo form="prefix">(</mo><mn>0.3775</mn><mo form="postfix">)</mo>' in html
