@@ -33,7 +33,7 @@ from .blocks import (
     product,
 )
 from .numbers import format_value
-from .shake import shake_check, shake_notes, shaken_error
+from .shake import shake_check, shake_notes, shaken_value
 
 PLUS_EQUALS = (
     "{name} is used {count} times, so its gradient is a sum: each use adds its part "
@@ -182,7 +182,9 @@ def _local(c: object) -> MathCell:
 
 
 def _check(shake: Shake, output: str, digits: int) -> Check:
-    return shake_check(shake, output, shaken_error, lambda v: format_value(v, digits, True))
+    return shake_check(
+        shake, output, shaken_value(shake.h, digits), lambda v: format_value(v, digits, True)
+    )
 
 
 def render_expression(w: ExpressionWalkthrough, output_format: str, digits: int = 6) -> str:

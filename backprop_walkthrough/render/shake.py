@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 
 from .. import ops
@@ -20,6 +21,21 @@ def shaken_error(value: float) -> str:
     if value != 0 and abs(value) < SMALL_SHAKEN_ERROR:
         return with_minus(f"{value:.15e}")
     return format_decimals(value, SHAKE_DECIMALS, True)
+
+
+def shaken_value(h: float, shown: int) -> Callable[[float], str]:
+    """An output value of a shake check to the digits that carry meaning: the quotient,
+    shown to ``shown`` decimals, needs the two values to about h·10^−shown — more digits are
+    the noise of doubles (−7.999996, not −7.999996000000000 or −8.000004000000001)."""
+    decimals = min(SHAKE_DECIMALS, shown + max(0, math.ceil(-math.log10(h))))
+
+    def text(value: float) -> str:
+        if value != 0 and abs(value) < SMALL_SHAKEN_ERROR:
+            return shaken_error(value)
+        written = format_decimals(value, decimals, True)
+        return written.rstrip("0").rstrip(".") if "." in written else written
+
+    return text
 
 
 def shake_check(

@@ -378,3 +378,11 @@ def test_one_typography_for_quotes_brackets_and_displays(classic):
     html = render_document(classic, "html")
     assert "<mo>(</mo>" not in html and "<mo>)</mo>" not in html
     assert '<mi>&#963;</mi><mo form="prefix">(</mo><mn>0.3775</mn><mo form="postfix">)</mo>' in html
+
+
+def test_an_expressions_shake_shows_the_digits_that_carry_meaning(runner):
+    """Issue 27: L(f ± h) to the decimals the quotient needs (h·10^−6 here), not the noise of
+    doubles: (−7.999996 − (−8.000004)) / 2e−6 = 4, by hand."""
+    out = runner.invoke(cli, ["expr", "micrograd"]).output
+    assert "L(f + h) = −7.999996\n" in out and "L(f − h) = −8.000004\n" in out
+    assert "0000000" not in out
