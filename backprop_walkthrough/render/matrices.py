@@ -431,7 +431,8 @@ class MatrixMathMLPrinter(MathMLFormulaPrinter):
             if read.example:
                 element.appendChild(self._element("mn", read.example))
             if read.layer:
-                element.appendChild(self._element("mn", f"({read.layer})"))
+                # (l−1) with a minus sign, not the hyphen of the name
+                element.appendChild(self._element("mn", f"({with_minus(read.layer)})"))
             core = element
         if read.prefix == "d":
             return self._row(self._element("mi", "d"), core)
