@@ -353,8 +353,15 @@ class _Layout(StepVisitor):
         # In a big network a sum over a layer shows its first terms worked out; the others,
         # the same rule with other numbers, by their values (--full shows every one).
         shown = len(step.terms) if not self.compacted else FULL_TERMS
+        # A term's notes come after the whole sum: a note between two terms would cut the sum
+        # off from its chains.
+        later: list[Note] = []
         for term in step.terms[:shown]:
-            yield from self.derivation(term, depth + 1)
+            for item in self.derivation(term, depth + 1):
+                if isinstance(item, Note):
+                    later.append(item._replace(depth=depth))
+                else:
+                    yield item
         for term in step.terms[shown:]:
             tagged = Formula(term.label, tag=path_tag(term))
             yield Row(Role.STATEMENT, tagged, (Number(term.value),), depth + 1)
@@ -366,6 +373,7 @@ class _Layout(StepVisitor):
             last = step.simplified[-1]
             result = (Formula(last.expr, last.substitutions), Number(last.value))
             yield Row(Role.STATEMENT, label, result, depth)
+        yield from later
         yield from self.notes([step.key.at(step.example)], depth)
 
     @staticmethod
