@@ -8,7 +8,7 @@ just before its first use); within a column, nodes keep the program's order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from html import escape
 from typing import NamedTuple
 
@@ -76,6 +76,25 @@ def _layout(
     return width, height, boxes, ops
 
 
+Point = tuple[float, float]
+
+
+def _edges(
+    nodes: Sequence[GraphNode], boxes: dict[str, Placed], radius: float
+) -> Iterator[tuple[Point, Point, bool]]:
+    """Each line of the graph: from each input's box to the operation's circle (stopping
+    ``radius`` short of its centre), then from the circle to the result's box (``True``)."""
+    for node in nodes:
+        if not node.inputs:
+            continue
+        box = boxes[node.name]
+        centre = box.x - OP_GAP
+        for source in node.inputs:
+            s = boxes[source]
+            yield (s.x + s.width, s.y), (centre - radius, box.y), False
+        yield (centre + radius, box.y), (box.x, box.y), True
+
+
 def draw_graph_svg(nodes: Sequence[GraphNode], caption: str) -> str:
     width, height, boxes, ops = _layout(nodes)
     parts = [
@@ -83,20 +102,9 @@ def draw_graph_svg(nodes: Sequence[GraphNode], caption: str) -> str:
         f'width="{width:.0f}" role="img" aria-label="{escape(caption)}" class="network graph">',
         f"<title>{escape(caption)}</title>",
     ]
-    for node in nodes:
-        if not node.inputs:
-            continue
-        box = boxes[node.name]
-        cx = box.x - OP_GAP
-        for source in node.inputs:
-            s = boxes[source]
-            parts.append(
-                f'<line x1="{s.x + s.width:.1f}" y1="{s.y:.1f}" x2="{cx - OP_RADIUS:.1f}" '
-                f'y2="{box.y:.1f}" class="edge"/>'
-            )
+    for (x1, y1), (x2, y2), _last in _edges(nodes, boxes, OP_RADIUS):
         parts.append(
-            f'<line x1="{cx + OP_RADIUS:.1f}" y1="{box.y:.1f}" x2="{box.x:.1f}" '
-            f'y2="{box.y:.1f}" class="edge"/>'
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" class="edge"/>'
         )
     for symbol, x, y in ops:
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{OP_RADIUS}" class="neuron"/>')
@@ -123,15 +131,9 @@ def draw_graph_tikz(
 ) -> str:
     width, _height, boxes, ops = _layout(nodes)
     lines = [rf"\begin{{tikzpicture}}[x={unit_cm}cm, y=-{unit_cm}cm, font=\scriptsize]"]
-    for node in nodes:
-        if not node.inputs:
-            continue
-        box = boxes[node.name]
-        cx = box.x - OP_GAP
-        for source in node.inputs:
-            s = boxes[source]
-            lines.append(rf"\draw ({s.x + s.width:.1f}, {s.y:.1f}) -- ({cx:.1f}, {box.y:.1f});")
-        lines.append(rf"\draw[->] ({cx:.1f}, {box.y:.1f}) -- ({box.x:.1f}, {box.y:.1f});")
+    for (x1, y1), (x2, y2), last in _edges(nodes, boxes, 0.0):
+        arrow = "[->]" if last else ""
+        lines.append(rf"\draw{arrow} ({x1:.1f}, {y1:.1f}) -- ({x2:.1f}, {y2:.1f});")
     for symbol, x, y in ops:
         lines.append(
             rf"\node[circle, draw, fill=white, inner sep=1pt, minimum size=0.6cm] at "

@@ -60,18 +60,13 @@ from .blocks import (
     Title,
     Tone,
 )
-from .numbers import (
-    format_decimals,
-    format_given,
-    format_operand,
-    format_value,
-)
+from .numbers import format_decimals, format_given, format_operand, format_value
 from .printing import to_text
 from .scenario_tables import data_table, example_data, parameter_summary, parameter_table
 from .shake import shake_check, shake_notes, shaken_error, verdict_mark
 
-#: A layer of more neurons than this shows its first neuron in full and the others in a table
-#: (``--full`` shows every one), and the network is described in a line instead of drawn.
+#: A network with a layer of more neurons than this is big: each layer shows its first neuron
+#: in part and the others in tables (``--full`` shows every one), and it is drawn by its shape.
 COMPACT_ABOVE = 4
 #: In a big network, the first neuron of a layer shows this many of its weights' chains in full.
 FULL_WEIGHTS = 2
@@ -350,12 +345,9 @@ class _Layout(StepVisitor):
             return
         terms = Joined(tuple(Formula(t.label, tag=path_tag(t)) for t in step.terms), "+")
         yield Row(Role.STATEMENT, label, (terms,), depth)
-        # In a big network a sum over a layer shows its first terms worked out; the others,
-        # the same rule with other numbers, by their values (--full shows every one).
+        # in a big network, the first terms worked out, the others (same rule) by value
         shown = len(step.terms) if not self.compacted else FULL_TERMS
-        # A term's notes come after the whole sum: a note between two terms would cut the sum
-        # off from its chains.
-        later: list[Note] = []
+        later: list[Note] = []  # the terms' notes, after the sum (not cutting it off)
         for term in step.terms[:shown]:
             for item in self.derivation(term, depth + 1):
                 if isinstance(item, Note):
