@@ -33,6 +33,7 @@ from .blocks import (
     product,
 )
 from .numbers import format_value
+from .printing import gradient
 from .shake import shake_check, shake_notes, shaken_value
 
 PLUS_EQUALS = (
@@ -145,9 +146,9 @@ def _d(of: str, wrt: str) -> sp.Derivative:
     return sp.Derivative(sp.Symbol(of), sp.Symbol(wrt))
 
 
-def _total(of: str, wrt: str) -> sp.Symbol:
+def _total(of: str, wrt: str) -> sp.Basic:
     """A gradient, dL/dn: of the output, through every path (the lecture's notation)."""
-    return sp.Symbol(f"d{of}/d{wrt}")
+    return gradient(sp.Symbol(of), sp.Symbol(wrt))
 
 
 def _gradient(w: ExpressionWalkthrough, node: ExprNode) -> Equations:

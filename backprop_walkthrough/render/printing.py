@@ -32,6 +32,14 @@ _WHOLE_POWER = re.compile(r"\*\*(\d+)(?![\d.])")
 _TEXT_REPLACEMENTS = (("**", "^"), ("*", "·"), ("-", MINUS))
 
 
+class gradient(sp.Function):  # noqa: N801 - printed by name, as SymPy's functions are
+    """dL/dn, the gradient of an expression's output with respect to a node (the lecture's
+    notation, d for the total derivative through every path): dL/dn in text, a fraction
+    with an upright d in LaTeX and MathML, as ∂ is for a local derivative."""
+
+    nargs = 2
+
+
 class _Substituting:
     """What the text, LaTeX and MathML printers share: the numbers they put in place of leaves.
 
@@ -144,6 +152,9 @@ class TextPrinter(_Substituting, StrPrinter):
             return number
         ((variable, _count),) = expr.variable_count
         return f"∂{self._print(expr.expr)}/∂{self._print(variable)}"
+
+    def _print_gradient(self, expr: sp.Function) -> str:
+        return f"d{self._print(expr.args[0])}/d{self._print(expr.args[1])}"
 
     def _print_softmax(self, expr: sp.Function) -> str:
         k, nets = int(expr.args[0]), expr.args[1:]
@@ -274,6 +285,10 @@ class LatexFormulaPrinter(_Substituting, LatexPrinter):
         ((variable, _count),) = expr.variable_count
         return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(variable)}}}"
 
+    def _print_gradient(self, expr: sp.Function, exp: str | None = None) -> str:
+        of, wrt = (self._print(a) for a in expr.args)
+        return rf"\frac{{\mathrm{{d}}{of}}}{{\mathrm{{d}}{wrt}}}"
+
     def _print_Float(self, expr: sp.Float) -> str:
         return self._format(float(expr))
 
@@ -361,6 +376,12 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
         fraction.appendChild(self._row(self._element("mo", "∂"), self._print(variable)))
         return fraction
 
+    def _print_gradient(self, expr: sp.Function) -> Any:
+        fraction = self.dom.createElement("mfrac")
+        for part in expr.args:
+            fraction.appendChild(self._row(self._element("mi", "d"), self._print(part)))
+        return fraction
+
     def _print_Float(self, expr: sp.Float) -> Any:
         return self._element("mn", _operand(float(expr), self.digits))
 
@@ -446,5 +467,9 @@ def to_mathml(
     )
 
 
-#: Brackets as MathML sets them tight: an opening one prefix, a closing one postfix.
-FENCES = ('<mo form="prefix">(</mo>', '<mo form="postfix">)</mo>')
+#: Brackets as MathML sets them tight: an opening one prefix, a closing one postfix, neither
+#: stretched (Chromium sets a stretchy bracket apart from what it encloses).
+FENCES = (
+    '<mo form="prefix" stretchy="false">(</mo>',
+    '<mo form="postfix" stretchy="false">)</mo>',
+)

@@ -371,7 +371,8 @@ def test_one_typography_for_quotes_brackets_and_displays(classic):
     assert r"\documentclass[11pt,fleqn]{article}" in tex
     html = render_document(classic, "html")
     assert "<mo>(</mo>" not in html and "<mo>)</mo>" not in html
-    assert '<mi>&#963;</mi><mo form="prefix">(</mo><mn>0.3775</mn><mo form="postfix">)</mo>' in html
+    prefix, postfix = '<mo form="prefix" stretchy="false">', '<mo form="postfix" stretchy="false">'
+    assert f"<mi>&#963;</mi>{prefix}(</mo><mn>0.3775</mn>{postfix})</mo>" in html
 
 
 def test_an_expressions_shake_shows_the_digits_that_carry_meaning(runner):
@@ -380,3 +381,13 @@ def test_an_expressions_shake_shows_the_digits_that_carry_meaning(runner):
     out = runner.invoke(cli, ["expr", "micrograd"]).output
     assert "L(f + h) = −7.999996\n" in out and "L(f − h) = −8.000004\n" in out
     assert "0000000" not in out
+
+
+def test_an_expressions_gradient_is_a_fraction_like_its_local_derivatives():
+    """Issue 27: dL/dd was one upright word beside ∂-fractions; now d over d, upright d."""
+    from backprop_walkthrough.api import expression
+
+    latex = render_document(expression("micrograd"), "latex")
+    assert r"\frac{\mathrm{d}L}{\mathrm{d}f} && \mathrlap{{}= \frac{\mathrm{d}L}" in latex
+    assert "dL/d" not in latex
+    assert "dL/df = dL/dL × ∂L/∂f" in render_document(expression("micrograd"), "text")
