@@ -44,15 +44,20 @@ class _Derived:
         return self.walkthroughs[key]
 
     def variant(self, derived: model.Walkthrough) -> model.Walkthrough | None:
-        """The classic slip's walkthrough (the updated output weights in the hidden layer)."""
         if id(derived) not in self.variants:
-            from ..engine.scalar.derivation import derive
-
-            single = not derived.scenario.is_batch
-            self.variants[id(derived)] = (
-                derive(derived.scenario, hidden_uses_updated_weights=True) if single else None
-            )
+            self.variants[id(derived)] = classic_slip(derived)
         return self.variants[id(derived)]
+
+
+def classic_slip(derived: model.Walkthrough) -> model.Walkthrough | None:
+    """The same scenario derived with the classic slip (the updated output weights in the
+    hidden layer), whose figures name the mistake ``updated_output_weights``; None for a
+    batch."""
+    from ..engine.scalar.derivation import derive
+
+    if derived.scenario.is_batch:
+        return None
+    return derive(derived.scenario, hidden_uses_updated_weights=True)
 
 
 def check_files(

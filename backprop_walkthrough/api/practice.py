@@ -134,13 +134,6 @@ class Practice:
     def finished(self) -> bool:
         return self.question is None
 
-    def numbers(self) -> dict[str, Any]:
-        """The numbers of a ``--new`` scenario that the questions are about."""
-        if self.seed is None:
-            return {}
-        keys = ("weights", "biases", "inputs", "targets")
-        return {k: self.source[k] for k in keys if k in self.source}
-
     def network(self) -> Any:
         """The network with all its numbers (parameters, data, η, loss, activations), as a
         worksheet's head shows it but for the drawing (a screen has 24 lines): a Rich
@@ -254,17 +247,16 @@ class Practice:
         """The questions as one self-contained HTML page that grades each answer as it is
         typed, exactly as ``check`` grades a file (see :mod:`..render.practice_page`)."""
         from ..engine.grading.grade import program
-        from ..engine.scalar.derivation import derive
         from ..render.practice_page import render_practice_page
         from ..render.worksheet import yaml_scenario
+        from .grading import classic_slip
 
         scenario = self.derived.scenario
-        variant = None if scenario.is_batch else derive(scenario, hidden_uses_updated_weights=True)
         head = f"# {self.title}: answers typed into the practice page; grade them with\n"
         head += "# backprop-walkthrough check THIS-FILE.yaml\n" + yaml_scenario(self.source)
         return render_practice_page(
             self.derived,
-            program(self.derived, variant),
+            program(self.derived, classic_slip(self.derived)),
             title=self.title,
             subtitle=f"Regenerate this page: {self.regenerate('--page')}" if self.seed else "",
             names=self.names,

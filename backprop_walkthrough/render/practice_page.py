@@ -32,7 +32,7 @@ from .html import STYLE, HtmlWriter
 from .json import dumps
 from .layout import network_blocks
 from .numbers import format_operand
-from .worksheet import SECTIONS, rule, rule_lines
+from .worksheet import by_section, rule, rule_lines
 
 PAGE_STYLE = """
 .bar { position: sticky; top: 0; background: var(--bg); padding: 0.5rem 0;
@@ -55,7 +55,6 @@ output[data-status="wrong"] { color: var(--bad); }
   table.questions tr { border-bottom: 1px solid var(--line); padding: 0.3rem 0; }
   table.questions td:last-child { width: auto; }
 }
-td math { math-style: normal; font-size: 1.1em; }
 @media print { .bar button, button.hint { display: none; } .bar { position: static; } }
 """
 
@@ -110,15 +109,10 @@ def render_practice_page(
     )
     body.append("<h2>The network</h2>")
     body += [writer.block(block) for block in writer.document.blocks]
-    index = 0
-    for section, heading in SECTIONS.items():
-        shown = [n for n in names if forms[n].section == section]
-        if not shown:
-            continue
+    for heading, shown in by_section(names, forms):
         rows = []
         for name in shown:
-            index += 1
-            spoken = escape(f"{name}: {rule_lines(forms[name], expected, digits)[0]}", quote=True)
+            spoken = escape(f"{name}: {hints[name][0]}", quote=True)
             figure = escape(name, quote=True)
             rows.append(
                 f"<tr><td><code>{escape(name)}</code></td>"

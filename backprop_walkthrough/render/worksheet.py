@@ -48,6 +48,15 @@ SECTIONS = {
 }
 
 
+def by_section(names: Sequence[str], forms: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """The figures asked, grouped by the part of the walkthrough they belong to, in its order:
+    (the part's heading, its figures), for every part that has one."""
+    groups = [
+        (title, [n for n in names if forms[n].section == part]) for part, title in SECTIONS.items()
+    ]
+    return [(title, shown) for title, shown in groups if shown]
+
+
 def rule(form: Any, values: Mapping[str, float] | None = None) -> MathCell:
     """A figure's rule, ``label = formula`` — with ``values``, the numbers put in."""
     label = Formula(form.label, tag=form.tag)
@@ -106,11 +115,9 @@ class Sheet:
             Column("rule", width=0.5),
             Column("answer" if self.values is None else "value", Align.RIGHT, CellRole.ANSWER, 0.2),
         )
-        for section, title in SECTIONS.items():
-            names = [n for n in self.names if self.forms[n].section == section]
-            if names:
-                rows = tuple((n, rule(self.forms[n]), self.answer(n)) for n in names)
-                blocks += [Heading(title), Table(columns, rows)]
+        for title, names in by_section(self.names, self.forms):
+            rows = tuple((n, rule(self.forms[n]), self.answer(n)) for n in names)
+            blocks += [Heading(title), Table(columns, rows)]
         return Document(tuple(blocks), digits)
 
     def subtitle(self) -> str:

@@ -11,7 +11,7 @@ the learner wrote (:class:`~...scenario.arithmetic.Typed`):
   mistake was made before, and is counted there;
 * **wrong** — neither. A wrong figure whose inputs were all right is the *first wrong step*.
 
-A wrong figure gets a *diagnosis*: the known mistaken rules (:data:`.recipes.MISTAKES`) that
+A wrong figure gets a *diagnosis*: the known mistaken rules (:data:`...model.MISTAKES`) that
 give the learner's value, tried on their own earlier values — first the figure's own slips,
 then (where the figures its rule needs were not given: homework often asks for the gradients
 and the updates only) a slip in any figure before it that the learner did not write, carried
@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
+
+import sympy as sp
 
 from ... import options
 from ...model import (
@@ -359,7 +361,7 @@ def describe(found: list[Explanation], name: str) -> str:
 def figure_forms(w: Walkthrough) -> dict[str, Form]:
     """Every figure's form (for hints) and section (for ``practice --only``), in order."""
     book = recipes_of(w)
-    return {name: book.forms.get(name, Form(name)) for name in book.expected}
+    return {name: book.forms.get(name, Form(sp.Symbol(name))) for name in book.expected}
 
 
 def figures_shown(w: Walkthrough) -> list[str]:

@@ -110,7 +110,11 @@ class Recipes(StepVisitor):
                 words="the forward pass again, with every new parameter",
                 section="update",
             )
-        self._interpreter = self.interpreter
+        # E_total_after runs the forward figures' trees again: the interpreter knows them
+        forward = [
+            (n, self.recipes[n].tree) for n, f in self.forms.items() if f.section == "forward"
+        ]
+        self.interpreter = Interpreter(forward, str(E_TOTAL_KEY))
 
     # the walk -----------------------------------------------------------------------------
 
@@ -298,19 +302,8 @@ class Recipes(StepVisitor):
         names = tuple(str(FigureKey.update(p.name)) for p in self.w.scenario.parameters)
         return Recipe(tuple(n for n in names if n in self.expected), ["after"])
 
-    # running the trees --------------------------------------------------------------------
-
-    @property
-    def interpreter(self) -> Interpreter:
-        forward = [
-            (name, self.recipes[name].tree)
-            for name, form in self.forms.items()
-            if form.section == "forward"
-        ]
-        return Interpreter(forward, str(E_TOTAL_KEY))
-
     def value(self, tree: Tree, view: View) -> float | None:
-        return self._interpreter.value(tree, view)
+        return self.interpreter.value(tree, view)
 
 
 def _other_labelling(w: Walkthrough) -> dict[str, str]:
