@@ -20,30 +20,6 @@ import sympy as sp
 
 from ..scenario.types import Scenario
 
-# --- running text ------------------------------------------------------------------------------
-
-
-class Code(NamedTuple):
-    """Text to be typeset as code: an option (``--full``), a YAML key (``update_biases``)."""
-
-    text: str
-
-
-Inline = str | Code
-Prose = tuple[Inline, ...]
-
-
-def plain(prose: Prose) -> str:
-    """The words of a piece of prose, without the code marks."""
-    return "".join(part.text if isinstance(part, Code) else part for part in prose)
-
-
-class Tone(Enum):
-    PLAIN = "plain"
-    INTRO = "intro"  # the sentence under a heading (italic in the terminal)
-    QUIET = "quiet"  # an aside (dim in the terminal)
-
-
 # --- cells of an equation ----------------------------------------------------------------------
 
 
@@ -56,6 +32,9 @@ class Formula(NamedTuple):
     tag: str = ""
     #: Written in parentheses: a sum (or a signed product) that is one factor of a product.
     grouped: bool = False
+    #: A name in running text or a table's name column: its fractions on one line
+    #: (∂E_total/∂w5), as text sets them, not built up.
+    inline: bool = False
 
 
 class Number(NamedTuple):
@@ -123,6 +102,47 @@ class Row(NamedTuple):
     aside: str = ""  # a remark after the row: "SymPy", "activation of layer 1"
 
 
+# --- running text ------------------------------------------------------------------------------
+
+
+class Code(NamedTuple):
+    """Text to be typeset as code: an option (``--full``), a YAML key (``update_biases``)."""
+
+    text: str
+
+
+#: A piece of running text: words, code, or a name or formula typeset as the equations are
+#: (``E_total``, ``∂E_o2/∂out_h1``): one spelling of every name in prose and in maths.
+Inline = str | Code | Formula
+Prose = tuple[Inline, ...]
+
+
+def plain(prose: Prose) -> str:
+    """The words of a piece of prose as the terminal writes them (formulas as its text)."""
+    from .printing import to_text  # the printers import SymPy's, which blocks need not
+
+    return "".join(
+        part
+        if isinstance(part, str)
+        else part.text
+        if isinstance(part, Code)
+        else to_text(part.expr, part.numbers)
+        for part in prose
+    )
+
+
+class Tone(Enum):
+    PLAIN = "plain"
+    INTRO = "intro"  # the sentence under a heading (italic in the terminal)
+    QUIET = "quiet"  # an aside (dim in the terminal)
+
+
+class Words(NamedTuple):
+    """A table cell or column header of running text with names in it (Prose)."""
+
+    prose: Prose
+
+
 # --- blocks ------------------------------------------------------------------------------------
 
 
@@ -180,7 +200,8 @@ class Check(NamedTuple):
 
     caption: str  # "shake it"
     detail: str  # "h = 1e-06"
-    rows: tuple[tuple[str, str, CellRole], ...]  # (what, its value written out, its role)
+    #: (what, its value written out, its role); what is a formula: E_total(w5 + h)
+    rows: tuple[tuple[str | Formula, str, CellRole], ...]
     verdict: Mark
     remark: str = ""  # "differs by −2.4e−11"
     depth: int = 0
@@ -192,7 +213,7 @@ class Note(NamedTuple):
 
 
 class Column(NamedTuple):
-    header: str
+    header: str | Words
     align: Align = Align.LEFT
     role: CellRole = CellRole.PLAIN
     #: A share of the line, for a format that fixes column widths and wraps within them
@@ -200,8 +221,8 @@ class Column(NamedTuple):
     width: float | None = None
 
 
-#: A table cell: words, a verdict, or a formula (a worksheet's rule).
-Cell = str | Mark | MathCell
+#: A table cell: words, a verdict, a formula (a worksheet's rule), or words with names in them.
+Cell = str | Mark | MathCell | Words
 
 
 class Table(NamedTuple):

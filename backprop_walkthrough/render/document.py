@@ -19,6 +19,7 @@ from .blocks import (
     ExpressionGraph,
     Formula,
     Heading,
+    Inline,
     Joined,
     MathCell,
     MatrixEquation,
@@ -26,6 +27,7 @@ from .blocks import (
     Number,
     Paragraph,
     Picture,
+    Prose,
     Role,
     Row,
     SideBySide,
@@ -124,12 +126,15 @@ class DocumentWriter:
         )
 
 
-def check_sentence(block: Check) -> tuple[str, str]:
+def check_sentence(block: Check) -> tuple[Prose, str]:
     """A check as running text: (its values joined, its verdict), for formats that write the
     values in a line rather than in aligned rows."""
-    values = ", ".join(f"{what} = {value}" for what, value, _role in block.rows)
+    values: list[Inline] = [f"{block.caption.capitalize()} ({block.detail}): "]
+    for index, (what, value, _role) in enumerate(block.rows):
+        values += [", "] if index else []
+        values += [what, f" = {value}"]
     verdict = str(block.verdict) + (f" ({block.remark})" if block.remark else "")
-    return f"{block.caption.capitalize()} ({block.detail}): {values}", verdict
+    return tuple(values), verdict
 
 
 def is_math(cell: Cell) -> TypeGuard[MathCell]:

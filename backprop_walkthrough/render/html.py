@@ -40,6 +40,7 @@ from .blocks import (
     Tables,
     Title,
     Tone,
+    Words,
 )
 from .breaking import broken
 from .document import DocumentWriter, chains, check_sentence, is_math
@@ -134,10 +135,14 @@ class HtmlWriter(DocumentWriter):
         parts.append(self.end())
         return "".join(parts)
 
-    @staticmethod
-    def prose(prose: Prose) -> str:
+    def prose(self, prose: Prose) -> str:
         return "".join(
-            f"<code>{escape(p.text)}</code>" if isinstance(p, Code) else escape(p) for p in prose
+            escape(p)
+            if isinstance(p, str)
+            else f"<code>{escape(p.text)}</code>"
+            if isinstance(p, Code)
+            else f"<math>{self.cell(p)}</math>"
+            for p in prose
         )
 
     def begin(self) -> str:
@@ -176,7 +181,7 @@ class HtmlWriter(DocumentWriter):
 
     def cell(self, cell: MathCell) -> str:
         if isinstance(cell, Formula):
-            math = to_mathml(cell.expr, cell.numbers, self.digits)
+            math = to_mathml(cell.expr, cell.numbers, self.digits, cell.inline)
             if cell.grouped:
                 math = f"{FENCES[0]}{math}{FENCES[1]}"
             tag = self.words(f"\u00a0({cell.tag})") if cell.tag else ""
@@ -243,7 +248,7 @@ class HtmlWriter(DocumentWriter):
     def check(self, block: Check) -> str:
         values, _verdict = check_sentence(block)
         remark = f" ({escape(block.remark)})" if block.remark else ""
-        return f'<p class="check">{escape(values)} — {self.mark(block.verdict)}{remark}.</p>\n'
+        return f'<p class="check">{self.prose(values)} — {self.mark(block.verdict)}{remark}.</p>\n'
 
     @staticmethod
     def mark(mark: Mark) -> str:
@@ -260,7 +265,9 @@ class HtmlWriter(DocumentWriter):
                 classes.append("answer")
             return f' class="{" ".join(classes)}"' if classes else ""
 
-        head = "".join(f"<th{attributes(c)}>{escape(c.header)}</th>" for c in block.columns)
+        head = "".join(
+            f"<th{attributes(c)}>{self.table_cell(c.header)}</th>" for c in block.columns
+        )
         body = "".join(
             "<tr>"
             + "".join(
@@ -287,6 +294,8 @@ class HtmlWriter(DocumentWriter):
             return self.mark(cell)
         if is_math(cell):
             return f"<math>{self.cell(cell)}</math>"
+        if isinstance(cell, Words):
+            return self.prose(cell.prose)
         return escape(str(cell))
 
     def tables(self, block: Tables) -> str:

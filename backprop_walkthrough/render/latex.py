@@ -19,10 +19,13 @@ from .blocks import (
     Document,
     Equations,
     ExpressionGraph,
+    Formula,
     Heading,
+    Joined,
     Mark,
     MatrixEquation,
     Note,
+    Number,
     Paragraph,
     Picture,
     Prose,
@@ -30,6 +33,8 @@ from .blocks import (
     Tables,
     Title,
     Tone,
+    Words,
+    plain,
 )
 from .document import DocumentWriter, chains, check_sentence, is_math
 from .latexmath import LatexMath
@@ -122,7 +127,7 @@ def _measured(block: Table) -> tuple[Column, ...]:
     """The columns of a long table with widths (shares of the line) from their longest text,
     so that longtable needs no second run to find them."""
     longest = [
-        max([len(column.header)] + [len(str(row[i])) for row in block.rows])
+        max([_length(column.header)] + [_length(row[i]) for row in block.rows])
         for i, column in enumerate(block.columns)
     ]
     ems = [CHARACTER_EM * n + 1.0 for n in longest]
@@ -131,6 +136,19 @@ def _measured(block: Table) -> tuple[Column, ...]:
         c._replace(width=round(em * scale / LINE_EM * 0.92, 3))
         for c, em in zip(block.columns, ems, strict=True)
     )
+
+
+def _length(cell: Cell) -> int:
+    """About how many characters wide a cell is set (a formula: as the terminal writes it)."""
+    if isinstance(cell, Words):
+        return len(plain(cell.prose))
+    if isinstance(cell, Formula):
+        return len(plain((cell,)))
+    if isinstance(cell, Joined):
+        return sum(_length(p) + 3 for p in cell.parts)
+    if isinstance(cell, Number):
+        return 12
+    return len(str(cell))
 
 
 def latex_text(text: str) -> str:
@@ -159,7 +177,11 @@ class LatexWriter(DocumentWriter):
 
     def prose(self, prose: Prose) -> str:
         return "".join(
-            rf"\texttt{{{latex_text(p.text)}}}" if isinstance(p, Code) else latex_text(p)
+            latex_text(p)
+            if isinstance(p, str)
+            else rf"\texttt{{{latex_text(p.text)}}}"
+            if isinstance(p, Code)
+            else f"${self.math.cell(p)}$"
             for p in prose
         )
 
@@ -197,7 +219,7 @@ class LatexWriter(DocumentWriter):
     def check(self, block: Check) -> str:
         values, verdict = check_sentence(block)
         return (
-            f"\\begin{{flushleft}}\\footnotesize {latex_text(values)}"
+            f"\\begin{{flushleft}}\\footnotesize {self.prose(values)}"
             f" --- {latex_text(verdict)}.\\end{{flushleft}}\n\n"
         )
 
@@ -231,7 +253,7 @@ class LatexWriter(DocumentWriter):
         else:
             spec = "".join("r" if c.align.value == "right" else "l" for c in block.columns)
         environment = "longtable" if long else "tabular"
-        header = " & ".join(rf"\textbf{{{latex_text(c.header)}}}" for c in block.columns)
+        header = " & ".join(rf"\textbf{{{self.table_cell(c.header, c)}}}" for c in block.columns)
         lines = [] if long else ["\\begin{flushleft}"]
         lines.append(f"\\begin{{{environment}}}{{{spec}}}")
         if block.title:
@@ -255,6 +277,8 @@ class LatexWriter(DocumentWriter):
             return latex_text(str(cell))
         if is_math(cell):
             return rf"$\displaystyle {self.math.cell(cell)}$"
+        if isinstance(cell, Words):
+            return self.prose(cell.prose)
         if column.role is CellRole.ANSWER and not cell:
             return r"\rule{0.9\linewidth}{0.4pt}"
         return latex_text(str(cell))

@@ -36,7 +36,7 @@ class LatexMath:
 
     def cell(self, cell: MathCell) -> str:
         if isinstance(cell, Formula):
-            text = to_latex(cell.expr, cell.numbers, self.digits)
+            text = to_latex(cell.expr, cell.numbers, self.digits, cell.inline)
             if cell.grouped:
                 text = rf"\left({text}\right)"
             return text + (rf"\ {self.words(f'({cell.tag})')}" if cell.tag else "")

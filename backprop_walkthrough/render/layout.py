@@ -38,6 +38,7 @@ from .blocks import (
     Align,
     Aside,
     Block,
+    Cell,
     CellRole,
     Check,
     Code,
@@ -46,6 +47,7 @@ from .blocks import (
     Equations,
     Formula,
     Heading,
+    Inline,
     Joined,
     Mark,
     Note,
@@ -59,11 +61,14 @@ from .blocks import (
     Tables,
     Title,
     Tone,
+    Words,
 )
+from .names import figure_formula, scenario_names, typeset
 from .numbers import format_decimals, format_given, format_operand, format_value
 from .printing import to_text
 from .scenario_tables import data_table, example_data, parameter_summary, parameter_table
 from .shake import shake_check, shake_notes, shaken_error, verdict_mark
+from .update_tables import UPDATE_RULE, comparison_table, update_table
 
 #: A network with a layer of more neurons than this is big: each layer shows its first neuron
 #: in part and the others in tables (``--full`` shows every one), and it is drawn by its shape.
@@ -123,6 +128,7 @@ class _Layout(StepVisitor):
         # in full; its other weights' go in the table with the other neurons'.
         scenario = walkthrough.scenario
         self.weights = {w.name for w in scenario.weights}
+        self.names = scenario_names(scenario)  # typeset wherever the prose names them
         self.full_weights = {
             w.name
             for layer in scenario.layers[1:]
@@ -165,10 +171,13 @@ class _Layout(StepVisitor):
         )
         rows = []
         for name, expr in exact.items():
-            text = to_text(expr)
-            if len(text) > EXACT_WIDTH:
-                text = f"… {len(text):,} characters (--format json has it)"
-            rows.append((name, text, self.value(float(expr.evalf(30)))))
+            length = len(to_text(expr))
+            shown: Cell = Formula(expr)
+            if length > EXACT_WIDTH:
+                shown = Words((f"… {length:,} characters (", Code("--format json"), " has it)"))
+            rows.append(
+                (figure_formula(FigureKey.parse(name)), shown, self.value(float(expr.evalf(30))))
+            )
         columns = (
             Column("figure", role=CellRole.LABEL),
             Column("exactly"),
@@ -209,12 +218,12 @@ class _Layout(StepVisitor):
         scenario = self.w.scenario
         kind = section.kind
         if kind == SectionKind.FORWARD and section.example is not None:
-            return (example_data(self.w.scenario, section.example),)
+            return example_data(self.w.scenario, section.example)
         if kind == SectionKind.ERROR:
             text = ops.loss(scenario.loss).description
             if scenario.is_batch:
                 text += " For a batch, E_total is summed over the examples."
-            return (text,)
+            return typeset(text, self.names)
         if kind == SectionKind.BIASES:
             return (
                 "A bias is a weight on a constant input of 1. A bias shared by several neurons "
@@ -223,8 +232,13 @@ class _Layout(StepVisitor):
         if kind == SectionKind.UPDATE:
             rate = format_given(scenario.learning_rate, typographic=True)
             return (
-                "Every parameter moves against its gradient: "
-                f"p⁺ = p − η·∂E_total/∂p with η = {rate}.",
+                "Every parameter moves against its gradient: ",
+                Formula(sp.Symbol("p⁺")),
+                " = ",
+                Formula(UPDATE_RULE, inline=True),
+                " with ",
+                Formula(sp.Symbol("eta")),
+                f" = {rate}.",
             )
         return ()
 
@@ -250,7 +264,9 @@ class _Layout(StepVisitor):
                     Code("--hidden-uses-updated-weights"),
                     ": the weights of the next layer are substituted with their updated values, "
                     "as the post author's early code did. The shake checks show that this is "
-                    "not the gradient of E_total.",
+                    "not the gradient of ",
+                    Formula(sp.Symbol("E_total")),
+                    ".",
                 )
             )
         shown = [s for s in section.steps if not self.summarised(s)]
@@ -424,10 +440,11 @@ class _Layout(StepVisitor):
             comparison = self.w.comparison(key)
             if comparison is None or comparison.agrees:
                 continue
-            text: list[str | Code] = [
-                "The published source prints "
-                f"{format_decimals(comparison.published, comparison.decimals, True)} "
-                f"for {key}; computed: {self.value(comparison.computed)}."
+            published = format_decimals(comparison.published, comparison.decimals, True)
+            text: list[Inline] = [
+                f"The published source prints {published} for ",
+                figure_formula(key),
+                f"; computed: {self.value(comparison.computed)}.",
             ]
             if comparison.moved_by_option:
                 text += [
@@ -436,7 +453,7 @@ class _Layout(StepVisitor):
                     " changes the hidden-layer gradients",
                 ]
             elif comparison.why:
-                text.append(f" Why: {comparison.why}")
+                text += typeset(f" Why: {comparison.why}", self.names)
             yield Note(tuple(text), depth)
 
     # the network ------------------------------------------------------------------------
@@ -511,7 +528,7 @@ class _Layout(StepVisitor):
             grows = []
             for g in gradients:
                 tag = path_tag(g.derivation)
-                label = to_text(g.derivation.label) + (f" ({tag})" if tag else "")
+                label = Formula(g.derivation.label, tag=tag, inline=True)
                 shaken: str = ""
                 mark: str | Mark = ""
                 if g.shake is not None:
@@ -556,42 +573,8 @@ class _Layout(StepVisitor):
         }
 
     def updates(self, updates: list[Update]) -> Iterator[Block]:
-        rows = []
-        for u in updates:
-            if u.applied:
-                gradient = self.operand(u.gradient)
-                gradient = f"({gradient})" if u.gradient < 0 else gradient
-                formula = f"{self.operand(u.old)} − {self.operand(u.learning_rate)}·{gradient}"
-            else:
-                formula = (
-                    f"kept at {self.operand(u.old)} "
-                    f"(∂E_total/∂{u.parameter} = {self.value(u.gradient)})"
-                )
-            rows.append((u.parameter + "⁺", formula, self.value(u.new)))
-        columns = (
-            Column("parameter", role=CellRole.LABEL),
-            Column("p − η·∂E_total/∂p", role=CellRole.NUMBER),
-            Column("new value", Align.RIGHT, CellRole.VALUE),
-        )
-        yield Table(columns, tuple(rows))
+        yield update_table(updates, self.value, self.operand)
         yield from self.notes([FigureKey.update(u.parameter) for u in updates])
 
     def comparisons(self, comparisons: list[Comparison]) -> Table:
-        rows = [
-            (
-                str(c.key),
-                format_decimals(c.published, c.decimals, True),
-                # as many decimals as the published figure, whatever --digits says: the
-                # difference the mark reports must be visible
-                format_decimals(c.computed, c.decimals, True),
-                Mark(c.agrees, "agrees" if c.agrees else "differs: see its note"),
-            )
-            for c in comparisons
-        ]
-        columns = (
-            Column("figure", role=CellRole.LABEL),
-            Column("published", Align.RIGHT),
-            Column("computed", Align.RIGHT, CellRole.VALUE),
-            Column(""),
-        )
-        return Table(columns, tuple(rows))
+        return comparison_table(comparisons)

@@ -27,6 +27,7 @@ from .blocks import (
     Prose,
     Table,
     Title,
+    Words,
 )
 from .document import DocumentWriter, check_sentence, is_math
 from .drawing import draw_network
@@ -59,9 +60,15 @@ class MarkdownWriter(DocumentWriter):
         super().__init__(document)
         self.math = LatexMath(document.digits, _math_words, align_sides=False)
 
-    @staticmethod
-    def prose(prose: Prose) -> str:
-        return "".join(f"`{p.text}`" if isinstance(p, Code) else markdown_text(p) for p in prose)
+    def prose(self, prose: Prose) -> str:
+        return "".join(
+            markdown_text(p)
+            if isinstance(p, str)
+            else f"`{p.text}`"
+            if isinstance(p, Code)
+            else self.table_cell(p)
+            for p in prose
+        )
 
     @staticmethod
     def wrapped(text: str, prefix: str = "") -> str:
@@ -92,14 +99,14 @@ class MarkdownWriter(DocumentWriter):
 
     def check(self, block: Check) -> str:
         values, verdict = check_sentence(block)
-        return self.wrapped(f"{markdown_text(values)} — {verdict}.")
+        return self.wrapped(f"{self.prose(values)} — {verdict}.")
 
     def note(self, block: Note) -> str:
         return self.wrapped(f"**Note.** {self.prose(block.text)}", "> ")
 
     def table(self, block: Table) -> str:
         lines = [
-            "| " + " | ".join(_cell(c.header) for c in block.columns) + " |",
+            "| " + " | ".join(self.table_cell(c.header) for c in block.columns) + " |",
             "|"
             + "|".join("---:" if c.align.value == "right" else "---" for c in block.columns)
             + "|",
@@ -114,6 +121,8 @@ class MarkdownWriter(DocumentWriter):
             return str(cell)
         if is_math(cell):  # inline maths; a bar would end the cell
             return "$" + self.math.cell(cell).replace("|", r"\vert ") + "$"
+        if isinstance(cell, Words):
+            return self.prose(cell.prose)
         return _cell(str(cell)) or " "
 
     def graph(self, block: ExpressionGraph) -> str:

@@ -25,7 +25,9 @@ from ..model import (
 from .blocks import (
     Align,
     Block,
+    Cell,
     CellRole,
+    Code,
     Column,
     Document,
     Equations,
@@ -35,6 +37,7 @@ from .blocks import (
     Note,
     Number,
     Paragraph,
+    Prose,
     Role,
     Row,
     SideBySide,
@@ -66,8 +69,10 @@ def lay_out_matrices(w: MatrixWalkthrough, digits: int = 9, full: bool = False) 
         blocks.append(
             Paragraph(
                 (
-                    f"Only what ∂E_total/∂{w.focus} rests on: the matrices of its layer, the "
-                    "forward pass, and the backward pass from the output down to its layer.",
+                    "Only what ",
+                    _gradient_of(w.focus),
+                    " rests on: the matrices of its layer, the forward pass, and the backward "
+                    "pass from the output down to its layer.",
                 ),
                 Tone.INTRO,
             )
@@ -266,9 +271,15 @@ class _FormLayout:
                 ),
                 (m("dW", ANY), sp.MatMul(sp.Transpose(m("A", BELOW)), m("dZ", ANY))),
             ]
-            note = (
-                "In code: dA = dZ @ W.T, db = dZ.sum(0) (the bias was broadcast over the rows in "
-                "the forward pass, so its gradient sums them), dW = A.T @ dZ; dX is dA⁽⁰⁾.",
+            note: Prose = (
+                "In code: ",
+                Code("dA = dZ @ W.T"),
+                ", ",
+                Code("db = dZ.sum(0)"),
+                " (the bias was broadcast over the rows in the forward pass, so its gradient "
+                "sums them), ",
+                Code("dW = A.T @ dZ"),
+                "; dX is dA⁽⁰⁾.",
             )
         else:
             rows = [
@@ -284,9 +295,11 @@ class _FormLayout:
                 (m("dE_total/dW", ANY), sp.MatMul(m("delta", ANY), sp.Transpose(m("a", BELOW)))),
             ]
             note = (
-                "∂E/∂W is an outer product: entry (j, k) is δⱼ·aₖ, the chain rule of the scalar "
-                "view for the weight from k to j. For a batch the product sums the examples, and "
-                "∂E/∂b sums δ's columns (δ·𝟏).",
+                _gradient_of("W"),
+                " is an outer product: entry (j, k) is δⱼ·aₖ, the chain rule of the scalar "
+                "view for the weight from k to j. For a batch the product sums the examples, and ",
+                _gradient_of("b"),
+                " sums δ's columns (δ·𝟏).",
             )
         for label, formula in rows:
             yield MatrixEquation(label, (formula,), shapes=False)
@@ -294,8 +307,10 @@ class _FormLayout:
         if last is not None and not ops.activation(last).elementwise:
             yield Paragraph(
                 (
-                    "Softmax is not element-wise: its layer's δ is Jᵀ·∂E/∂a with the Jacobian "
-                    "J = diag(a) − a·aᵀ, one for each example; with the cross-entropy it is a − y.",
+                    "Softmax is not element-wise: its layer's δ is Jᵀ·",
+                    _gradient_of("a"),
+                    " with the Jacobian J = diag(a) − a·aᵀ, one for each example; with the "
+                    "cross-entropy it is a − y.",
                 ),
                 Tone.QUIET,
             )
@@ -336,8 +351,8 @@ class _FormLayout:
         shown = (
             links if self.full or len(links) <= 2 * COMPACT_ABOVE else links[: 2 * COMPACT_ABOVE]
         )
-        rows = [
-            (_entry(link), f"∂E_total/∂{link.parameter}", self.value(link.value)) for link in shown
+        rows: list[tuple[str, Cell, str]] = [
+            (_entry(link), _gradient_of(link.parameter), self.value(link.value)) for link in shown
         ]
         if len(shown) < len(links):
             rows.append(("…", f"{len(links) - len(shown)} more (--full)", ""))
@@ -347,6 +362,11 @@ class _FormLayout:
             Column("value", Align.RIGHT, CellRole.VALUE),
         )
         yield Table(columns, tuple(rows))
+
+
+def _gradient_of(parameter: str) -> Formula:
+    """∂E_total/∂w5: the scalar gradient an entry of a gradient matrix is."""
+    return Formula(sp.Derivative(sp.Symbol("E_total"), sp.Symbol(parameter)), inline=True)
 
 
 def _entry(link: Link) -> str:

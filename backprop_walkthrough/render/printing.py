@@ -40,6 +40,13 @@ class gradient(sp.Function):  # noqa: N801 - printed by name, as SymPy's functio
     nargs = 2
 
 
+class at(sp.Function):  # noqa: N801 - printed by name, as SymPy's functions are
+    """A named quantity at a point, ``E_total(w5 + h)`` in a shake check: the name printed as
+    a symbol (E with total below), not as a function's name."""
+
+    nargs = 2
+
+
 class _Substituting:
     """What the text, LaTeX and MathML printers share: the numbers they put in place of leaves.
 
@@ -49,11 +56,17 @@ class _Substituting:
     SETTINGS: dict[str, Any] = {"order": "none"}  # the order in which the engine built it
 
     def __init__(
-        self, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
+        self,
+        substitutions: Mapping[sp.Basic, float] | None = None,
+        digits: int | None = 9,
+        inline: bool = False,
     ) -> None:
         super().__init__(dict(self.SETTINGS))  # type: ignore[call-arg]
         self.substitutions = substitutions or {}
         self.digits = digits
+        #: In running text or a table's name column: ∂a/∂b on one line, as text sets it
+        #: (a built-up fraction would open the lines apart).
+        self.inline = inline
         self._whole: dict[sp.Basic, bool] = {}
 
     def _plain(self, value: float) -> str:
@@ -155,6 +168,9 @@ class TextPrinter(_Substituting, StrPrinter):
 
     def _print_gradient(self, expr: sp.Function) -> str:
         return f"d{self._print(expr.args[0])}/d{self._print(expr.args[1])}"
+
+    def _print_at(self, expr: sp.Function) -> str:
+        return f"{self._print(expr.args[0])}({self._print(expr.args[1])})"
 
     def _print_softmax(self, expr: sp.Function) -> str:
         k, nets = int(expr.args[0]), expr.args[1:]
@@ -283,14 +299,22 @@ class LatexFormulaPrinter(_Substituting, LatexPrinter):
         if number is not None:
             return number
         ((variable, _count),) = expr.variable_count
-        return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(variable)}}}"
+        of, wrt = self._print(expr.expr), self._print(variable)
+        if self.inline:
+            return rf"\partial {of}/\partial {wrt}"
+        return rf"\frac{{\partial {of}}}{{\partial {wrt}}}"
 
     def _print_gradient(self, expr: sp.Function, exp: str | None = None) -> str:
         of, wrt = (self._print(a) for a in expr.args)
+        if self.inline:
+            return rf"\mathrm{{d}}{of}/\mathrm{{d}}{wrt}"
         return rf"\frac{{\mathrm{{d}}{of}}}{{\mathrm{{d}}{wrt}}}"
 
     def _print_Float(self, expr: sp.Float) -> str:
         return self._format(float(expr))
+
+    def _print_at(self, expr: sp.Function, exp: str | None = None) -> str:
+        return f"{self._print(expr.args[0])}({self._print(expr.args[1])})"
 
     def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
         printed = printed_function(expr.func)
@@ -306,10 +330,14 @@ class LatexFormulaPrinter(_Substituting, LatexPrinter):
 
 
 def to_latex(
-    expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
+    expr: sp.Basic,
+    substitutions: Mapping[sp.Basic, float] | None = None,
+    digits: int | None = 9,
+    inline: bool = False,
 ) -> str:
-    """LaTeX for ``expr``; with ``substitutions``, its numbers put in."""
-    printer = LatexFormulaPrinter(substitutions, digits)
+    """LaTeX for ``expr``; with ``substitutions``, its numbers put in; ``inline``: its
+    fractions on one line."""
+    printer = LatexFormulaPrinter(substitutions, digits, inline)
     whole = printer._operand_of(expr)
     return whole if whole is not None else str(printer.doprint(expr))
 
@@ -371,16 +399,34 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
         if number is not None:
             return number
         ((variable, _count),) = expr.variable_count
-        fraction = self.dom.createElement("mfrac")
-        fraction.appendChild(self._row(self._element("mo", "∂"), self._print(expr.expr)))
-        fraction.appendChild(self._row(self._element("mo", "∂"), self._print(variable)))
-        return fraction
+        return self._fraction("∂", "mo", expr.expr, variable)
 
     def _print_gradient(self, expr: sp.Function) -> Any:
+        return self._fraction("d", "mi", *expr.args)
+
+    def _tight(self, tag: str, text: str) -> Any:
+        """An element set without an operator's space around it (∂ and the solidus of
+        ∂a/∂b are part of a name, as in print)."""
+        element = self._element(tag, text)
+        if tag == "mo":
+            element.setAttribute("lspace", "0")
+            element.setAttribute("rspace", "0")
+        return element
+
+    def _fraction(self, d: str, tag: str, of: sp.Basic, wrt: sp.Basic) -> Any:
+        """∂of/∂wrt (or d): built up, or on one line where the maths is inline."""
+        top = self._row(self._tight(tag, d), self._print(of))
+        bottom = self._row(self._tight(tag, d), self._print(wrt))
+        if self.inline:
+            return self._row(top, self._tight("mo", "/"), bottom)
         fraction = self.dom.createElement("mfrac")
-        for part in expr.args:
-            fraction.appendChild(self._row(self._element("mi", "d"), self._print(part)))
+        fraction.appendChild(top)
+        fraction.appendChild(bottom)
         return fraction
+
+    def _print_at(self, expr: sp.Function) -> Any:
+        name, point = (self._print(a) for a in expr.args)
+        return self._row(name, self._element("mo", "("), point, self._element("mo", ")"))
 
     def _print_Float(self, expr: sp.Float) -> Any:
         return self._element("mn", _operand(float(expr), self.digits))
@@ -449,10 +495,14 @@ class MathMLFormulaPrinter(_Substituting, MathMLPresentationPrinter):
 
 
 def to_mathml(
-    expr: sp.Basic, substitutions: Mapping[sp.Basic, float] | None = None, digits: int | None = 9
+    expr: sp.Basic,
+    substitutions: Mapping[sp.Basic, float] | None = None,
+    digits: int | None = 9,
+    inline: bool = False,
 ) -> str:
-    """Presentation MathML (the inside of a <math> element) for ``expr``."""
-    printer = MathMLFormulaPrinter(substitutions, digits)
+    """Presentation MathML (the inside of a <math> element) for ``expr``; ``inline``: its
+    fractions on one line."""
+    printer = MathMLFormulaPrinter(substitutions, digits, inline)
     whole = printer._operand_of(expr)
     if whole is not None:
         return f"<mn>{with_minus(whole)}</mn>"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 
+import sympy as sp
+
 from .. import ops
 from ..model import Shake, Verdict
-from .blocks import CellRole, Check, Mark, Note
+from .blocks import CellRole, Check, Formula, Mark, Note
+from .names import shaken
 from .numbers import format_decimals, format_difference, format_value, with_minus
 
 #: The E values of a shake check are shown to this many decimals, so the quotient checks.
@@ -50,8 +53,8 @@ def shake_check(
         "shake it",
         f"h = {shake.h:g}",
         (
-            (f"{output}({p} + h)", error_text(shake.plus), CellRole.NUMBER),
-            (f"{output}({p} − h)", error_text(shake.minus), CellRole.NUMBER),
+            (shaken(output, p, 1), error_text(shake.plus), CellRole.NUMBER),
+            (shaken(output, p, -1), error_text(shake.minus), CellRole.NUMBER),
             ("(difference) / 2h", value_text(shake.numeric), CellRole.VALUE),
             ("derived", value_text(shake.symbolic), CellRole.VALUE),
         ),
@@ -77,7 +80,10 @@ def shake_notes(shake: Shake, output: str) -> Iterator[Note]:
     if verdict is Verdict.UNRESOLVED and shake.plus == shake.minus:
         yield Note(
             (
-                f"{output}({shake.wrt} + h) and {output}({shake.wrt} − h) agree to all their "
+                shaken(output, shake.wrt, 1),
+                " and ",
+                shaken(output, shake.wrt, -1),
+                " agree to all their "
                 f"digits even at h = {shake.h:g}: the gradient is 0 to within "
                 f"±{format_difference(shake.tolerance, True)}, and the shake check cannot "
                 "tell a derived value smaller than that from 0.",
@@ -88,8 +94,9 @@ def shake_notes(shake: Shake, output: str) -> Iterator[Note]:
             (
                 f"The shake check cannot resolve this gradient at h = {shake.h:g}: its "
                 "central difference is uncertain by "
-                f"±{format_difference(shake.tolerance, True)} (the rounding of {output} over "
-                "h, and the step's own error), more than a "
+                f"±{format_difference(shake.tolerance, True)} (the rounding of ",
+                Formula(sp.Symbol(output)),
+                " over h, and the step's own error), more than a "
                 "ten-thousandth of the gradient itself, so it can neither confirm nor refute "
                 "the derived value.",
             ),
@@ -100,11 +107,12 @@ def shake_notes(shake: Shake, output: str) -> Iterator[Note]:
             slope = ops.activation(activation).slope_at_kink
             if on:
                 convention = (
-                    f"{net} = 0 lies on {activation}'s kink, where the slope jumps. From "
-                    f"the left {output} changes at {format_value(left, 6, True)} per unit, "
+                    f" = 0 lies on {activation}'s kink, where the slope jumps. From the left ",
+                    Formula(sp.Symbol(output)),
+                    f" changes at {format_value(left, 6, True)} per unit, "
                     f"from the right at {format_value(right, 6, True)}: the derivative takes "
                     f"{activation}′(0) = {slope}, the slope on the left, by convention, and "
-                    "the central difference measures the average of the two."
+                    "the central difference measures the average of the two.",
                 )
                 matches = abs(shake.symbolic - left) <= shake.tolerance
                 verdict_text = (
@@ -112,11 +120,13 @@ def shake_notes(shake: Shake, output: str) -> Iterator[Note]:
                     if matches
                     else ""
                 )
-                yield Note((convention + verdict_text,))
+                yield Note((Formula(sp.Symbol(net)), *convention, verdict_text))
             else:
                 yield Note(
                     (
-                        f"The nudge of ±4h carries {net} across {activation}'s kink at 0, "
+                        "The nudge of ±4h carries ",
+                        Formula(sp.Symbol(net)),
+                        f" across {activation}'s kink at 0, "
                         "where the slope jumps: the central difference mixes the two "
                         "one-sided slopes, so it need not agree with the derivative, and "
                         "that is no error. A smaller --h keeps the nudge on one side.",

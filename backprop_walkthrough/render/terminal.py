@@ -47,6 +47,7 @@ from .blocks import (
     Tables,
     Title,
     Tone,
+    Words,
     plain,
 )
 from .document import is_math
@@ -396,7 +397,7 @@ class TerminalView:
                 result.append_text(self.mark(check.verdict))
                 if check.remark:
                     result.append(f" ({check.remark})", style=DIM)
-            rows.append([first, what, "=", result])
+            rows.append([first, what if isinstance(what, str) else plain((what,)), "=", result])
         return aligned(rows, right=(1,), indent=FACTOR_INDENT + INDENT * check.depth)
 
     @staticmethod
@@ -410,7 +411,7 @@ class TerminalView:
         rich = RichTable(title=title, title_justify="left", show_edge=False)
         for column in table.columns:
             rich.add_column(
-                Text(column.header),
+                self.table_cell(column.header, column),
                 justify="right" if column.align == Align.RIGHT else "left",
                 style=STYLES.get(column.role, ""),
             )
@@ -425,6 +426,8 @@ class TerminalView:
             return self.mark(cell)
         if is_math(cell):
             return Text(self.cell(cell).plain)
+        if isinstance(cell, Words):
+            return Text(plain(cell.prose))
         if column.role is CellRole.ANSWER and not cell:
             return Text("_" * 12)
         return Text(str(cell))

@@ -31,6 +31,7 @@ from .blocks import (
     Table,
     Title,
     Tone,
+    Words,
     product,
 )
 from .layout import network_blocks
@@ -116,7 +117,8 @@ class Sheet:
             Column("answer" if self.values is None else "value", Align.RIGHT, CellRole.ANSWER, 0.2),
         )
         for title, names in by_section(self.names, self.forms):
-            rows = tuple((n, rule(self.forms[n]), self.answer(n)) for n in names)
+            # the figure's name as the answers file spells it (code); its rule typesets it
+            rows = tuple((Words((Code(n),)), rule(self.forms[n]), self.answer(n)) for n in names)
             blocks += [Heading(title), Table(columns, rows)]
         return Document(tuple(blocks), digits)
 

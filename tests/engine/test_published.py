@@ -75,5 +75,5 @@ def test_a_comparison_shows_the_published_figures_digits_whatever_digits_says(ru
     for digits in ("4", "12"):
         output = runner.invoke(cli, ["run", "mazur", "--digits", digits]).output
         table = output.split("published")[-1]
-        assert re.search(r"dE_o2/dout_h1 +│ −0\.019049119 │ −0\.019049118 │ ✗", table), digits
-        assert re.search(r"new w5 +│ +0\.35891648 │ +0\.35891648 │ ✓", table), digits
+        assert re.search(r"∂E_o2/∂out_h1 +│ −0\.019049119 │ −0\.019049118 │ ✗", table), digits
+        assert re.search(r"w5⁺ +│ +0\.35891648 │ +0\.35891648 │ ✓", table), digits

@@ -36,19 +36,40 @@ def _written(value: float, fmt: str) -> str:
     return ("$-$" if fmt == "latex" else "−") + text
 
 
+def _typeset(name: str, fmt: str) -> str:
+    """A pattern for a parameter's name typeset as the equations write it (w1 is w with 1
+    below), or for η."""
+    if name == "η":
+        return (
+            "learning rate "
+            + {
+                "markdown": re.escape(r"$\eta$"),
+                "latex": re.escape(r"$\eta$"),
+                "html": "<math><mrow><mi>(η|&#951;)</mi></mrow></math>",
+            }[fmt]
+        )
+    letter, digits = name[0], name[1:]
+    return re.escape(
+        {
+            "markdown": f"${letter}_{{{digits}}}$",
+            "latex": rf"$\displaystyle {letter}_{{{digits}}}$",
+            "html": f"<math><mrow><msub><mi>{letter}</mi><mi>{digits}</mi></msub></mrow></math>",
+        }[fmt]
+    )
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("seed", [None, 7])
 def test_a_worksheet_holds_every_parameter_and_the_learning_rate(fmt, seed):
     sheet = _sheet(fmt, seed)
     for name, value in _numbers(seed).items():
         written = re.escape(_written(value, fmt))
+        typeset = _typeset(name, fmt)
         row = {
-            "markdown": rf"\| {name} \|(.*\|)? {written} \|",
-            "html": rf"<td>{name}</td>.*?<td class=\"right\">{written}</td>",
-            "latex": rf"{name} &( .* &)? {written} \\\\",
+            "markdown": rf"\| {typeset} \|(.*\|)? {written} \|",
+            "html": rf"<td>{typeset}</td>.*?<td class=\"right\">{written}</td>",
+            "latex": rf"{typeset} &( .* &)? {written} \\\\",
         }[fmt]
-        if name == "η":
-            row = row.replace(name, "learning rate " + ("\\$\\\\eta\\$" if fmt == "latex" else "η"))
         assert re.search(row, sheet), (name, value)
     assert any(s in sheet for s in (r"\sigma", "σ", "&#963;"))  # the activation's definition
     assert "half squared error" in sheet  # the loss
@@ -63,7 +84,7 @@ def test_a_new_sheet_names_its_seed_and_the_command_for_its_key():
 
 def test_shared_bias_terms_say_which_path_they_take():
     (row,) = [
-        line for line in _sheet("markdown").splitlines() if line.startswith("| dE_total/db1 |")
+        line for line in _sheet("markdown").splitlines() if line.startswith("| `dE_total/db1` |")
     ]
     assert r"\text{(via h1)} + " in row and r"\text{(via h2)}" in row
     from backprop_walkthrough.render.worksheet import rule_lines
