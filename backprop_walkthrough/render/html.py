@@ -80,7 +80,7 @@ table:has(td.answer) { width: 100%; } td math { math-style: normal; font-size: 1
 .tables { display: flex; flex-wrap: wrap; gap: 0 3rem; align-items: flex-start; }
 .sides { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
 .sides > .side { flex: 1 1 26rem; min-width: 0; }
-div.eq mtd mtable mtd { padding: 0.05rem 0.4rem; text-align: right; }
+div.eq mtd mtable mtd { padding: 0.15rem 0.4rem; text-align: right; }
 aside.note { background: var(--note); border-left: 4px solid #e0a800; padding: 0.5rem 0.8rem;
              margin: 0.8rem 0; }
 p.check { color: var(--muted); font-size: 0.92rem; overflow-wrap: anywhere; }

@@ -406,7 +406,7 @@ class MatrixMathMLPrinter(MathMLFormulaPrinter):
         under = self.dom.createElement("munder")
         under.appendChild(element)
         small = self.dom.createElement("mstyle")
-        small.setAttribute("mathsize", "70%")
+        small.setAttribute("mathsize", "80%")
         small.appendChild(self._element("mn", shape_text(shape)))
         under.appendChild(small)
         return under
@@ -431,8 +431,14 @@ class MatrixMathMLPrinter(MathMLFormulaPrinter):
             if read.example:
                 element.appendChild(self._element("mn", read.example))
             if read.layer:
-                # (l−1) with a minus sign, not the hyphen of the name
-                element.appendChild(self._element("mn", f"({with_minus(read.layer)})"))
+                # (l−1) with a minus sign, not the hyphen of the name; a thin space first, or
+                # the bracket touches an italic W's overhang
+                layer = self._row(
+                    self.dom.createElement("mspace"),
+                    self._element("mn", f"({with_minus(read.layer)})"),
+                )
+                layer.firstChild.setAttribute("width", "0.12em")
+                element.appendChild(layer)
             core = element
         if read.prefix == "d":
             return self._row(self._element("mi", "d"), core)
@@ -488,10 +494,13 @@ class MatrixMathMLPrinter(MathMLFormulaPrinter):
         return row
 
     def _print_Applied(self, e: Applied) -> Any:
-        name = _activation_names(e.activation).mathml + ("′" if e.derivative else "")
+        # σ and its prime apart: one <mi>σ′</mi> of two letters would be set upright
+        name = self._element("mi", _activation_names(e.activation).mathml)
+        if e.derivative:
+            name = self._row(name, self._element("mo", "′"))
         symbolic = isinstance(e.arg, sp.MatrixSymbol)
         applied = self._row(
-            self._element("mi", name),
+            name,
             self._element("mo", "("),
             self.name(e.arg.name) if symbolic else self._print(e.arg),
             self._element("mo", ")"),

@@ -213,11 +213,13 @@ class _FormLayout:
             )
             yield MatrixEquation(b.label, (self.shown(_names(b)), self.shown(b.value)))
             if layer.broadcast_bias:
+                bias = Formula(sp.Symbol(layer.broadcast_bias))
                 yield Note(
                     (
-                        f"{layer.broadcast_bias} is one scalar broadcast to the layer: "
-                        f"b⁽{_sup(layer.number)}⁾ = {layer.broadcast_bias}·𝟏. Its gradient is "
-                        "the sum of the entries of the bias gradient, 𝟏ᵀ·δ.",
+                        bias,
+                        f" is one scalar broadcast to the layer: b⁽{_sup(layer.number)}⁾ = ",
+                        bias,
+                        "·𝟏. Its gradient is the sum of the entries of the bias gradient, 𝟏ᵀ·δ.",
                     ),
                 )
             elif any(name is None for row in (weights.names or ()) for name in row):
