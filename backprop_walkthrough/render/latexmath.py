@@ -20,12 +20,13 @@ QUAD = "\\quad "
 
 
 class LatexMath:
-    def __init__(self, digits: int, escape: Callable[[str], str], align_sides: bool = True) -> None:
+    def __init__(self, digits: int, escape: Callable[[str], str], lap: str = r"\mathrlap") -> None:
         self.digits = digits
         self.escape = escape  # for the words inside \text{…}
-        # False: only the first equals sign of a row is aligned (for renderers without
-        # \mathrlap, a chain's own lines would widen the columns of its factors).
-        self.align_sides = align_sides
+        # What sets a chain's own line without width, so that it does not widen the columns
+        # of its factors: mathtools' \mathrlap in LaTeX; \rlap, in maths mode in MathJax and
+        # KaTeX, in Markdown (GitHub's MathJax has no mathtools).
+        self.lap = lap
 
     def words(self, text: str) -> str:
         return rf"\text{{{self.escape(text)}}}"
@@ -57,19 +58,18 @@ class LatexMath:
     def alignat_rows(self, rows: Sequence[Row], sides: int | None = None) -> tuple[int, list[str]]:
         """(the number of column pairs, the rows as ``alignat`` lines).
 
-        With ``align_sides``, a factor's (and a definition's) sides each get a column so that
-        their equals signs line up, and a chain's own lines take no width there
-        (``\\mathrlap``): they are products of fractions as wide as several columns. Without
-        it, every row is its label and one column.
+        A factor's (and a definition's) sides each get a column so that their equals signs
+        line up, and a chain's own lines take no width there (``lap``): they are products of
+        fractions as wide as several columns.
         """
         if sides is None:
-            sides = max(len(row.sides) for row in rows) if self.align_sides else 1
+            sides = max(len(row.sides) for row in rows)
         lines: list[str] = []
         for row in rows:
             depth = row.depth + (1 if row.role == Role.FACTOR else 0)
             label = self.cell(row.label) if row.label is not None else ""
             current = "& " + QUAD * depth + label
-            spanning = row.role == Role.STATEMENT or not self.align_sides
+            spanning = row.role == Role.STATEMENT
             span: list[str] = []  # what the spanning part of the current line says
             for i, side in enumerate(row.sides):
                 first, *rest = self.side_lines(side)
@@ -96,4 +96,4 @@ class LatexMath:
         if not span:
             return cells
         text = " ".join(span)
-        return f"{cells} && " + (rf"\mathrlap{{{text}}}" if self.align_sides else text)
+        return f"{cells} && {self.lap}{{{text}}}"

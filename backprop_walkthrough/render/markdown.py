@@ -58,7 +58,7 @@ def _cell(text: str) -> str:
 class MarkdownWriter(DocumentWriter):
     def __init__(self, document: Document) -> None:
         super().__init__(document)
-        self.math = LatexMath(document.digits, _math_words, align_sides=False)
+        self.math = LatexMath(document.digits, _math_words, lap=r"\rlap")
 
     def prose(self, prose: Prose) -> str:
         return "".join(

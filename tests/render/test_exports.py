@@ -64,7 +64,9 @@ def test_every_scenario_exports(name, output_format):
 def test_markdown_has_the_formulas_and_tables(classic):
     md = render_document(classic, "markdown")
     assert "$$\n\\begin{alignedat}{2}" in md
-    assert r"& \frac{\partial E_{\mathrm{total}}}{\partial w_{5}} && {}=" in md
+    assert r"& \frac{\partial E_{\mathrm{total}}}{\partial w_{5}} && \rlap{{}=" in md
+    # a factor's rule, numbers and value each in a column of their own, as on a page
+    assert r"{\partial w_{5}} && {}= \mathrm{out}_{\mathrm{h1}} && {}= 0.593269992 && {}=" in md
     assert "| $w_{5}^{+}$ | 0.4 − 0.5·0.082167041 | 0.358916480 |" in md
     assert "> **Note.** The published source prints −0.019049119" in md
 
