@@ -4,10 +4,12 @@ A record node for every value (inputs, weights, biases, nets, outs, errors, E_to
 value and, where the walkthrough derived it, ∂E_total/∂value; a small node for every operation
 (×, +, the activation, the loss) sits on the edges that flow through it.
 
-A batch is drawn as it is computed: one cluster per example (its inputs, nets, outs and errors,
-labelled with its data), the parameters shared by all of them, and E_total the sum of the
-examples' errors; a parameter's grad is then labelled a sum ("Σ grad"). ``example=k`` draws
-example k alone, with its own part of each gradient.
+A batch is drawn as it is computed: one cluster per example, in order, each with its own copy
+of the parameters (their data, and this example's part of each gradient), its inputs, nets,
+outs and errors, labelled with its data; E_total the sum of the examples' errors, and beside it
+one table of the parameters with each gradient summed over the examples ("Σ grad"). Drawing the
+shared parameters once, with an edge into every cluster, knotted the edges through the clusters
+and let Graphviz reorder them. ``example=k`` draws example k alone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import html
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from .. import ops
 from ..errors import MissingToolError, OptionError, OutputError
@@ -25,8 +28,10 @@ from .numbers import format_operand
 
 
 def _fixed(value: float, decimals: int) -> str:
-    """One format for every number of the graph, as micrograd's draw_dot (%.4f)."""
-    return f"{value:.{decimals}f}"
+    """One format for every number of the graph, as micrograd's draw_dot (%.4f); a value
+    that rounds to zero without its sign (−0.0000 would read as a value)."""
+    text = f"{value:.{decimals}f}"
+    return text.removeprefix("-") if float(text) == 0 else text
 
 
 def _cells(cells: list[str]) -> str:
@@ -46,9 +51,6 @@ class _Graph:
         self.w = w
         self.digits = digits
         self.lines: list[str] = []
-        #: Edges from the shared parameters, written outside the clusters: Graphviz puts a
-        #: node in the first subgraph whose edge mentions it.
-        self.shared: list[str] = []
         scenario: Scenario = w.scenario
         self.layers = [layer.neurons for layer in scenario.layers]
         self.incoming: dict[str, list[tuple[str, str]]] = {}
@@ -67,7 +69,8 @@ class _Graph:
 
     def in_order(self, prefix: str, indent: str) -> None:
         """Each layer's neurons top to bottom in their order (h1 above h2, as o1 above o2):
-        an invisible edge from each to the next within the layer's rank."""
+        an invisible edge from each to the next within the layer's rank (left to right, the
+        tail of a flat edge goes above its head)."""
         for layer in self.layers:
             for kind in ("net_", "out_") if layer is not self.layers[0] else ("",):
                 names = [_quote(f"{prefix}{kind}{n}") for n in layer]
@@ -75,15 +78,22 @@ class _Graph:
                     chain = " -> ".join(names)
                     self.add(f"{{ rank=same; {chain} [style=invis]; }}", indent)
 
-    def from_parameter(self, edge: str, prefix: str, indent: str) -> None:
-        if prefix:  # inside a cluster: after it
-            self.shared.append("  " + edge)
-        else:
-            self.add(edge, indent)
-
-    def parameters(self, gradients: Mapping[str, float], grad: str) -> None:
+    def parameters(
+        self, gradients: Mapping[str, float], prefix: str = "", indent: str = "  "
+    ) -> None:
         for p in self.w.scenario.parameters:
-            self.add(self.node(p.name, p.name, p.value, gradients[p.name], grad))
+            self.add(self.node(prefix + p.name, p.name, p.value, gradients[p.name], "grad"), indent)
+
+    def summed(self, gradients: Mapping[str, float]) -> None:
+        """A batch's parameters in one table: name, data and the gradient summed over the
+        examples."""
+        rows = "".join(
+            f"<tr><td>{html.escape(p.name)}</td><td>data {_fixed(p.value, self.digits)}</td>"
+            f"<td>Σ grad {_fixed(gradients[p.name], self.digits)}</td></tr>"
+            for p in self.w.scenario.parameters
+        )
+        table = '<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
+        self.add(f'"parameters" [shape=plaintext, label=<{table}{rows}</table>>];')
 
     def example(
         self,
@@ -122,12 +132,11 @@ class _Graph:
                     source_node = key(source if source in layers[0] else f"out_{source}")
                     times = key(f"× {weight}")
                     add(f'{times} [label="×", shape=circle];', indent)
-                    self.from_parameter(f"{_quote(weight)} -> {times};", prefix, indent)
+                    add(f"{key(weight)} -> {times};", indent)
                     add(f"{source_node} -> {times};", indent)
                     add(f"{times} -> {plus};", indent)
                 if n in self.bias_of:
-                    bias = _quote(self.bias_of[n])
-                    self.from_parameter(f"{bias} -> {plus};", prefix, indent)
+                    add(f"{key(self.bias_of[n])} -> {plus};", indent)
                 activation = key(f"{record.name} {n}")
                 add(f"{activation} [label={_quote(record.printed.dot)}, shape=circle];", indent)
                 add(f"{key(f'net_{n}')} -> {activation};", indent)
@@ -192,7 +201,7 @@ def render_dot(w: Walkthrough, digits: int = 4, example: int | None = None) -> s
             header.append(f"  label={_quote(title)}; labelloc=t;")
         gradients = values.gradients if count > 1 else w.gradients
         graph.example(
-            scenario.examples[index], values, "", "  ", lambda: graph.parameters(gradients, "grad")
+            scenario.examples[index], values, "", "  ", lambda: graph.parameters(gradients)
         )
     else:
         title = (
@@ -200,18 +209,26 @@ def render_dot(w: Walkthrough, digits: int = 4, example: int | None = None) -> s
             "sums over the examples (Σ grad)"
         )
         header.append(f"  label={_quote(title)}; labelloc=t;")
-        graph.parameters(w.gradients, "Σ grad")
         graph.add(graph.node("E_total", "E_total", w.E_total, 1.0, "grad"))
+        graph.summed(w.gradients)
+        graph.add('{ rank=same; "E_total" -> "parameters" [style=invis]; }')
         graph.add('"+ E_total" [label="+", shape=circle];')
         graph.add('"+ E_total" -> "E_total";')
         for index, (data, values) in enumerate(zip(scenario.examples, w.examples, strict=True)):
             graph.add(f"subgraph cluster_example{index + 1} {{")
             label = f"example {index + 1}: {_data_label(data)}"
             graph.add(f'label={_quote(label)}; style=rounded; color="gray50";', "    ")
-            error = graph.example(data, values, f"ex{index + 1} ", "    ")
+            prefix = f"ex{index + 1} "
+            error = graph.example(
+                data,
+                values,
+                prefix,
+                "    ",
+                partial(graph.parameters, values.gradients, prefix, "    "),
+            )
             graph.add("}")
             graph.add(f'{_quote(error)} -> "+ E_total";')
-    return "\n".join([*header, *graph.lines, *graph.shared, "}"]) + "\n"
+    return "\n".join([*header, *graph.lines, "}"]) + "\n"
 
 
 def render_expression_dot(w: ExpressionWalkthrough, digits: int = 4) -> str:

@@ -284,6 +284,8 @@ def _dot_values(dot: str) -> dict[str, tuple[float, ...]]:
     for key, row in re.findall(
         r'^\s*"([^"]+)" \[shape=plaintext, label=<.*?<tr>(.*)</tr>', dot, re.M
     ):
+        if "</tr><tr>" in row:  # a table of several values (a batch's summed parameters)
+            continue
         cells = re.findall(r"<td>(.*?)</td>", row)
         found[key] = tuple(float(cell.split()[-1]) for cell in cells[1:])
     return found
@@ -298,14 +300,22 @@ def test_graph_of_a_batch_draws_every_example_and_labels_the_sums(runner):
     assert whole.count("subgraph cluster_example") == 4
     assert "sums over the examples" in whole and "Σ grad" in whole
     assert "example 4: x1 = 1, x2 = 1 → target y = 0" in whole
-    values = _dot_values(render_dot(w, digits=12))
+    precise = render_dot(w, digits=12)
+    values = _dot_values(precise)
     for k in range(1, 5):
         assert values[f"ex{k} out_y"][0] == pytest.approx(w.forward[k - 1]["out_y"], rel=1e-11)
     assert values["E_total"][0] == pytest.approx(sum(values[f"ex{k} E"][0] for k in range(1, 5)))
+    table = dict(
+        re.findall(r"<tr><td>(\w+)</td><td>data \S+</td><td>Σ grad (\S+)</td></tr>", precise)
+    )
     parts = [_dot_values(render_dot(w, digits=12, example=k)) for k in range(1, 5)]
     for name in ("w1", "w5", "b3"):  # each example's part, summed, is the batch's gradient
         summed = sum(part[name][1] for part in parts)
-        assert summed == pytest.approx(values[name][1], rel=1e-9) and summed != parts[0][name][1]
+        assert summed == pytest.approx(float(table[name]), rel=1e-9)
+        assert summed != parts[0][name][1]
+        # each cluster's copy of the parameter carries that example's part
+        in_clusters = [values[f"ex{k} {name}"][1] for k in range(1, 5)]
+        assert in_clusters == pytest.approx([part[name][1] for part in parts], rel=1e-9)
     alone = runner.invoke(cli, ["graph", "xor", "--example", "2"]).output
     assert "example 2 of 4" in alone and "cluster" not in alone
     refused = runner.invoke(cli, ["graph", "xor", "--example", "5"])
