@@ -64,6 +64,7 @@ def picture() -> str:
         record=True, width=100, file=io.StringIO(), force_terminal=True, color_system="truecolor"
     )
     console.print(TerminalView(walkthrough("mazur").explain("w5")))
+    console.print()  # a blank last line: the table's last row clear of the window's edge
     text = console.export_text(clear=False)
     covered = set((FONTS / "covered.txt").read_text(encoding="utf-8"))
     missing = sorted(set(text) - covered - {"\n"})
