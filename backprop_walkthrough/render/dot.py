@@ -69,11 +69,13 @@ class _Graph:
 
     def in_order(self, prefix: str, indent: str) -> None:
         """Each layer's neurons top to bottom in their order (h1 above h2, as o1 above o2):
-        an invisible edge from each to the next within the layer's rank (left to right, the
-        tail of a flat edge goes above its head)."""
+        an invisible edge from each to the next within the layer's rank. Left to right, the
+        tail of a flat edge goes above its head — except inside a cluster (a batch's example),
+        where Graphviz sets it below: measured with Graphviz 2.43 and kept by a test."""
         for layer in self.layers:
             for kind in ("net_", "out_") if layer is not self.layers[0] else ("",):
-                names = [_quote(f"{prefix}{kind}{n}") for n in layer]
+                ordered = reversed(layer) if prefix else layer
+                names = [_quote(f"{prefix}{kind}{n}") for n in ordered]
                 if len(names) > 1:
                     chain = " -> ".join(names)
                     self.add(f"{{ rank=same; {chain} [style=invis]; }}", indent)

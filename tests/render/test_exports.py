@@ -232,6 +232,37 @@ def test_graph_parses_as_dot(runner, name, tmp_path):
     assert "<svg" in target.read_text()
 
 
+def _heights(dot_source: str) -> dict[str, float]:
+    """Each node's height on the page, as Graphviz lays the graph out (``-Tplain``)."""
+    plain = subprocess.run(
+        ["dot", "-Tplain"], input=dot_source, capture_output=True, text=True, check=True
+    ).stdout
+    found = {}
+    for line in plain.splitlines():
+        named = re.match(r'node ("[^"]+"|\S+) \S+ (\S+)', line)
+        if named:
+            found[named[1].strip('"')] = float(named[2])
+    return found
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+@pytest.mark.parametrize("name", ["mazur", "xor"])
+def test_graph_draws_each_layer_and_each_example_in_order(runner, name):
+    """mazur's graph drew h2 above h1 while o1 was above o2 (crossing edges); xor's drew its
+    examples in the order 2, 1, 4, 3."""
+    heights = _heights(runner.invoke(cli, ["graph", name]).output)
+    prefixes = [f"ex{k} " for k in range(1, 5)] if name == "xor" else [""]
+    scenario = load_scenario(name)
+    for prefix in prefixes:
+        for layer in scenario.layers:
+            for kind in ("net_", "out_") if layer is not scenario.layers[0] else ("",):
+                column = [heights[f"{prefix}{kind}{n}"] for n in layer.neurons]
+                assert column == sorted(column, reverse=True), (prefix, kind, layer.neurons)
+    if name == "xor":  # example 1 on top, then 2, 3, 4
+        tops = [heights[f"{prefix}E"] for prefix in prefixes]
+        assert tops == sorted(tops, reverse=True), tops
+
+
 def test_graph_without_dot_says_how_to_install(runner, tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     result = runner.invoke(cli, ["graph", "--output", str(tmp_path / "g.svg")])
