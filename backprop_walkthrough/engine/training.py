@@ -14,7 +14,8 @@ from collections.abc import Callable
 from ..errors import NumericalError
 from ..model import PerExample, TrainingRun
 from ..scenario import Scenario
-from .scalar.fastpath import compile_step
+from .scalar.fastpath import CompiledStep, compile_step
+from .vectorised import VectorisedStep
 
 #: The most E_total values a run keeps (options.DEFAULT_MAX_CHECKPOINTS, which the API passes).
 DEFAULT_MAX_CHECKPOINTS = 1_000
@@ -31,6 +32,25 @@ class TrainingDivergedError(NumericalError):
             f"{where}training diverged at step {step:,}: {reason} (try a smaller --learning-rate)"
         )
         self.step = step
+
+
+def step_for(
+    scenario: Scenario, hidden_uses_updated_weights: bool = False, vectorised: bool | None = None
+) -> CompiledStep | VectorisedStep:
+    """The step a run uses: the scalar program, or the layers as arrays (see :func:`train`)."""
+    from . import vectorised as arrays
+
+    if vectorised is None:
+        vectorised = (
+            len(scenario.parameters) >= arrays.VECTORISED_FROM
+            and arrays.unsupported(scenario, hidden_uses_updated_weights) is None
+        )
+    if not vectorised:
+        return compile_step(scenario, hidden_uses_updated_weights)
+    reason = arrays.unsupported(scenario, hidden_uses_updated_weights)
+    if reason is not None:
+        raise ValueError(f"the vectorised path does not cover {reason}")
+    return arrays.VectorisedStep(scenario)
 
 
 def default_every(steps: int) -> int:
@@ -51,16 +71,21 @@ def train(
     hidden_uses_updated_weights: bool = False,
     progress: Callable[[int], None] | None = None,
     max_checkpoints: int = DEFAULT_MAX_CHECKPOINTS,
+    vectorised: bool | None = None,
 ) -> TrainingRun:
     """Run up to ``steps`` gradient steps; ``progress(steps_done)`` is called now and then.
 
     At most ``max_checkpoints`` values of E_total are kept: when the history would grow past
     it, every other checkpoint is dropped and the interval between checkpoints doubles, so a
     run of ten million steps recorded at every step keeps a thousand, evenly spaced.
+
+    ``vectorised``: None takes the vectorised path (:mod:`.vectorised`) from
+    ``VECTORISED_FROM`` parameters on where it covers the network; True or False asks for one
+    path (True where it does not cover the network is an error).
     """
     if steps < 0:
         raise ValueError("steps must be at least 0")
-    compiled = compile_step(scenario, hidden_uses_updated_weights)
+    compiled = step_for(scenario, hidden_uses_updated_weights, vectorised)
     rate = scenario.learning_rate if learning_rate is None else learning_rate
     every = every or default_every(steps)
     history: list[tuple[int, float]] = []
@@ -71,7 +96,7 @@ def train(
     try:
         result = step_function(params, rate)
         while True:
-            total = result[0] + 0.0  # never −0.0 (an error of 0·log 0)
+            total = float(result[0]) + 0.0  # never −0.0 (an error of 0·log 0)
             if not math.isfinite(total):
                 raise TrainingDivergedError(step, f"E_total became {total}", scenario.source)
             if step % every == 0:
@@ -114,10 +139,11 @@ def train(
         history=tuple(history),
         E_total=total,
         outputs=PerExample(dict(zip(compiled.outputs, outs, strict=True)) for outs in outputs),
-        parameters=dict(zip(compiled.parameters, params, strict=True)),
+        parameters=dict(zip(compiled.parameters, map(float, params), strict=True)),
         stopped_early=stopped_early,
         compile_seconds=compiled.compile_seconds,
         hidden_uses_updated_weights=hidden_uses_updated_weights,
+        path="vectorised" if isinstance(compiled, VectorisedStep) else "scalar",
     )
 
 

@@ -401,3 +401,5 @@ class TrainingRun(NamedTuple):
     stopped_early: bool
     compile_seconds: float
     hidden_uses_updated_weights: bool = False
+    #: "scalar" (the compiled program of single statements) or "vectorised" (NumPy layers)
+    path: str = "scalar"

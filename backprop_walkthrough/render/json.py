@@ -181,6 +181,7 @@ def training_document(run: TrainingRun) -> dict[str, Any]:
         "parameters": dict(run.parameters),
         "history": [[step, error] for step, error in run.history],
         "compile_seconds": run.compile_seconds,
+        "path": run.path,
     }
 
 

@@ -174,6 +174,21 @@ def test_help_importtime_shows_no_sympy():
     assert "sympy" not in result.stderr and "click" in result.stderr
 
 
+def test_numpy_is_loaded_only_where_a_vectorised_path_runs():
+    """NumPy serves big networks' training: the walkthrough, --help and a small run never
+    import it (its import alone is a tenth of a second)."""
+    code = (
+        "import sys; from backprop_walkthrough.cli import cli\n"
+        "for args in (['--help'], ['run', '--format', 'json'], ['train', '--steps', '10']):\n"
+        "    try:\n        cli(args)\n    except SystemExit:\n        pass\n"
+        "print('NUMPY' if 'numpy' in sys.modules else 'NO-NUMPY')"
+    )
+    result = _run("-c", code)
+    assert result.stdout.splitlines()[-1] == "NO-NUMPY", result.stdout[-300:] + result.stderr
+    code = code.replace("'train', '--steps', '10'", "'train', 'wide', '--steps', '10'")
+    assert _run("-c", code).stdout.splitlines()[-1] == "NUMPY"
+
+
 def test_piped_output_to_a_closed_reader_exits_quietly():
     process = subprocess.run(
         f"{sys.executable} -m backprop_walkthrough | head -n 3",
