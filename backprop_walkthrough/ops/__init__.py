@@ -26,10 +26,12 @@ from .activations import (
 from .functions import (
     DEFAULT_LEAKY_SLOPE,
     DEFAULT_LOSS,
+    exp_nonpositive,
     float_leaky_relu,
     float_relu,
     float_silu,
     fsum,
+    inline_sigmoid,
     leaky_relu,
     log_softmax,
     log_softmax_complement,
@@ -112,4 +114,6 @@ __all__ = [
     "stable_sigmoid",
     "stable_softmax",
     "stable_softplus",
+    "exp_nonpositive",
+    "inline_sigmoid",
 ]

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import sympy as sp
 
 from .functions import (
+    exp_nonpositive,
     float_leaky_relu,
     float_relu,
     float_silu,
@@ -282,6 +283,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
 #: The functions an expression may contain besides the activations, with their float forms.
 FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
     sp.exp: safe_exp,
+    exp_nonpositive: math.exp,
     sp.log: safe_log,
     sp.sin: math.sin,
     sp.cos: math.cos,

@@ -33,6 +33,20 @@ class sigmoid(sp.Function):
         return 1 / (1 + sp.exp(-x))
 
 
+class exp_nonpositive(sp.Function):
+    """e^x for an x known to be ≤ 0, which never overflows: the compiled fast path's σ calls
+    ``math.exp`` itself through it (``safe_exp``'s check would cost as much as σ)."""
+
+    nargs = 1
+
+
+def inline_sigmoid(x: sp.Expr, e: sp.Expr) -> sp.Expr:
+    """σ(x) exactly as :func:`stable_sigmoid` computes it, given ``e`` = e^(−|x|): a
+    conditional expression with no call, for the compiled fast path (σ(x) and σ(−x) share
+    their ``e``)."""
+    return sp.Piecewise((1 / (1 + e), x >= 0), (e / (1 + e), True))
+
+
 def _step(x: sp.Expr, below: sp.Expr) -> sp.Expr:
     """1 for x > 0, else ``below``: the derivative of (leaky) ReLU, 0 taken at x = 0."""
     return sp.Piecewise((1, x > 0), (below, True))
