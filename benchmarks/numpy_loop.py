@@ -42,7 +42,7 @@ def numpy_train(scenario: Scenario, steps: int) -> float:
     last = len(ws) - 1
     for _ in range(steps):
         outs = [x]
-        for i, (w, b) in enumerate(zip(ws, bs)):
+        for i, (w, b) in enumerate(zip(ws, bs, strict=True)):
             z = outs[-1] @ w.T + b
             outs.append(1 / (1 + np.exp(-z)) if i == last else np.tanh(z))
         o = outs[-1]
@@ -55,7 +55,7 @@ def numpy_train(scenario: Scenario, steps: int) -> float:
             if scenario.update_biases:
                 bs[i] -= rate * gb
     outs = [x]
-    for i, (w, b) in enumerate(zip(ws, bs)):
+    for i, (w, b) in enumerate(zip(ws, bs, strict=True)):
         z = outs[-1] @ w.T + b
         outs.append(1 / (1 + np.exp(-z)) if i == last else np.tanh(z))
     return float((0.5 * (t - outs[-1]) ** 2).sum())
@@ -74,8 +74,10 @@ for _ in range(10000):
     o1, o2 = s(w5 * h1 + w6 * h2 + b2), s(w7 * h1 + w8 * h2 + b2)
     d1, d2 = (o1 - t1) * o1 * (1 - o1), (o2 - t2) * o2 * (1 - o2)
     e1, e2 = (d1 * w5 + d2 * w7) * h1 * (1 - h1), (d1 * w6 + d2 * w8) * h2 * (1 - h2)
-    w5, w6, w7, w8 = w5 - rate * d1 * h1, w6 - rate * d1 * h2, w7 - rate * d2 * h1, w8 - rate * d2 * h2
-    w1, w2, w3, w4 = w1 - rate * e1 * i1, w2 - rate * e1 * i2, w3 - rate * e2 * i1, w4 - rate * e2 * i2
+    w5, w6 = w5 - rate * d1 * h1, w6 - rate * d1 * h2
+    w7, w8 = w7 - rate * d2 * h1, w8 - rate * d2 * h2
+    w1, w2 = w1 - rate * e1 * i1, w2 - rate * e1 * i2
+    w3, w4 = w3 - rate * e2 * i1, w4 - rate * e2 * i2
 h1, h2 = s(w1 * i1 + w2 * i2 + b1), s(w3 * i1 + w4 * i2 + b1)
 o1, o2 = s(w5 * h1 + w6 * h2 + b2), s(w7 * h1 + w8 * h2 + b2)
 print(0.5 * (t1 - o1) ** 2 + 0.5 * (t2 - o2) ** 2)

@@ -19,6 +19,13 @@ from ..options import MAX_H
 SHAKE_GROWTHS = 3
 
 Kinks = tuple[tuple[str, str, bool], ...]  # (name of the kinked value, activation, on it)
+#: The nudges of a check, in units of its h: E is taken at centre + k·h for each.
+NUDGES = (1, -1, 2, -2, 4, -4)
+
+
+def scaled(h: float, centre: float) -> float:
+    """h scaled to the quantity's order of magnitude: h·10^⌊log₁₀ max(1, |centre|)⌋."""
+    return h * 10.0 ** math.floor(math.log10(max(1.0, abs(centre))))
 
 
 def shake(
@@ -40,12 +47,10 @@ def shake(
     that ±4h lies on or crosses: a straddled kink is named, not outgrown, and the one-sided
     slopes are shown.
     """
-    scale = 10.0 ** math.floor(math.log10(max(1.0, abs(centre))))
-    h = h * scale
+    scale = scaled(1.0, centre)
+    h = scaled(h, centre)
     for growth in range(SHAKE_GROWTHS + 1):
-        plus, minus, plus2, minus2, plus4, minus4 = (
-            error_at(centre + k * h) for k in (1, -1, 2, -2, 4, -4)
-        )
+        plus, minus, plus2, minus2, plus4, minus4 = (error_at(centre + k * h) for k in NUDGES)
         check = Shake(wrt, h, plus, minus, symbolic, plus2, minus2, plus4, minus4)
         found = kinks(h) if kinks is not None else ()
         check = check._replace(forward_rounding=forward_rounding, kinks=found)

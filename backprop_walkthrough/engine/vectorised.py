@@ -150,19 +150,25 @@ class VectorisedStep:
         return float(total), outs[last], gradient[:count]
 
     def _output(self, net: Any, out: Any) -> tuple[Any, Any]:
-        """(E_total, δ of the output layer), with the residual target − out written as the
-        distance to the end where the target is that end and out lies on its side."""
-        np, t = self.np, self.t
+        """(E_total, δ of the output layer) of every example."""
+        errors, delta = self.output_errors(net, out, self.t, self.ends)
+        return errors.sum(), delta
+
+    def output_errors(self, net: Any, out: Any, t: Any, ends: list[Any]) -> tuple[Any, Any]:
+        """(each output's error, δ of the output layer) for these rows of nets and outs, with
+        the residual target − out written as the distance to the end where the target is that
+        end (``ends``: (end, distance, where t is it)) and out lies on its side."""
+        np = self.np
         residual = t - out
-        for end, distance, at_end in self.ends:
+        for end, distance, at_end in ends:
             near = at_end & (end * out > NEAR_END)
             residual = np.where(near, end * distance(net), residual)
-        total, gradient = self.rule(t, net, out, residual)
+        errors, gradient = self.rule(t, net, out, residual)
         if self.fused:
-            return total, gradient
+            return errors, gradient
         record = self.records[-1]
         assert record is not None  # an elementwise output (a softmax's loss is fused)
-        return total, record.slope_of(net, out, self.slopes[-1]) * gradient
+        return errors, record.slope_of(net, out, self.slopes[-1]) * gradient
 
     # the compiled step's interface ------------------------------------------------------------
 

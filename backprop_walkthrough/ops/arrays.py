@@ -116,31 +116,33 @@ def softmax_others(nets: Array) -> Array:
 # --- losses at the output layer ------------------------------------------------------------------
 #
 # Each takes (targets t, nets, outs, the residual t − out in its precise form) of the output
-# layer, one row per example, and gives (E_total, δ = ∂E_total/∂net). An elementwise output's
-# loss gives ∂E/∂out (the activation's slope makes it δ); a fused pair gives δ itself, as the
-# scalar path's fused forms do.
+# layer, one row per example, and gives (each output's error, δ = ∂E_total/∂net). An
+# elementwise output's loss gives ∂E/∂out (the activation's slope makes it δ); a fused pair
+# gives δ itself, as the scalar path's fused forms do.
 
-OutputRule = Callable[[Array, Array, Array, Array], tuple[Any, Array]]
-
-
-def _half_squared(t: Array, _net: Array, out: Array, residual: Array) -> tuple[Any, Array]:
-    return (0.5 * (t - out) ** 2).sum(), -residual
+OutputRule = Callable[[Array, Array, Array, Array], tuple[Array, Array]]
 
 
-def _mean_squared(t: Array, _net: Array, out: Array, residual: Array) -> tuple[Any, Array]:
+def _half_squared(t: Array, _net: Array, out: Array, residual: Array) -> tuple[Array, Array]:
+    return 0.5 * (t - out) ** 2, -residual
+
+
+def _mean_squared(t: Array, _net: Array, out: Array, residual: Array) -> tuple[Array, Array]:
     n = t.shape[1]
-    return ((t - out) ** 2 / n).sum(), -2 * residual / n
+    return (t - out) ** 2 / n, -2 * residual / n
 
 
 def _sigmoid_binary_cross_entropy(
     t: Array, net: Array, _out: Array, residual: Array
-) -> tuple[Any, Array]:
+) -> tuple[Array, Array]:
     """E = t·softplus(−net) + (1 − t)·softplus(net) (log σ and log(1 − σ) from net); δ = out −
     target, σ′ × BCE′ fused."""
-    return (t * softplus(-net) + (1 - t) * softplus(net)).sum(), -residual
+    return t * softplus(-net) + (1 - t) * softplus(net), -residual
 
 
-def _softmax_cross_entropy(t: Array, net: Array, out: Array, _residual: Array) -> tuple[Any, Array]:
+def _softmax_cross_entropy(
+    t: Array, net: Array, out: Array, _residual: Array
+) -> tuple[Array, Array]:
     """E = −Σ t·log out (log out from the nets); δ_k = out_k·Σt − t_k, and −(1 − out_k) as the
     others' sum where t_k is 1 and out_k lies above ½ (no cancellation near 1)."""
     total_t = t.sum(axis=1, keepdims=True)
@@ -148,7 +150,7 @@ def _softmax_cross_entropy(t: Array, net: Array, out: Array, _residual: Array) -
     near = (t == 1) & (out > 0.5)
     if near.any():
         delta = np.where(near, (total_t - 1) - softmax_others(net) * total_t, delta)
-    return -(t * log_softmax(net)).sum(), delta
+    return -(t * log_softmax(net)), delta
 
 
 #: ∂E/∂out of the losses an elementwise output layer may have on the vectorised path.

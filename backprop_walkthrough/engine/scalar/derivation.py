@@ -125,7 +125,10 @@ class _Engine:
         """The groups (1 − out_o1, log(out_o1), …) that ``expr`` contains, found once."""
         if expr not in self._groups_in:
             candidates = {g for s in expr.free_symbols for g in self.groups_of.get(s, ())}
-            self._groups_in[expr] = tuple(g for g in candidates if expr.has(g))
+            # Each candidate looked up among the expression's subtrees, gathered once: what
+            # ``expr.has(g)`` finds, without a walk of a wide net for every out in it.
+            subtrees = set(sp.preorder_traversal(expr)) if candidates else set()
+            self._groups_in[expr] = tuple(g for g in candidates if g in subtrees)
         return self._groups_in[expr]
 
     # small builders --------------------------------------------------------------------
