@@ -12,6 +12,7 @@ and computes any other nudge (a check that needs more, or a larger h) one at a t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..scenario import Scenario
@@ -23,9 +24,17 @@ CHUNK_ROWS = 8192
 
 
 class ShakenErrors:
-    """E_total with each parameter at each of its nudges: ``table[name][value]``."""
+    """E_total with each parameter at each of its nudges: ``table[name][value]``; and with one
+    example's out or net of a neuron pinned at each of its nudges: ``pinned[(example,
+    "out_h1")][value]``, each nudged from ``centres(example, "out_h1")`` (the derivation's own
+    value, so that the check asks for exactly these)."""
 
-    def __init__(self, scenario: Scenario, h: float) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        h: float,
+        centres: Callable[[int, str], float] | None = None,
+    ) -> None:
         import numpy as np
 
         self.np = np
@@ -62,6 +71,65 @@ class ShakenErrors:
                     totals = self._errors(layer, chunk, of_weights)
                     for (name, value, _moved), total in zip(chunk, totals.tolist(), strict=True):
                         self.table.setdefault(name, {})[value] = total
+        self.pinned: dict[tuple[int, str], dict[float, float]] = {}
+        if centres is not None:
+            self._pin_every_neuron(scenario, h, centres)
+
+    def _pin_every_neuron(
+        self, scenario: Scenario, h: float, centres: Callable[[int, str], float]
+    ) -> None:
+        """E_total with each neuron's out (hidden layers) or net (any layer) pinned, in one
+        example at a time: the others keep their own errors."""
+        np, step = self.np, self.step
+        last = len(scenario.layers) - 1
+        with np.errstate(all="ignore"):
+            own = [
+                float(self._example_errors(e, last, self.nets[last][e : e + 1])[0])
+                for e in range(len(step.x))
+            ]
+        for e in range(len(step.x)):
+            others = sum(own[:e] + own[e + 1 :])  # the other examples' errors, as they are
+            for layer in range(1, last + 1):
+                for kind in ("net", "out") if layer < last else ("net",):
+                    rows = []
+                    for j, neuron in enumerate(scenario.layers[layer].neurons):
+                        centre = centres(e, f"{kind}_{neuron}")
+                        step_h = scaled(h, centre)
+                        rows += [(f"{kind}_{neuron}", j, centre + k * step_h) for k in NUDGES]
+                    for start in range(0, len(rows), CHUNK_ROWS):
+                        chunk = rows[start : start + CHUNK_ROWS]
+                        totals = self._pinned_errors(e, layer, kind, chunk) + others
+                        for (name, _j, value), total in zip(chunk, totals.tolist(), strict=True):
+                            self.pinned.setdefault((e, name), {})[value] = total
+
+    def _pinned_errors(self, e: int, layer: int, kind: str, rows: list[Any]) -> Any:
+        np = self.np
+        count = len(rows)
+        j = np.array([r[1] for r in rows])
+        values = np.array([r[2] for r in rows])
+        last = len(self.step.records) - 1
+        with np.errstate(all="ignore"):
+            if kind == "net":
+                net = np.repeat(self.nets[layer][e : e + 1], count, axis=0)
+                net[np.arange(count), j] = values
+                start = layer
+            else:
+                out = np.repeat(self.outs[layer][e : e + 1], count, axis=0)
+                out[np.arange(count), j] = values
+                net = out @ self.matrices[layer + 1].T + self.biases[layer + 1]
+                start = layer + 1
+            for above in range(start, last):
+                out = self._activation(above, net)
+                net = out @ self.matrices[above + 1].T + self.biases[above + 1]
+            return self._example_errors(e, last, net)
+
+    def _example_errors(self, e: int, last: int, net: Any) -> Any:
+        """Example e's error for each row of the output layer's nets."""
+        step = self.step
+        out = self._activation(last, net)
+        ends = [(end, d, at[e : e + 1]) for end, d, at in step.ends]
+        errors, _delta = step.output_errors(net, out, step.t[e : e + 1], ends)
+        return errors.sum(axis=1)
 
     @staticmethod
     def _nudged(name: str, centre: float, h: float, moved: Any) -> list[tuple[str, float, Any]]:
@@ -107,8 +175,5 @@ class ShakenErrors:
                 for above in range(layer, last):
                     out = self._activation(above, net)
                     net = out @ self.matrices[above + 1].T + self.biases[above + 1]
-                out = self._activation(last, net)
-                ends = [(end, d, at[e : e + 1]) for end, d, at in step.ends]
-                errors, _delta = step.output_errors(net, out, step.t[e : e + 1], ends)
-                totals += errors.sum(axis=1)
+                totals += self._example_errors(e, last, net)
         return totals

@@ -31,12 +31,16 @@ from .printing import to_latex, to_text
 MOVED_BY_OPTION = "expected here: --hidden-uses-updated-weights changes the hidden-layer gradients"
 
 
-@lru_cache(maxsize=4096)
+#: Formulas printed once each: a big network's labels are tens of thousands.
+FORMULA_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=FORMULA_CACHE)
 def _symbolic(expr: sp.Basic) -> str:
     return to_text(expr, None, digits=None, typographic=False)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=FORMULA_CACHE)
 def _latex(expr: sp.Basic) -> str:
     return to_latex(expr)
 

@@ -25,8 +25,13 @@ ROUNDING = 4e-15
 
 
 def _agree(scenario, h: float = 1e-6) -> None:
-    table = ShakenErrors(scenario, h).table
     numeric = NumericNetwork(scenario)
+
+    def centre(example: int, name: str) -> float:
+        return numeric.baseline(example)[0][name]
+
+    shaken = ShakenErrors(scenario, h, centre)
+    table = shaken.table
     assert set(table) == {p.name for p in scenario.parameters}
     for p in scenario.parameters:
         expected = {p.value + k * scaled(h, p.value) for k in NUDGES}
@@ -35,6 +40,16 @@ def _agree(scenario, h: float = 1e-6) -> None:
             assert error == pytest.approx(
                 numeric.total_error({p.name: value}), rel=ROUNDING, abs=1e-300
             ), (p.name, value)
+    # one example's out (hidden neurons) or net (every neuron) pinned at its nudges
+    hidden = [n for layer in scenario.layers[1:-1] for n in layer.neurons]
+    every = [n for layer in scenario.layers[1:] for n in layer.neurons]
+    names = [f"out_{n}" for n in hidden] + [f"net_{n}" for n in every]
+    assert set(shaken.pinned) == {(e, n) for e in range(len(scenario.examples)) for n in names}
+    for (e, name), values in shaken.pinned.items():
+        assert set(values) == {centre(e, name) + k * scaled(h, centre(e, name)) for k in NUDGES}
+        for value, error in values.items():
+            expected = numeric.total_error(fixed={(e, name): value})
+            assert error == pytest.approx(expected, rel=ROUNDING, abs=1e-300), (e, name)
 
 
 @pytest.mark.parametrize("name", network_names())
@@ -58,8 +73,8 @@ def test_random_networks_agree(doc):
 
 
 def test_a_big_network_takes_its_shake_values_from_the_arrays(monkeypatch):
-    """wide (420 parameters) is past the vectorised path's size: its checks read the table,
-    and every one of them still agrees."""
+    """wide (420 parameters) is past the vectorised path's size: its checks read the tables
+    (the parameters', and each neuron's pinned out and net), and every one still agrees."""
     from backprop_walkthrough.engine.scalar.derivation import derive
     from backprop_walkthrough.model import Gradient, steps_of
 

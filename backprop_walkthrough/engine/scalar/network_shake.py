@@ -40,27 +40,31 @@ class NetworkShaker:
         for layer in reversed(network.layers[1:]):
             for n in layer:
                 self.downstream[n] = {n}.union(*(self.downstream[m] for m in self.successors[n]))
-        self._nudged: dict[str, dict[float, float]] | None = None
+        self._nudged: Any = None
 
-    def nudged(self) -> dict[str, dict[float, float]]:
-        """E_total at every parameter's nudges, computed all at once for a big network the
-        vectorised path covers (:mod:`..shaken_errors`); empty otherwise (one at a time)."""
+    def nudged(self) -> Any:
+        """E_total at every nudge a check asks for, computed all at once for a big network the
+        vectorised path covers (:mod:`..shaken_errors`); None otherwise (one at a time)."""
         if self._nudged is None:
             from ..vectorised import VECTORISED_FROM, unsupported
 
             scenario = self.network.scenario
-            self._nudged = {}
+            self._nudged = False
             if len(scenario.parameters) >= VECTORISED_FROM and unsupported(scenario) is None:
                 from ..shaken_errors import ShakenErrors
 
-                self._nudged = ShakenErrors(scenario, self.h).table
-        return self._nudged
+                def centre(example: int, name: str) -> float:
+                    return float(self.examples[example].values[sp.Symbol(name)])
+
+                self._nudged = ShakenErrors(scenario, self.h, centre)
+        return self._nudged or None
 
     def check(self, wrt: str, symbolic: float, example: int | None = None) -> Shake:
         """Nudge a parameter (or, for ``example``, one out/net of that example): :func:`shake`."""
         if example is None:
             centre = self.numeric.base[self.numeric.index[wrt]]
-            known = self.nudged().get(wrt, {})
+            nudged = self.nudged()
+            known: dict[float, float] = nudged.table.get(wrt, {}) if nudged is not None else {}
 
             def error_at(value: float) -> float:
                 if value in known:
@@ -69,8 +73,14 @@ class NetworkShaker:
 
         else:
             centre = self.examples[example].values[sp.Symbol(wrt)]
+            nudged = self.nudged()
+            pinned: dict[float, float] = (
+                nudged.pinned.get((example, wrt), {}) if nudged is not None else {}
+            )
 
             def error_at(value: float) -> float:
+                if value in pinned:
+                    return pinned[value]
                 return self.numeric.total_error(fixed={(example, wrt): value})
 
         return shake(
