@@ -15,6 +15,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..engine.memory import collection_paused
 from ..model import (
     Chain,
     Gradient,
@@ -167,7 +168,8 @@ def dumps(data: Any, compact: bool = False) -> str:
 
 
 def render_json(w: Walkthrough) -> str:
-    return dumps(to_document(w))
+    with collection_paused():  # a big network's document is a million small objects
+        return dumps(to_document(w))
 
 
 def training_document(run: TrainingRun) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from ...model import (
 )
 from ...scenario import Scenario
 from ..evaluate import evaluate
+from ..memory import collection_paused
 from . import residuals
 from .calculus import Calculus, derivative
 from .forward import forward, parameter_values
@@ -508,7 +509,8 @@ def derive(
     if not 0 < h < 1:
         raise ValueError(f"h must lie between 0 and 1, got {h}")
     try:
-        return _derive(scenario, h, hidden_uses_updated_weights)
+        with collection_paused():  # every object lives until the model is built
+            return _derive(scenario, h, hidden_uses_updated_weights)
     except NumericalError as exc:
         raise ScenarioError(
             scenario.source,
