@@ -96,11 +96,11 @@ def train(
     try:
         result = step_function(params, rate)
         while True:
-            total = float(result[0]) + 0.0  # never −0.0 (an error of 0·log 0)
+            total = result[0] + 0.0  # never −0.0 (an error of 0·log 0)
             if not math.isfinite(total):
                 raise TrainingDivergedError(step, f"E_total became {total}", scenario.source)
             if step % every == 0:
-                history.append((step, total))
+                history.append((step, float(total)))
                 if len(history) > max_checkpoints:
                     history, every = history[::2], every * 2
             if stop_below is not None and total < stop_below:
@@ -126,6 +126,7 @@ def train(
             f"{where}training stopped at step {step:,}: {reason} (a factor of the gradient "
             "left the range of a double; try a smaller --learning-rate)"
         ) from None
+    total = float(total)  # a float, whichever path ran
     if history[-1][0] != step:
         history.append((step, total))
     if progress is not None:
