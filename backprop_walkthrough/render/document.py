@@ -14,6 +14,7 @@ from .blocks import (
     Block,
     Cell,
     Check,
+    Code,
     Document,
     Equations,
     ExpressionGraph,
@@ -83,6 +84,26 @@ class DocumentWriter:
         if isinstance(block, ExpressionGraph):
             return self.graph(block)
         raise TypeError(f"{type(self).__name__} cannot write a {type(block).__name__}")
+
+    def prose(self, prose: Prose) -> str:
+        """Running text: words, code and names each as the format writes them."""
+        return "".join(
+            self.text(p)
+            if isinstance(p, str)
+            else self.code(p.text)
+            if isinstance(p, Code)
+            else self.inline_maths(p)
+            for p in prose
+        )
+
+    def text(self, text: str) -> str:
+        raise NotImplementedError
+
+    def code(self, text: str) -> str:
+        raise NotImplementedError
+
+    def inline_maths(self, formula: Formula) -> str:
+        raise NotImplementedError
 
     def title(self, block: Title) -> str:
         raise NotImplementedError

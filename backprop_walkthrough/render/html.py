@@ -18,7 +18,6 @@ from .blocks import (
     Cell,
     CellRole,
     Check,
-    Code,
     Column,
     Equations,
     ExpressionGraph,
@@ -32,7 +31,6 @@ from .blocks import (
     Number,
     Paragraph,
     Picture,
-    Prose,
     Role,
     Row,
     SideBySide,
@@ -135,15 +133,16 @@ class HtmlWriter(DocumentWriter):
         parts.append(self.end())
         return "".join(parts)
 
-    def prose(self, prose: Prose) -> str:
-        return "".join(
-            escape(p)
-            if isinstance(p, str)
-            else f"<code>{escape(p.text)}</code>"
-            if isinstance(p, Code)
-            else f"<math>{self.cell(p)}</math>"
-            for p in prose
-        )
+    @staticmethod
+    def text(text: str) -> str:
+        return escape(text)
+
+    @staticmethod
+    def code(text: str) -> str:
+        return f"<code>{escape(text)}</code>"
+
+    def inline_maths(self, formula: Formula) -> str:
+        return f"<math>{self.cell(formula)}</math>"
 
     def begin(self) -> str:
         title = next((b.text for b in self.document.blocks if isinstance(b, Title)), "")

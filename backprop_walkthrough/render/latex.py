@@ -14,7 +14,6 @@ from .blocks import (
     Cell,
     CellRole,
     Check,
-    Code,
     Column,
     Document,
     Equations,
@@ -28,7 +27,6 @@ from .blocks import (
     Number,
     Paragraph,
     Picture,
-    Prose,
     Table,
     Tables,
     Title,
@@ -175,15 +173,16 @@ class LatexWriter(DocumentWriter):
         super().__init__(document)
         self.math = LatexMath(document.digits, latex_text)
 
-    def prose(self, prose: Prose) -> str:
-        return "".join(
-            latex_text(p)
-            if isinstance(p, str)
-            else rf"\texttt{{{latex_text(p.text)}}}"
-            if isinstance(p, Code)
-            else f"${self.math.cell(p)}$"
-            for p in prose
-        )
+    @staticmethod
+    def text(text: str) -> str:
+        return latex_text(text)
+
+    @staticmethod
+    def code(text: str) -> str:
+        return rf"\texttt{{{latex_text(text)}}}"
+
+    def inline_maths(self, formula: Formula) -> str:
+        return f"${self.math.cell(formula)}$"
 
     def begin(self) -> str:
         return PREAMBLE.replace("PAPER", self.document.paper)

@@ -14,17 +14,16 @@ from ..model import Walkthrough
 from .blocks import (
     Cell,
     Check,
-    Code,
     Document,
     Equations,
     ExpressionGraph,
+    Formula,
     Heading,
     Mark,
     MatrixEquation,
     Note,
     Paragraph,
     Picture,
-    Prose,
     Table,
     Title,
     Words,
@@ -60,15 +59,16 @@ class MarkdownWriter(DocumentWriter):
         super().__init__(document)
         self.math = LatexMath(document.digits, _math_words, lap=r"\rlap")
 
-    def prose(self, prose: Prose) -> str:
-        return "".join(
-            markdown_text(p)
-            if isinstance(p, str)
-            else f"`{p.text}`"
-            if isinstance(p, Code)
-            else self.table_cell(p)
-            for p in prose
-        )
+    @staticmethod
+    def text(text: str) -> str:
+        return markdown_text(text)
+
+    @staticmethod
+    def code(text: str) -> str:
+        return f"`{text}`"
+
+    def inline_maths(self, formula: Formula) -> str:
+        return self.table_cell(formula)  # $…$, as a table's formula cell
 
     @staticmethod
     def wrapped(text: str, prefix: str = "") -> str:
