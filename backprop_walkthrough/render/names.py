@@ -11,7 +11,7 @@ walkthrough defines are recognised; any other word stays a word.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from functools import lru_cache
 
 import sympy as sp
@@ -70,15 +70,6 @@ def _formula(found: re.Match[str]) -> sp.Basic:
     return sp.Derivative(sp.Symbol(found["of"]), sp.Symbol(found["wrt"]))
 
 
-def typeset_all(parts: Iterable[Inline], names: Collection[str]) -> Prose:
-    """Prose whose words get :func:`typeset` (code and formulas kept as they are)."""
-    return tuple(
-        piece
-        for part in parts
-        for piece in (typeset(part, names) if isinstance(part, str) else (part,))
-    )
-
-
 def figure_formula(key: FigureKey) -> Formula:
     """A figure's key as the equations write it: ``dE_total/dw5`` is ∂E_total/∂w5,
     ``new w5`` is w5⁺, ``E_total_after`` is E_total⁺; a term's neuron and a batch's example
@@ -107,4 +98,4 @@ def shaken(output: str, wrt: str, sign: int) -> Formula:
     return Formula(at(sp.Symbol(output), point), inline=True)
 
 
-__all__ = ["figure_formula", "scenario_names", "shaken", "typeset", "typeset_all"]
+__all__ = ["figure_formula", "scenario_names", "shaken", "typeset"]
