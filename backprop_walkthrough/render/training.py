@@ -86,7 +86,7 @@ class TrainingView:
         if self.comparisons:
             yield from self.section("Checked against the published figures", self.published())
         how = (
-            "each layer one NumPy product (the vectorised path)"
+            "the vectorised path: each layer one NumPy product"
             if run.path == "vectorised"
             else f"the fast path compiled in {run.compile_seconds * 1000:.0f} ms"
         )
