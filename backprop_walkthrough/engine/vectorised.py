@@ -20,12 +20,11 @@ from typing import Any
 from ..errors import NumericalError
 from ..ops.functions import DEFAULT_LEAKY_SLOPE
 from ..scenario import Scenario
+from .scalar.residuals import NEAR_END  # out lies on an end's side when e·out is above it
 
 #: From this many parameters on, ``train`` runs the vectorised path (measured on one 2-core
 #: machine: below it the scalar program's single statements are quicker than NumPy's calls).
 VECTORISED_FROM = 250
-#: out lies on an end's side when e·out is above this (as :data:`.scalar.residuals.NEAR_END`).
-NEAR_END = 0.5
 
 
 def unsupported(scenario: Scenario, hidden_uses_updated_weights: bool = False) -> str | None:
