@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import NumericalError
+from ..ops import NEAR_END  # out lies on an end's side when e·out is above it
 from ..ops.functions import DEFAULT_LEAKY_SLOPE
 from ..scenario import Scenario
-from .scalar.residuals import NEAR_END  # out lies on an end's side when e·out is above it
 
 #: From this many parameters on, ``train`` runs the vectorised path (measured on one 2-core
 #: machine: below it the scalar program's single statements are quicker than NumPy's calls).

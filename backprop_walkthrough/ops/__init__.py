@@ -14,6 +14,7 @@ from .activations import (
     ACTIVATION_RECORDS,
     ACTIVATIONS,
     FLOAT_FUNCTIONS,
+    NEAR_END,
     Activation,
     Ends,
     Groups,
@@ -116,4 +117,5 @@ __all__ = [
     "stable_softplus",
     "exp_nonpositive",
     "inline_sigmoid",
+    "NEAR_END",
 ]

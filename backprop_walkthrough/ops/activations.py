@@ -95,6 +95,9 @@ def _no_groups(_out: sp.Symbol, _net: sp.Symbol, _nets: Sequence[sp.Symbol], _k:
 # these forms for an output whose target is an end (one-hot and 0/1 targets).
 
 Ends = tuple[tuple[int, sp.Expr], ...]  # (end e, distance d ≥ 0 with out = e·(1 − d))
+#: out lies on an end's side when e·out is above this: there its distance form is the precise
+#: one (on the other side d is the imprecise one, and out is kept).
+NEAR_END = 0.5
 
 
 def _sigmoid_ends(_out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Ends:

@@ -18,11 +18,12 @@ from functools import lru_cache
 
 import sympy as sp
 
+from ... import ops
 from ..evaluate import evaluate
 from .network import Network
 
-#: out lies on an end's side when e·out is above this.
-NEAR_END = 0.5
+#: out lies on an end's side when e·out is above this (the activation records' threshold).
+NEAR_END = ops.NEAR_END
 
 End = tuple[int, sp.Symbol]  # (end e, the symbol of out's distance d to it)
 
