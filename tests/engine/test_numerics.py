@@ -330,3 +330,20 @@ def test_a_shake_through_a_softmax_of_far_apart_nets_is_not_called_wrong():
     assert _close(shakes["net_o1"].symbolic, -out_o2)
     assert all(s.verdict is not Verdict.DISAGREES for s in shakes.values()), shakes
     assert not shakes["net_o1"]._replace(symbolic=-1.001 * float(out_o2)).agrees
+
+
+@pytest.mark.parametrize("name", ["mazur", "xor", "softmax", "tanh_sigmoid", "deep_relu"])
+def test_output_errors_evaluated_as_trees_equal_the_compiled_ones(name, monkeypatch):
+    """A small network evaluates its output errors as trees (no lambdify, whose first call
+    costs the walkthrough tens of milliseconds); a big one compiles them: the same numbers."""
+    from backprop_walkthrough.engine.scalar import numeric
+
+    scenario = load_scenario(name)
+    trees = numeric.output_errors(scenario)
+    monkeypatch.setattr(numeric, "COMPILE_ERRORS_FROM", 0)
+    compiled = numeric.output_errors(scenario)
+    outputs = len(scenario.layers[-1].neurons)
+    for nets in ([0.3] * outputs, [-40.0] * outputs, [float(k) - 1.5 for k in range(outputs)]):
+        for target in (0.0, 1.0, 0.25):
+            for tree, program in zip(trees, compiled, strict=True):
+                assert tree(nets, target) == pytest.approx(program(nets, target), rel=1e-15)

@@ -19,6 +19,7 @@ import sympy as sp
 from ... import ops
 from ...errors import NumericalError
 from ...scenario import Scenario
+from ..evaluate import evaluate
 
 Fixed = Mapping[tuple[int, str], float]  # (example, "out_h1" or "net_h1") → pinned value
 
@@ -156,33 +157,47 @@ class NumericNetwork:
         return self.loss(example, self.forward(example, params, fixed))
 
 
+#: A network with more output-error evaluations than this (parameters × outputs) compiles its
+#: errors with lambdify; a smaller one evaluates them as trees. lambdify's first call imports
+#: SymPy's code printers (~55 ms): more than the classic example's whole shake checks take.
+COMPILE_ERRORS_FROM = 2_000
+
+
 def output_errors(scenario: Scenario) -> list[Callable[[Sequence[float], float], float]]:
     """E_o(nets of the output layer, target_o) for each output neuron o: the loss record's term
-    with its groups in their stable forms and out in terms of net, compiled with lambdify."""
-    from .fastpath import FLOAT_FUNCTIONS
-
+    with its groups in their stable forms and out in terms of net — evaluated as a tree
+    (:func:`..evaluate.evaluate`) for a small network, compiled with lambdify for a big one."""
     layer = scenario.layers[-1]
     record = ops.activation(layer.activation or "")
     slope = ops.DEFAULT_LEAKY_SLOPE if layer.slope is None else layer.slope
     nets = [sp.Symbol(f"_n{k}") for k in range(len(layer.neurons))]
     out, target = sp.Symbol("_out"), sp.Symbol("_target")
     term = ops.loss(scenario.loss).term(target, out, len(nets))
+    compile_them = len(scenario.parameters) * len(nets) > COMPILE_ERRORS_FROM
 
-    def compiled(k: int, arguments: list[Any]) -> Callable[..., float]:
+    def error_of(k: int, whole_layer: bool) -> Callable[..., float]:
         net = nets[k]
         stable = term.xreplace(record.stable(out, net, nets, k))
         expr = stable.xreplace({out: record.build(net, nets, k, slope)})
-        function: Callable[..., float] = sp.lambdify(
-            arguments, expr, modules=[FLOAT_FUNCTIONS, "math"]
-        )
-        return function
+        arguments: list[Any] = [nets if whole_layer else net, target]
+        if compile_them:
+            from .fastpath import FLOAT_FUNCTIONS
 
-    if record.elementwise:  # one function of (net, target) serves every output: lambdify
-        # prints and compiles source, a few milliseconds each
-        one = compiled(0, [nets[0], target])
+            function: Callable[..., float] = sp.lambdify(
+                arguments, expr, modules=[FLOAT_FUNCTIONS, "math"]
+            )
+            return function
+        if whole_layer:
+            return lambda values, t: evaluate(
+                expr, {**dict(zip(nets, values, strict=True)), target: t}
+            )
+        return lambda value, t: evaluate(expr, {net: value, target: t})
+
+    if record.elementwise:  # one function of (net, target) serves every output
+        one = error_of(0, whole_layer=False)
 
         def of_output(k: int) -> Callable[[Sequence[float], float], float]:
             return lambda nets_now, t: one(nets_now[k], t)
 
         return [of_output(k) for k in range(len(nets))]
-    return [compiled(k, [nets, target]) for k in range(len(nets))]
+    return [error_of(k, whole_layer=True) for k in range(len(nets))]
