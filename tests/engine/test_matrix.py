@@ -125,7 +125,7 @@ def test_classic_documents(convention, output_format, snapshot):
 
 
 @pytest.mark.skipif(not LATEX, reason="pdflatex is not installed")
-@pytest.mark.parametrize("name", ["mazur", "softmax", "xor", "wide"])
+@pytest.mark.parametrize("name", ["mazur", "softmax", "wide"])  # xor has the shape of mazur
 def test_latex_compiles(name, tmp_path):
     source = tmp_path / "matrices.tex"
     source.write_text(matrices(name, "both").export("latex"))

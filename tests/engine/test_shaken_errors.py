@@ -64,7 +64,7 @@ def test_chunks_give_the_same_values(monkeypatch):
     assert ShakenErrors(scenario, 1e-6).table == whole
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(saturating())
 def test_random_networks_agree(doc):
     scenario = load_scenario(doc, source="random")

@@ -107,7 +107,7 @@ def saturating(draw) -> dict:
     return doc
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(saturating())
 def test_random_networks_agree(doc):
     scenario = load_scenario(doc, source="random")
