@@ -40,17 +40,15 @@ def step_for(
     """The step a run uses: the scalar program, or the layers as arrays (see :func:`train`)."""
     from . import vectorised as arrays
 
-    if vectorised is None:
-        vectorised = (
-            len(scenario.parameters) >= arrays.VECTORISED_FROM
-            and arrays.unsupported(scenario, hidden_uses_updated_weights) is None
-        )
-    if not vectorised:
+    big = len(scenario.parameters) >= arrays.VECTORISED_FROM
+    if vectorised is False or (vectorised is None and not big):
         return compile_step(scenario, hidden_uses_updated_weights)
     reason = arrays.unsupported(scenario, hidden_uses_updated_weights)
-    if reason is not None:
-        raise ValueError(f"the vectorised path does not cover {reason}")
-    return arrays.VectorisedStep(scenario)
+    if reason is None:
+        return arrays.VectorisedStep(scenario)
+    if vectorised is None:  # a big network the arrays do not cover: the scalar program
+        return compile_step(scenario, hidden_uses_updated_weights)
+    raise ValueError(f"the vectorised path does not cover {reason}")
 
 
 def default_every(steps: int) -> int:

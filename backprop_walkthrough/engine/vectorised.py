@@ -109,7 +109,6 @@ class VectorisedStep:
             DEFAULT_LEAKY_SLOPE if layer.slope is None else layer.slope for layer in layers
         ]
         self.compile_seconds = time.perf_counter() - start
-        self.assignments = 0  # no program: the layers' equations
 
     # one pass -----------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ kinks downstream of it the nudge lies on or crosses (the check then names the ki
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -17,6 +18,9 @@ from ...model import EPSILON, Shake
 from ..shake import shake
 from .network import Network
 from .numeric import NumericNetwork
+
+if TYPE_CHECKING:
+    from ..shaken_errors import ShakenErrors
 
 
 class NetworkShaker:
@@ -40,30 +44,28 @@ class NetworkShaker:
         for layer in reversed(network.layers[1:]):
             for n in layer:
                 self.downstream[n] = {n}.union(*(self.downstream[m] for m in self.successors[n]))
-        self._nudged: Any = None
 
-    def nudged(self) -> Any:
+    @cached_property
+    def nudged(self) -> ShakenErrors | None:
         """E_total at every nudge a check asks for, computed all at once for a big network the
         vectorised path covers (:mod:`..shaken_errors`); None otherwise (one at a time)."""
-        if self._nudged is None:
-            from ..vectorised import VECTORISED_FROM, unsupported
+        from ..vectorised import VECTORISED_FROM, unsupported
 
-            scenario = self.network.scenario
-            self._nudged = False
-            if len(scenario.parameters) >= VECTORISED_FROM and unsupported(scenario) is None:
-                from ..shaken_errors import ShakenErrors
+        scenario = self.network.scenario
+        if len(scenario.parameters) < VECTORISED_FROM or unsupported(scenario) is not None:
+            return None
+        from ..shaken_errors import ShakenErrors
 
-                def centre(example: int, name: str) -> float:
-                    return float(self.examples[example].values[sp.Symbol(name)])
+        def centre(example: int, name: str) -> float:
+            return float(self.examples[example].values[sp.Symbol(name)])
 
-                self._nudged = ShakenErrors(scenario, self.h, centre)
-        return self._nudged or None
+        return ShakenErrors(scenario, self.h, centre)
 
     def check(self, wrt: str, symbolic: float, example: int | None = None) -> Shake:
         """Nudge a parameter (or, for ``example``, one out/net of that example): :func:`shake`."""
         if example is None:
             centre = self.numeric.base[self.numeric.index[wrt]]
-            nudged = self.nudged()
+            nudged = self.nudged
             known: dict[float, float] = nudged.table.get(wrt, {}) if nudged is not None else {}
 
             def error_at(value: float) -> float:
@@ -73,7 +75,7 @@ class NetworkShaker:
 
         else:
             centre = self.examples[example].values[sp.Symbol(wrt)]
-            nudged = self.nudged()
+            nudged = self.nudged
             pinned: dict[float, float] = (
                 nudged.pinned.get((example, wrt), {}) if nudged is not None else {}
             )
