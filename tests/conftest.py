@@ -25,6 +25,19 @@ settings.register_profile(
 settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _a_step_cache_of_our_own(tmp_path_factory: pytest.TempPathFactory):
+    """The compiled-step cache in a directory of the session's (subprocesses inherit it): no
+    test reads or writes the user's cache, and every ``train`` of a test goes through one."""
+    from backprop_walkthrough.engine import step_cache
+
+    with pytest.MonkeyPatch.context() as patch:
+        directory = tmp_path_factory.mktemp("step-cache")
+        patch.setenv(step_cache.DIRECTORY_VARIABLE, str(directory))
+        patch.delenv(step_cache.OFF_VARIABLE, raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _a_terminal_of_our_own(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test sees the same terminal, whatever the one running the suite is: 80 columns

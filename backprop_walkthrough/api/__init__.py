@@ -16,36 +16,82 @@ them: an import-linter contract keeps ``cli/`` to this package, ``options``, ``e
 
 One module per kind of work: :mod:`.results` (the result types, ``export``), :mod:`.networks`
 (``walkthrough``, ``matrices``, ``explain``, ``train``, ``graph``), :mod:`.expressions`
-(``expression``), :mod:`.grading` (``check``), :mod:`.practice` (a practice session) and
-:mod:`.files` (``validate``, the built-in scenarios, ``shapes``).
+(``expression``), :mod:`.grading` (``check``), :mod:`.sessions` (a practice session) and
+:mod:`.files` (``validate``, the built-in scenarios, ``shapes``), :mod:`.matrix_results` (the
+matrix view's result). Each name is imported on first use (``__getattr__`` below).
 """
 
 from __future__ import annotations
 
-from ..scenario import load_scenario
-from .expressions import expression
-from .files import (
-    builtin_scenarios,
-    file_kind,
-    new_scenario,
-    scenario_text,
-    shapes,
-    validate,
-)
-from .grading import check, check_document, check_files, check_view, figure_names
-from .networks import (
-    CONVENTIONS,
-    VIEWS,
-    ScenarioLike,
-    explain,
-    graph,
-    graph_format,
-    matrices,
-    train,
-    walkthrough,
-)
-from .practice import PARTS, WORKSHEET_FORMATS, Practice, Reply, practice
-from .results import Expression, Matrices, Walkthrough, export, terminal_view
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..scenario import load_scenario
+    from .expressions import expression
+    from .files import (
+        builtin_scenarios,
+        file_kind,
+        new_scenario,
+        scenario_text,
+        shapes,
+        validate,
+    )
+    from .grading import check, check_document, check_files, check_view, figure_names
+    from .matrix_results import Matrices
+    from .networks import (
+        CONVENTIONS,
+        VIEWS,
+        ScenarioLike,
+        explain,
+        graph,
+        graph_format,
+        matrices,
+        train,
+        walkthrough,
+    )
+    from .results import Expression, Walkthrough, export, terminal_view
+    from .sessions import PARTS, WORKSHEET_FORMATS, Practice, Reply, practice
+
+#: Where each name lives: imported on first use, so that a command loads only what it calls (a
+#: cached ``train`` loads no SymPy, and nothing of ``check`` or the matrix view).
+_HOMES = {
+    "load_scenario": "..scenario",
+    "expression": ".expressions",
+    **dict.fromkeys(
+        ("builtin_scenarios", "file_kind", "new_scenario", "scenario_text", "shapes", "validate"),
+        ".files",
+    ),
+    **dict.fromkeys(
+        ("check", "check_document", "check_files", "check_view", "figure_names"), ".grading"
+    ),
+    **dict.fromkeys(
+        (
+            "CONVENTIONS",
+            "VIEWS",
+            "ScenarioLike",
+            "explain",
+            "graph",
+            "graph_format",
+            "matrices",
+            "train",
+            "walkthrough",
+        ),
+        ".networks",
+    ),
+    **dict.fromkeys(("PARTS", "WORKSHEET_FORMATS", "Practice", "Reply", "practice"), ".sessions"),
+    "Matrices": ".matrix_results",
+    **dict.fromkeys(("Expression", "Walkthrough", "export", "terminal_view"), ".results"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(import_module(_HOMES[name], __name__), name)
+        globals()[name] = value  # once: the next use is a plain attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CONVENTIONS",

@@ -5,23 +5,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .. import model, options
 from ..errors import OptionError, OutputError, ScenarioError
 from ..model import TrainingRun
 from ..scenario import Scenario, load_scenario
-from .results import Matrices, Walkthrough, as_api, as_matrices
+from .results import Walkthrough, as_api
+
+if TYPE_CHECKING:
+    from .matrix_results import Matrices
 
 ScenarioLike = str | Path | Mapping[str, Any] | Scenario
 
 
-#: The conventions of the matrix view, by the names the command line takes.
-CONVENTIONS = {
-    "columns": (model.Convention.COLUMNS,),
-    "rows": (model.Convention.ROWS,),
-    "both": (model.Convention.COLUMNS, model.Convention.ROWS),
-}
+#: The conventions of the matrix view (:class:`..model.Convention`'s values), by the names the
+#: command line takes.
+CONVENTIONS = {"columns": ("columns",), "rows": ("rows",), "both": ("columns", "rows")}
 VIEWS = ("scalar", "matrix")
 
 
@@ -35,12 +35,14 @@ def matrices(
     """The derivation in matrix form: ``convention`` columns (the textbook's, one example a
     column), rows (library code's, one example a row) or both."""
     from ..engine.matrix import derive_matrix_form
+    from .matrix_results import as_matrices
 
     if convention not in CONVENTIONS:
         raise OptionError("--convention", f"expected one of {', '.join(CONVENTIONS)}")
     loaded = _scenario(scenario)
     options.check_work(loaded, max_work)
-    return as_matrices(derive_matrix_form(loaded, CONVENTIONS[convention]))
+    conventions = tuple(model.Convention(c) for c in CONVENTIONS[convention])
+    return as_matrices(derive_matrix_form(loaded, conventions))
 
 
 @overload
@@ -140,11 +142,15 @@ def train(
     max_checkpoints: int = options.DEFAULT_MAX_CHECKPOINTS,
     max_work: int = options.DEFAULT_MAX_WORK,
     max_train_work: int = options.DEFAULT_MAX_TRAIN_WORK,
+    cache: bool = True,
 ) -> TrainingRun:
     """Gradient descent on the compiled fast path; the run's history and final values.
 
     Every argument is checked as the command line checks its options (:mod:`..options`).
+    ``cache``: read and keep the compiled step in the step cache (where, and how to turn it off
+    for good: :mod:`..engine.step_cache`); False compiles afresh and writes nothing.
     """
+    from ..engine.step_cache import cache_directory
     from ..engine.training import train as run_training
 
     steps = options.steps(steps)
@@ -168,6 +174,7 @@ def train(
         hidden_uses_updated_weights=hidden_uses_updated_weights,
         progress=progress,
         max_checkpoints=options.max_checkpoints(max_checkpoints),
+        cache=cache_directory() if cache else None,
     )
 
 

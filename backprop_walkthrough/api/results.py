@@ -1,10 +1,12 @@
 """The results the API returns: plain data of :mod:`..model` with ``export()``, ``explain()``
-and the displays Jupyter uses, and the two functions every result is written by."""
+and the displays Jupyter uses, and the two functions every result is written by. (The matrix
+view's result is in :mod:`.matrix_results`: its model subclasses SymPy's, which a cached ``train``
+never loads.)"""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, TypeAlias
 
 from .. import model, options
 from ..model import ShapeWalkthrough, TrainingRun
@@ -49,7 +51,7 @@ class Walkthrough(model.Walkthrough):
         return self.to_markdown()
 
 
-class _Displays:
+class Displays:
     """What Jupyter shows of a result that exports itself: the HTML page's content (formulas
     as MathML), or Markdown with $$ LaTeX $$ where a front end takes no HTML."""
 
@@ -67,7 +69,7 @@ class _Displays:
         return self.export("markdown")
 
 
-class Expression(model.ExpressionWalkthrough, _Displays):
+class Expression(model.ExpressionWalkthrough, Displays):
     """A scalar program's walkthrough (plain data, see :mod:`..model`) with ``export()`` and the
     displays Jupyter uses."""
 
@@ -75,26 +77,6 @@ class Expression(model.ExpressionWalkthrough, _Displays):
 
     def export(self, output_format: str = "text", digits: int = 6) -> str:
         return export(self, output_format, digits=digits)
-
-
-class Matrices(model.MatrixWalkthrough, _Displays):
-    """The derivation in matrix form (plain data, see :mod:`..model`) with ``export()`` and the
-    displays Jupyter uses. ``gradients`` are the first convention's, parameter by name."""
-
-    @property
-    def gradients(self) -> dict[str, float]:
-        return self.forms[0].gradients
-
-    def explain(self, parameter: str) -> Matrices:
-        """Only what ``parameter``'s gradient rests on."""
-        from ..engine.matrix import focus_on
-
-        return as_matrices(focus_on(self, parameter))
-
-    def export(
-        self, output_format: str = "text", *, digits: int = 9, full: bool = False, width: int = 100
-    ) -> str:
-        return export(self, output_format, digits=digits, full=full, width=width)
 
 
 def as_api(derived: model.Walkthrough) -> Walkthrough:
@@ -105,19 +87,10 @@ def as_api(derived: model.Walkthrough) -> Walkthrough:
 
 
 #: Every kind of result the API returns, which ``export`` and ``terminal_view`` take.
-Result = (
-    model.Walkthrough
-    | TrainingRun
-    | ShapeWalkthrough
-    | model.MatrixWalkthrough
-    | model.ExpressionWalkthrough
-    | model.CheckResult
-    | model.ClassCheck
+Result: TypeAlias = (
+    "model.Walkthrough | TrainingRun | ShapeWalkthrough | model.MatrixWalkthrough"
+    " | model.ExpressionWalkthrough | model.CheckResult | model.ClassCheck"
 )
-
-
-def as_matrices(derived: model.MatrixWalkthrough) -> Matrices:
-    return Matrices(**{f.name: getattr(derived, f.name) for f in dataclasses.fields(derived)})
 
 
 def export(

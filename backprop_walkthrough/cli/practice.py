@@ -29,7 +29,7 @@ from .common import (
 )
 
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".md": "markdown", ".tex": "latex", ".html": "html"}
-#: The parts and worksheet formats of api.practice (kept here too: --help imports no api).
+#: The parts and worksheet formats of api.sessions (kept here too: --help imports no api).
 PARTS = ("forward", "output", "hidden", "biases", "update")
 WORKSHEET_FORMATS = ("yaml", "markdown", "latex", "html")
 PAPERS = ("a4", "letter")

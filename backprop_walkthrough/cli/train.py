@@ -114,6 +114,11 @@ class LazyProgress:
     show_default=True,
     help="Keep at most this many E_total values; a longer history is thinned.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Compile the step afresh, and keep nothing in the step cache (see the README).",
+)
 @max_work_option
 @click.option(
     "--max-train-work",
@@ -134,6 +139,7 @@ def train(
     digits: int,
     hidden_uses_updated_weights: bool,
     max_checkpoints: int,
+    no_cache: bool,
     max_work: int,
     max_train_work: int,
     debug: bool,
@@ -142,7 +148,8 @@ def train(
 
     Prints E_total at checkpoints, a plot of E_total against the step, the outputs next to
     the targets and the parameters after training. On a terminal, a run longer than half a
-    second shows a progress bar (on stderr).
+    second shows a progress bar (on stderr). The compiled step is kept in a cache, so that
+    the next run of the same network starts at once (--no-cache: compile afresh).
 
     \b
     Examples:
@@ -167,6 +174,7 @@ def train(
                 max_checkpoints=max_checkpoints,
                 max_work=max_work,
                 max_train_work=max_train_work,
+                cache=not no_cache,
             )
         finally:
             progress.close()

@@ -59,7 +59,7 @@ def evaluate(expr: sp.Basic, values: Mapping[sp.Basic, float]) -> float:
         if isinstance(result, complex):
             raise NumericalError(f"{expr} is not real")
         return float(result)
-    function = ops.FLOAT_FUNCTIONS.get(type(expr))
+    function = ops.float_functions().get(type(expr))
     if function is None:
         raise TypeError(f"cannot evaluate {type(expr).__name__}")
     return function(*args)

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import NumericalError
 from ..model import PerExample, TrainingRun
 from ..scenario import Scenario
-from .scalar.fastpath import CompiledStep, compile_step
-from .vectorised import VectorisedStep
+from .scalar.compiled import CompiledStep
+from .step_cache import cached_step
+
+if TYPE_CHECKING:
+    from .vectorised import VectorisedStep
 
 #: The most E_total values a run keeps (options.DEFAULT_MAX_CHECKPOINTS, which the API passes).
 DEFAULT_MAX_CHECKPOINTS = 1_000
@@ -35,19 +40,23 @@ class TrainingDivergedError(NumericalError):
 
 
 def step_for(
-    scenario: Scenario, hidden_uses_updated_weights: bool = False, vectorised: bool | None = None
+    scenario: Scenario,
+    hidden_uses_updated_weights: bool = False,
+    vectorised: bool | None = None,
+    cache: Path | None = None,
 ) -> CompiledStep | VectorisedStep:
-    """The step a run uses: the scalar program, or the layers as arrays (see :func:`train`)."""
+    """The step a run uses: the scalar program (from the step cache in ``cache``, if given and
+    it holds the network's; :mod:`.step_cache`), or the layers as arrays (see :func:`train`)."""
     from . import vectorised as arrays
 
     big = len(scenario.parameters) >= arrays.VECTORISED_FROM
     if vectorised is False or (vectorised is None and not big):
-        return compile_step(scenario, hidden_uses_updated_weights)
+        return cached_step(scenario, hidden_uses_updated_weights, cache)
     reason = arrays.unsupported(scenario, hidden_uses_updated_weights)
     if reason is None:
         return arrays.VectorisedStep(scenario)
     if vectorised is None:  # a big network the arrays do not cover: the scalar program
-        return compile_step(scenario, hidden_uses_updated_weights)
+        return cached_step(scenario, hidden_uses_updated_weights, cache)
     raise ValueError(f"the vectorised path does not cover {reason}")
 
 
@@ -70,6 +79,7 @@ def train(
     progress: Callable[[int], None] | None = None,
     max_checkpoints: int = DEFAULT_MAX_CHECKPOINTS,
     vectorised: bool | None = None,
+    cache: Path | None = None,
 ) -> TrainingRun:
     """Run up to ``steps`` gradient steps; ``progress(steps_done)`` is called now and then.
 
@@ -79,11 +89,12 @@ def train(
 
     ``vectorised``: None takes the vectorised path (:mod:`.vectorised`) from
     ``VECTORISED_FROM`` parameters on where it covers the network; True or False asks for one
-    path (True where it does not cover the network is an error).
+    path (True where it does not cover the network is an error). ``cache``: the directory of
+    the compiled-step cache (:mod:`.step_cache`), or None to compile afresh.
     """
     if steps < 0:
         raise ValueError("steps must be at least 0")
-    compiled = step_for(scenario, hidden_uses_updated_weights, vectorised)
+    compiled = step_for(scenario, hidden_uses_updated_weights, vectorised, cache)
     rate = scenario.learning_rate if learning_rate is None else learning_rate
     every = every or default_every(steps)
     history: list[tuple[int, float]] = []
@@ -142,7 +153,8 @@ def train(
         stopped_early=stopped_early,
         compile_seconds=compiled.compile_seconds,
         hidden_uses_updated_weights=hidden_uses_updated_weights,
-        path="vectorised" if isinstance(compiled, VectorisedStep) else "scalar",
+        path="scalar" if isinstance(compiled, CompiledStep) else "vectorised",
+        step_from_cache=isinstance(compiled, CompiledStep) and compiled.from_cache,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import NumericalError
 from ..ops import NEAR_END  # out lies on an end's side when e·out is above it
-from ..ops.functions import DEFAULT_LEAKY_SLOPE
+from ..ops.floats import DEFAULT_LEAKY_SLOPE
 from ..scenario import Scenario
 
 #: From this many parameters on, ``train`` runs the vectorised path (measured on one 2-core

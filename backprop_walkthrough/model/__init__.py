@@ -6,6 +6,9 @@ live here; every name is re-exported, so ``from ..model import Walkthrough`` rea
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .check import (
     MISTAKES,
     CheckResult,
@@ -19,16 +22,6 @@ from .expression import (
     ExpressionWalkthrough,
     ExprNode,
     LocalDerivative,
-)
-from .matrix import (
-    Applied,
-    Convention,
-    EntryNames,
-    Link,
-    MatrixForm,
-    MatrixLayer,
-    MatrixStep,
-    MatrixWalkthrough,
 )
 from .scalar import (
     E_TOTAL_AFTER_KEY,
@@ -74,6 +67,40 @@ from .tensors import (
     Tensor,
     TensorCheck,
 )
+
+if TYPE_CHECKING:
+    from .matrix import (
+        Applied,
+        Convention,
+        EntryNames,
+        Link,
+        MatrixForm,
+        MatrixLayer,
+        MatrixStep,
+        MatrixWalkthrough,
+    )
+
+#: The matrix view's model subclasses SymPy's matrix expressions: imported on first use, so that
+#: a cached ``train`` loads no SymPy (lazy.py).
+_MATRIX_NAMES = frozenset(
+    {
+        "Applied",
+        "Convention",
+        "EntryNames",
+        "Link",
+        "MatrixForm",
+        "MatrixLayer",
+        "MatrixStep",
+        "MatrixWalkthrough",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MATRIX_NAMES:
+        return getattr(import_module(f"{__name__}.matrix"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MISTAKES",

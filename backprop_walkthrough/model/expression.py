@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import sympy as sp
-
+from ..lazy import lazy_import
 from .shake import Shake
+
+if TYPE_CHECKING:
+    import sympy as sp
+else:  # loaded on first use (lazy.py)
+    sp = lazy_import("sympy")
 
 # --- a scalar program, backpropagated node by node (``expr``) ----------------------------------
 

@@ -19,12 +19,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-import sympy as sp
-
+from ..lazy import lazy_import
 from ..scenario.types import Scenario
 from .shake import Shake
+
+if TYPE_CHECKING:
+    import sympy as sp
+else:  # loaded on first use (lazy.py)
+    sp = lazy_import("sympy")
 
 T = TypeVar("T")
 
@@ -403,3 +407,5 @@ class TrainingRun(NamedTuple):
     hidden_uses_updated_weights: bool = False
     #: "scalar" (the compiled program of single statements) or "vectorised" (NumPy layers)
     path: str = "scalar"
+    #: The scalar step was read from the compiled-step cache (compile_seconds: the reading).
+    step_from_cache: bool = False

@@ -2,48 +2,42 @@
 tool knows about each, in one place: its SymPy function and derivative rule, its float forms
 (stable, from net), its printed symbols and its constraints. Adding gelu is adding a record.
 
-:mod:`.functions` (the SymPy functions and their float forms), :mod:`.activations` (the
-activation records, with the stable forms of their textbook groups), :mod:`.losses` (the loss
-records), :mod:`.operations` (a program's functions, and every local derivative in the form
-every view evaluates). Every name is re-exported here.
+:mod:`.functions` (the SymPy functions and their derivative rules), :mod:`.floats` (their
+float forms), :mod:`.activations` (the activation records, with the stable forms of their
+textbook groups), :mod:`.losses` (the loss records), :mod:`.operations` (a program's functions,
+and every local derivative in the form every view evaluates). Every name is re-exported here;
+the SymPy ones are loaded on first use, so that reading the records loads no SymPy.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .activations import (
     ACTIVATION_RECORDS,
     ACTIVATIONS,
-    FLOAT_FUNCTIONS,
+    FLOAT_FUNCTION_NAMES,
     NEAR_END,
     Activation,
     Ends,
     Groups,
     Printed,
-    X,
     activation,
     complement,
+    float_functions,
     printed_function,
 )
-from .functions import (
+from .floats import (
     DEFAULT_LEAKY_SLOPE,
     DEFAULT_LOSS,
-    exp_nonpositive,
     float_leaky_relu,
     float_relu,
     float_silu,
     fsum,
-    inline_sigmoid,
-    leaky_relu,
-    log_softmax,
-    log_softmax_complement,
-    relu,
     safe_exp,
     safe_log,
-    sigmoid,
-    silu,
-    softmax,
     softmax_component,
-    softplus,
     stable_log_softmax,
     stable_log_softmax_complement,
     stable_sigmoid,
@@ -58,15 +52,55 @@ from .losses import (
     residual_expression,
 )
 from .operations import (
-    NET,
     OPERATIONS,
-    OUT,
     Operation,
     activation_is_rational,
     apply,
     has_kink,
     local_derivative_form,
 )
+
+if TYPE_CHECKING:
+    from .functions import (
+        NET,
+        OUT,
+        exp_nonpositive,
+        inline_sigmoid,
+        leaky_relu,
+        log_softmax,
+        log_softmax_complement,
+        relu,
+        sigmoid,
+        silu,
+        softmax,
+        softplus,
+    )
+
+#: The SymPy objects of :mod:`.functions`, imported on first use: reading the records (a
+#: scenario's validation, a cached ``train``) loads no SymPy.
+_SYMPY_NAMES = frozenset(
+    {
+        "NET",
+        "OUT",
+        "exp_nonpositive",
+        "inline_sigmoid",
+        "leaky_relu",
+        "log_softmax",
+        "log_softmax_complement",
+        "relu",
+        "sigmoid",
+        "silu",
+        "softmax",
+        "softplus",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SYMPY_NAMES:
+        return getattr(import_module(f"{__name__}.functions"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ACTIVATIONS",
@@ -75,7 +109,8 @@ __all__ = [
     "DEFAULT_LEAKY_SLOPE",
     "DEFAULT_LOSS",
     "Ends",
-    "FLOAT_FUNCTIONS",
+    "FLOAT_FUNCTION_NAMES",
+    "float_functions",
     "Groups",
     "LOSSES",
     "LOSS_RECORDS",
@@ -85,7 +120,6 @@ __all__ = [
     "OUT",
     "Operation",
     "Printed",
-    "X",
     "activation",
     "activation_is_rational",
     "apply",

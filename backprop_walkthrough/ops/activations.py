@@ -17,32 +17,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
-import sympy as sp
-
-from .functions import (
-    exp_nonpositive,
+from ..lazy import lazy_import
+from .floats import (
     float_leaky_relu,
     float_relu,
     float_silu,
-    leaky_relu,
-    log_softmax,
-    log_softmax_complement,
-    relu,
     safe_exp,
     safe_log,
-    sigmoid,
-    silu,
-    softmax,
     softmax_component,
-    softplus,
     stable_log_softmax,
     stable_log_softmax_complement,
     stable_sigmoid,
     stable_softmax,
     stable_softplus,
 )
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from . import functions as fn
+else:  # loaded on first use: a cached `train` reads the records and never derives (lazy.py)
+    sp = lazy_import("sympy")
+    fn = lazy_import(f"{__package__}.functions")
 
 # --- stable forms: the sub-expressions of the textbook formulas, from net --------------------
 #
@@ -54,7 +52,7 @@ from .functions import (
 # and log σ(net) = −softplus(−net), and the walkthrough, the fast path and the shake check all
 # substitute them. The formulas shown keep the textbook form.
 
-Groups = dict[sp.Expr, sp.Expr]
+Groups: TypeAlias = "dict[sp.Expr, sp.Expr]"
 
 
 def complement(out: sp.Expr) -> sp.Expr:
@@ -64,24 +62,24 @@ def complement(out: sp.Expr) -> sp.Expr:
 
 def _sigmoid_groups(out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Groups:
     return {
-        complement(out): sigmoid(-net),
-        sp.log(out): -softplus(-net),
-        sp.log(complement(out)): -softplus(net),
+        complement(out): fn.sigmoid(-net),
+        sp.log(out): -fn.softplus(-net),
+        sp.log(complement(out)): -fn.softplus(net),
     }
 
 
 def _tanh_groups(out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Groups:
     # 1 − tanh²(x) = sech²(x) = 4·σ(2x)·σ(−2x): a product of two precise factors.
-    return {sp.Integer(1) - out**2: 4 * sigmoid(2 * net) * sigmoid(-2 * net)}
+    return {sp.Integer(1) - out**2: 4 * fn.sigmoid(2 * net) * fn.sigmoid(-2 * net)}
 
 
 def _softmax_groups(out: sp.Symbol, _net: sp.Symbol, nets: Sequence[sp.Symbol], k: int) -> Groups:
     return {
         complement(out): sp.Add(
-            *(softmax(sp.Integer(j), *nets) for j in range(len(nets)) if j != k)
+            *(fn.softmax(sp.Integer(j), *nets) for j in range(len(nets)) if j != k)
         ),
-        sp.log(out): log_softmax(sp.Integer(k), *nets),
-        sp.log(complement(out)): log_softmax_complement(sp.Integer(k), *nets),
+        sp.log(out): fn.log_softmax(sp.Integer(k), *nets),
+        sp.log(complement(out)): fn.log_softmax_complement(sp.Integer(k), *nets),
     }
 
 
@@ -94,23 +92,23 @@ def _no_groups(_out: sp.Symbol, _net: sp.Symbol, _nets: Sequence[sp.Symbol], _k:
 # net ≈ 37 none); written with out = e·(1 − d), it is d, to full precision. The engine uses
 # these forms for an output whose target is an end (one-hot and 0/1 targets).
 
-Ends = tuple[tuple[int, sp.Expr], ...]  # (end e, distance d ≥ 0 with out = e·(1 − d))
+Ends: TypeAlias = "tuple[tuple[int, sp.Expr], ...]"  # (end e, distance d ≥ 0 with out = e·(1 − d))
 #: out lies on an end's side when e·out is above this: there its distance form is the precise
 #: one (on the other side d is the imprecise one, and out is kept).
 NEAR_END = 0.5
 
 
 def _sigmoid_ends(_out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Ends:
-    return ((1, sigmoid(-net)),)
+    return ((1, fn.sigmoid(-net)),)
 
 
 def _tanh_ends(_out: sp.Symbol, net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: int) -> Ends:
     # tanh(x) = 1 − 2σ(−2x) = −1 + 2σ(2x)
-    return ((1, 2 * sigmoid(-2 * net)), (-1, 2 * sigmoid(2 * net)))
+    return ((1, 2 * fn.sigmoid(-2 * net)), (-1, 2 * fn.sigmoid(2 * net)))
 
 
 def _softmax_ends(_out: sp.Symbol, _net: sp.Symbol, nets: Sequence[sp.Symbol], k: int) -> Ends:
-    others = sp.Add(*(softmax(sp.Integer(j), *nets) for j in range(len(nets)) if j != k))
+    others = sp.Add(*(fn.softmax(sp.Integer(j), *nets) for j in range(len(nets)) if j != k))
     return ((1, others),)
 
 
@@ -120,7 +118,10 @@ def _no_ends(_out: sp.Symbol, _net: sp.Symbol, _nets: Sequence[sp.Symbol], _k: i
 
 # --- the records -------------------------------------------------------------------------------
 
-X = sp.Symbol("x")
+
+def _x() -> sp.Symbol:
+    """The x of a definition, f(x) = …"""
+    return sp.Symbol("x")
 
 
 class Printed(NamedTuple):
@@ -136,8 +137,9 @@ class Activation(NamedTuple):
     """An activation: out = activation(net), for one neuron or (softmax) a whole layer."""
 
     name: str
-    #: The SymPy function in an expression (``sigmoid``, ``sp.tanh``); None for linear.
-    function: type[sp.Function] | None
+    #: The name of its SymPy function in :mod:`.functions` (see :attr:`function`); None for
+    #: linear. A name, so that reading the records loads no SymPy.
+    function_name: str | None
     #: out = activation(net) for the neuron at ``index`` of a layer with these nets.
     build: Callable[[sp.Symbol, Sequence[sp.Symbol], int, float], sp.Expr]
     #: f(x) and its formula, shown once at the top of a walkthrough; leaky ReLU's slope, or
@@ -166,15 +168,20 @@ class Activation(NamedTuple):
     rational: bool = False
     normalised: bool = False  # the outs of the layer sum to 1
 
+    @property
+    def function(self) -> type[sp.Function] | None:
+        """The SymPy function in an expression (``sigmoid``, ``sp.tanh``); None for linear."""
+        return None if self.function_name is None else getattr(fn, self.function_name)
+
 
 def _each(function: Callable[[float], float]) -> Callable[[Sequence[float], float], list[float]]:
     return lambda nets, _slope: [function(n) for n in nets]
 
 
 def _unevaluated_tanh() -> tuple[sp.Expr, sp.Expr]:
-    numerator = sp.Add(sp.exp(X), -sp.exp(-X), evaluate=False)
-    denominator = sp.Add(sp.exp(X), sp.exp(-X), evaluate=False)
-    return sp.Function("tanh")(X), sp.Mul(
+    numerator = sp.Add(sp.exp(_x()), -sp.exp(-_x()), evaluate=False)
+    denominator = sp.Add(sp.exp(_x()), sp.exp(-_x()), evaluate=False)
+    return sp.Function("tanh")(_x()), sp.Mul(
         numerator, sp.Pow(denominator, -1, evaluate=False), evaluate=False
     )
 
@@ -189,9 +196,9 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
     for record in (
         Activation(
             "sigmoid",
-            sigmoid,
-            lambda net, _nets, _i, _slope: sigmoid(net),
-            lambda _slope: (sigmoid(X), 1 / (1 + sp.exp(-X))),
+            "sigmoid",
+            lambda net, _nets, _i, _slope: fn.sigmoid(net),
+            lambda _slope: (fn.sigmoid(_x()), 1 / (1 + sp.exp(-_x()))),
             stable_sigmoid,
             _each(stable_sigmoid),
             Printed("σ", r"\sigma", "σ", "σ"),
@@ -201,7 +208,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
         ),
         Activation(
             "tanh",
-            sp.tanh,
+            "tanh",
             lambda net, _nets, _i, _slope: sp.tanh(net),
             lambda _slope: _unevaluated_tanh(),
             math.tanh,
@@ -212,9 +219,9 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
         ),
         Activation(
             "relu",
-            relu,
-            lambda net, _nets, _i, _slope: relu(net),
-            lambda _slope: (relu(X), sp.Max(0, X)),
+            "relu",
+            lambda net, _nets, _i, _slope: fn.relu(net),
+            lambda _slope: (fn.relu(_x()), sp.Max(0, _x())),
             float_relu,
             _each(float_relu),
             Printed("relu", r"\operatorname{relu}", "relu", "relu"),
@@ -223,11 +230,11 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
         ),
         Activation(
             "leaky_relu",
-            leaky_relu,
-            lambda net, _nets, _i, slope: leaky_relu(net, sp.Float(slope, 15)),
+            "leaky_relu",
+            lambda net, _nets, _i, slope: fn.leaky_relu(net, sp.Float(slope, 15)),
             lambda slope: (
-                sp.Function("leaky_relu")(X),
-                sp.Max((sp.Symbol("alpha") if slope is None else sp.Float(slope, 15)) * X, X),
+                sp.Function("leaky_relu")(_x()),
+                sp.Max((sp.Symbol("alpha") if slope is None else sp.Float(slope, 15)) * _x(), _x()),
             ),
             float_leaky_relu,
             lambda nets, slope: [float_leaky_relu(n, slope) for n in nets],
@@ -238,18 +245,18 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
         ),
         Activation(
             "softplus",
-            softplus,
-            lambda net, _nets, _i, _slope: softplus(net),
-            lambda _slope: (softplus(X), sp.log(1 + sp.exp(X))),
+            "softplus",
+            lambda net, _nets, _i, _slope: fn.softplus(net),
+            lambda _slope: (fn.softplus(_x()), sp.log(1 + sp.exp(_x()))),
             stable_softplus,
             _each(stable_softplus),
             Printed("softplus", r"\operatorname{softplus}", "softplus", "softplus"),
         ),
         Activation(
             "silu",
-            silu,
-            lambda net, _nets, _i, _slope: silu(net),
-            lambda _slope: (silu(X), sp.Mul(X, sigmoid(X), evaluate=False)),
+            "silu",
+            lambda net, _nets, _i, _slope: fn.silu(net),
+            lambda _slope: (fn.silu(_x()), sp.Mul(_x(), fn.sigmoid(_x()), evaluate=False)),
             float_silu,
             _each(float_silu),
             Printed("silu", r"\operatorname{silu}", "silu", "silu"),
@@ -258,7 +265,7 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
             "linear",
             None,
             lambda net, _nets, _i, _slope: net,
-            lambda _slope: (sp.Function("linear")(X), X),
+            lambda _slope: (sp.Function("linear")(_x()), _x()),
             lambda x: x,
             lambda nets, _slope: list(nets),
             Printed("linear", r"\operatorname{linear}", "linear", "id"),
@@ -266,8 +273,8 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
         ),
         Activation(
             "softmax",
-            softmax,
-            lambda _net, nets, index, _slope: softmax(sp.Integer(index), *nets),
+            "softmax",
+            lambda _net, nets, index, _slope: fn.softmax(sp.Integer(index), *nets),
             _softmax_definition,
             softmax_component,
             lambda nets, _slope: stable_softmax(nets),
@@ -283,17 +290,30 @@ ACTIVATION_RECORDS: dict[str, Activation] = {
     )
 }
 
-#: The functions an expression may contain besides the activations, with their float forms.
-FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
-    sp.exp: safe_exp,
-    exp_nonpositive: math.exp,
-    sp.log: safe_log,
-    sp.sin: math.sin,
-    sp.cos: math.cos,
-    log_softmax: stable_log_softmax,
-    log_softmax_complement: stable_log_softmax_complement,
-    **{r.function: r.numeric for r in ACTIVATION_RECORDS.values() if r.function is not None},
+#: The float form of every function an expression may contain, by the name its SymPy function
+#: has (and prints as, in the compiled step): the activations and the functions around them.
+FLOAT_FUNCTION_NAMES: dict[str, Callable[..., float]] = {
+    "exp": safe_exp,
+    "exp_nonpositive": math.exp,
+    "log": safe_log,
+    "sin": math.sin,
+    "cos": math.cos,
+    "log_softmax": stable_log_softmax,
+    "log_softmax_complement": stable_log_softmax_complement,
+    **{r.function_name: r.numeric for r in ACTIVATION_RECORDS.values() if r.function_name},
 }
+
+
+def float_functions() -> dict[type, Callable[..., float]]:
+    """FLOAT_FUNCTION_NAMES by SymPy function (which loads SymPy)."""
+    if not _FLOAT_FUNCTIONS:
+        for name, numeric in FLOAT_FUNCTION_NAMES.items():
+            function = getattr(fn, name) if hasattr(fn, name) else getattr(sp, name)
+            _FLOAT_FUNCTIONS[function] = numeric
+    return _FLOAT_FUNCTIONS
+
+
+_FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {}
 
 
 def activation(name: str) -> Activation:
@@ -303,7 +323,7 @@ def activation(name: str) -> Activation:
 def printed_function(function: type) -> Printed | None:
     """How a SymPy function of the records prints, or None for any other function."""
     for record in ACTIVATION_RECORDS.values():
-        if record.function is function:
+        if record.function_name is not None and record.function is function:
             return record.printed
     return None
 

@@ -4,11 +4,15 @@ of the output layer and the targets."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import sympy as sp
+from ..lazy import lazy_import
+from .floats import DEFAULT_LOSS  # noqa: F401
 
-from .functions import DEFAULT_LOSS  # noqa: F401
+if TYPE_CHECKING:
+    import sympy as sp
+else:  # loaded on first use (lazy.py)
+    sp = lazy_import("sympy")
 
 # --- losses ------------------------------------------------------------------------------------
 

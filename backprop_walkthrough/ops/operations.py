@@ -6,12 +6,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import sympy as sp
-
+from ..lazy import lazy_import
 from .activations import ACTIVATION_RECORDS
-from .functions import DEFAULT_LEAKY_SLOPE
+from .floats import DEFAULT_LEAKY_SLOPE
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from . import functions as fn
+else:  # loaded on first use (lazy.py)
+    sp = lazy_import("sympy")
+    fn = lazy_import(f"{__package__}.functions")
 
 # --- the operations of a scalar program (``expr``) ---------------------------------------------
 
@@ -27,17 +34,17 @@ class Operation(NamedTuple):
 
 def _from_activation(name: str) -> Operation:
     record = ACTIVATION_RECORDS[name]
-    assert record.function is not None
-    function = record.function
-    return Operation(name, lambda x: function(x), lambda x: record.layer([x], 0.0)[0])
+    function = record.function_name
+    assert function is not None
+    return Operation(name, lambda x: getattr(fn, function)(x), lambda x: record.layer([x], 0.0)[0])
 
 
 OPERATIONS: dict[str, Operation] = {
-    "exp": Operation("exp", sp.exp, math.exp),
-    "log": Operation("log", sp.log, math.log),
-    "sqrt": Operation("sqrt", sp.sqrt, math.sqrt),
-    "sin": Operation("sin", sp.sin, math.sin),
-    "cos": Operation("cos", sp.cos, math.cos),
+    "exp": Operation("exp", lambda x: sp.exp(x), math.exp),
+    "log": Operation("log", lambda x: sp.log(x), math.log),
+    "sqrt": Operation("sqrt", lambda x: sp.sqrt(x), math.sqrt),
+    "sin": Operation("sin", lambda x: sp.sin(x), math.sin),
+    "cos": Operation("cos", lambda x: sp.cos(x), math.cos),
     **{name: _from_activation(name) for name in ("tanh", "sigmoid", "relu")},
 }
 
@@ -62,10 +69,6 @@ def apply(name: str, x: float, slope: float = DEFAULT_LEAKY_SLOPE) -> float:
     return OPERATIONS[name].numeric(x)
 
 
-#: The symbols of :func:`local_derivative_form`.
-NET, OUT = sp.Symbol("net"), sp.Symbol("out")
-
-
 @cache
 def local_derivative_form(
     name: str, slope: float = DEFAULT_LEAKY_SLOPE, stable: bool = True
@@ -80,13 +83,14 @@ def local_derivative_form(
         record = ACTIVATION_RECORDS.get(name)
         if record is None:
             return local_derivative_form(name, slope, False)
-        return local_derivative_form(name, slope, False).xreplace(record.stable(OUT, NET, [NET], 0))
+        groups = record.stable(fn.OUT, fn.NET, [fn.NET], 0)
+        return local_derivative_form(name, slope, False).xreplace(groups)
     if name in ACTIVATION_RECORDS:
         record = ACTIVATION_RECORDS[name]
         if not record.elementwise:
             raise ValueError(f"{name} is not element-wise: its derivative is a Jacobian")
-        built = record.build(NET, [NET], 0, slope)
+        built = record.build(fn.NET, [fn.NET], 0, slope)
     else:
-        built = OPERATIONS[name].symbolic(NET)
-    derivative = sp.diff(built, NET)
-    return derivative.xreplace({built: OUT}) if built != NET else derivative
+        built = OPERATIONS[name].symbolic(fn.NET)
+    derivative = sp.diff(built, fn.NET)
+    return derivative.xreplace({built: fn.OUT}) if built != fn.NET else derivative

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..errors import visible
 from ..model import MISTAKES, CheckResult, ClassCheck, FileProblem, Graded, Status
-from .json import dumps
+from .json_writer import dumps
 from .numbers import format_operand
 
 STYLE = {

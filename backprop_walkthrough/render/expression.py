@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import ExpressionWalkthrough
-from .json import dumps
+from .json_writer import dumps
 
 
 def expression_document(w: ExpressionWalkthrough) -> dict[str, Any]:

@@ -8,8 +8,6 @@ A value that a double cannot hold (a chain's factor at extreme saturation, NaN i
 
 from __future__ import annotations
 
-import json
-import math
 from functools import lru_cache
 from typing import Any
 
@@ -22,11 +20,11 @@ from ..model import (
     Shake,
     Sum,
     Term,
-    TrainingRun,
     Verdict,
     Walkthrough,
     steps_of,
 )
+from .json_writer import dumps
 from .printing import to_latex, to_text
 
 MOVED_BY_OPTION = "expected here: --hidden-uses-updated-weights changes the hidden-layer gradients"
@@ -148,48 +146,6 @@ def to_document(w: Walkthrough) -> dict[str, Any]:
     }
 
 
-def strict(data: Any) -> Any:
-    """``data`` with NaN and infinities as None and −0.0 as 0.0 (strict JSON, no "-0.0")."""
-    if isinstance(data, float):
-        return data + 0.0 if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {key: strict(value) for key, value in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [strict(value) for value in data]
-    return data
-
-
-def dumps(data: Any, compact: bool = False) -> str:
-    """The one JSON writer: strict, UTF-8; indented for a reader, or ``compact`` (one line,
-    no spaces) for a document embedded in a page."""
-    if compact:
-        return json.dumps(strict(data), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return json.dumps(strict(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
 def render_json(w: Walkthrough) -> str:
     with collection_paused():  # a big network's document is a million small objects
         return dumps(to_document(w))
-
-
-def training_document(run: TrainingRun) -> dict[str, Any]:
-    """A training run as plain JSON-ready data."""
-    batch = run.scenario.is_batch
-    return {
-        "scenario": run.scenario.name,
-        "steps_requested": run.steps_requested,
-        "steps_run": run.steps_run,
-        "stopped_early": run.stopped_early,
-        "learning_rate": run.learning_rate,
-        "hidden_uses_updated_weights": run.hidden_uses_updated_weights,
-        "E_total": run.E_total,
-        "outputs": [dict(o) for o in run.outputs] if batch else dict(run.outputs[0]),
-        "parameters": dict(run.parameters),
-        "history": [[step, error] for step, error in run.history],
-        "compile_seconds": run.compile_seconds,
-        "path": run.path,
-    }
-
-
-def render_training_json(run: TrainingRun) -> str:
-    return dumps(training_document(run))

@@ -8,7 +8,7 @@ from typing import Any
 import sympy as sp
 
 from ..model import MatrixForm, MatrixStep, MatrixWalkthrough
-from .json import dumps
+from .json_writer import dumps
 
 
 def _matrix(value: sp.ImmutableMatrix) -> list[list[float]]:

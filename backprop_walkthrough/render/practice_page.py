@@ -29,7 +29,7 @@ from typing import Any
 from ..model import Walkthrough
 from .blocks import Document
 from .html import STYLE, HtmlWriter
-from .json import dumps
+from .json_writer import dumps
 from .layout import network_blocks
 from .numbers import format_operand
 from .worksheet import by_section, rule, rule_lines

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..engine.tensors.shapes import VOCABULARY
 from ..model import ShapeWalkthrough, Tensor
-from .json import dumps
+from .json_writer import dumps
 
 SHOWN_EXAMPLES = 8
 

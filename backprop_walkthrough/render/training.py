@@ -6,6 +6,8 @@ through ``Text.from_ansi``, so that the colours disappear by themselves when pip
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.rule import Rule
@@ -13,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import TrainingRun
+from .json_writer import dumps
 from .numbers import format_decimals, format_operand, format_value
 
 LABEL = "bold cyan"
@@ -88,6 +91,8 @@ class TrainingView:
         how = (
             "the vectorised path: each layer one NumPy product"
             if run.path == "vectorised"
+            else f"the fast path read from the step cache in {run.compile_seconds * 1000:.0f} ms"
+            if run.step_from_cache
             else f"the fast path compiled in {run.compile_seconds * 1000:.0f} ms"
         )
         yield Text(f"({how}; SymPy is not called during the steps)", style="dim")
@@ -159,3 +164,27 @@ class TrainingView:
                 notes.setdefault(why, []).append(key)
         lines = [Text(f"{', '.join(keys)}: {why}", style="yellow") for why, keys in notes.items()]
         return Group(table, *lines)
+
+
+def training_document(run: TrainingRun) -> dict[str, Any]:
+    """A training run as plain JSON-ready data."""
+    batch = run.scenario.is_batch
+    return {
+        "scenario": run.scenario.name,
+        "steps_requested": run.steps_requested,
+        "steps_run": run.steps_run,
+        "stopped_early": run.stopped_early,
+        "learning_rate": run.learning_rate,
+        "hidden_uses_updated_weights": run.hidden_uses_updated_weights,
+        "E_total": run.E_total,
+        "outputs": [dict(o) for o in run.outputs] if batch else dict(run.outputs[0]),
+        "parameters": dict(run.parameters),
+        "history": [[step, error] for step, error in run.history],
+        "compile_seconds": run.compile_seconds,
+        "path": run.path,
+        "step_from_cache": run.step_from_cache,
+    }
+
+
+def render_training_json(run: TrainingRun) -> str:
+    return dumps(training_document(run))

@@ -9,20 +9,21 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import OptionError
 from ..model import (
     CheckResult,
     ClassCheck,
     ExpressionWalkthrough,
-    MatrixWalkthrough,
     ShapeWalkthrough,
     TrainingRun,
     Walkthrough,
 )
-from .blocks import Document
-from .writers import write
+
+if TYPE_CHECKING:
+    from ..model import MatrixWalkthrough
+    from .blocks import Document
 
 DOCUMENTS = ("text", "json", "markdown", "latex", "html")
 
@@ -98,7 +99,7 @@ def _laid_out(layout: Callable[[Any, Settings], Document]) -> Callable[[Any, Set
 
 
 def _training_json(run: TrainingRun) -> str:
-    from .json import render_training_json
+    from .training import render_training_json
 
     return render_training_json(run)
 
@@ -145,38 +146,46 @@ def _check_renderable(result: CheckResult | ClassCheck, _s: Settings) -> Any:
     return check_view(_class(result))
 
 
-VIEWS: dict[type, View] = {
-    Walkthrough: View(
+#: The view of each kind of result, by its class in :mod:`..model` (named, not imported: a
+#: training run's view loads nothing of the matrix view, which loads SymPy).
+VIEWS: dict[str, View] = {
+    "scalar.Walkthrough": View(
         "a walkthrough", DOCUMENTS, _walkthrough_json, _walkthrough_renderable, _walkthrough_layout
     ),
-    MatrixWalkthrough: View(
+    "matrix.MatrixWalkthrough": View(
         "a walkthrough", DOCUMENTS, _matrix_json, _laid_out(_matrix_layout), _matrix_layout
     ),
-    ExpressionWalkthrough: View(
+    "expression.ExpressionWalkthrough": View(
         "an expression",
         DOCUMENTS,
         _expression_json,
         _laid_out(_expression_layout),
         _expression_layout,
     ),
-    TrainingRun: View("a training run", ("text", "json"), _training_json, _training_renderable),
-    ShapeWalkthrough: View(
+    "scalar.TrainingRun": View(
+        "a training run", ("text", "json"), _training_json, _training_renderable
+    ),
+    "tensors.ShapeWalkthrough": View(
         "shapes",
         ("text", "json", "markdown"),
         _shapes_json,
         _shapes_renderable,
         documents=MappingProxyType({"markdown": _shapes_markdown}),
     ),
-    CheckResult: View("a check", ("text", "json"), _check_json, _check_renderable),
-    ClassCheck: View("a class's check", ("text", "json"), _check_json, _check_renderable),
+    "check.CheckResult": View("a check", ("text", "json"), _check_json, _check_renderable),
+    "check.ClassCheck": View("a class's check", ("text", "json"), _check_json, _check_renderable),
 }
+
+
+_MODEL = f"{__package__.rpartition('.')[0]}.model."
 
 
 def view_of(result: object) -> View:
     """The view of a result (or of the class it extends, as the API's results do)."""
     for cls in type(result).__mro__:
-        if cls in VIEWS:
-            return VIEWS[cls]
+        name = f"{cls.__module__.removeprefix(_MODEL)}.{cls.__qualname__}"
+        if name in VIEWS:
+            return VIEWS[name]
     raise TypeError(f"no view for {type(result).__name__}")
 
 
@@ -199,6 +208,8 @@ def export(result: object, output_format: str, settings: Settings, width: int = 
     if output_format in view.documents:
         return view.documents[output_format](result, settings)
     if output_format != "text":
+        from .writers import write
+
         assert view.layout is not None
         return write(view.layout(result, settings), output_format)
     from rich.console import Console

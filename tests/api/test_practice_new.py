@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_walkthrough.api.practice import new_scenario
+from backprop_walkthrough.api.sessions import new_scenario
 from backprop_walkthrough.cli import cli
 
 from ..conftest import SCENARIOS

@@ -31,28 +31,8 @@ Tree = list[Any]
 View = Mapping[str, float]
 
 #: Every function a tree may call, by name, with its float form (the stable one of its record).
-FUNCTIONS: dict[str, Callable[..., float]] = {
-    "exp": ops.safe_exp,
-    "log": ops.safe_log,
-    "sin": math.sin,
-    "cos": math.cos,
-    "log_softmax": ops.FLOAT_FUNCTIONS[ops.log_softmax],
-    "log_softmax_complement": ops.FLOAT_FUNCTIONS[ops.log_softmax_complement],
-    **{
-        name: record.numeric
-        for name, record in ops.ACTIVATION_RECORDS.items()
-        if record.function is not None
-    },
-}
-_NAMES: dict[type, str] = {
-    sp.exp: "exp",
-    sp.log: "log",
-    sp.sin: "sin",
-    sp.cos: "cos",
-    ops.log_softmax: "log_softmax",
-    ops.log_softmax_complement: "log_softmax_complement",
-    **{r.function: n for n, r in ops.ACTIVATION_RECORDS.items() if r.function is not None},
-}
+FUNCTIONS: dict[str, Callable[..., float]] = ops.FLOAT_FUNCTION_NAMES
+
 _RELATIONS = {
     sp.StrictGreaterThan: "gt",
     sp.GreaterThan: "ge",
@@ -82,7 +62,7 @@ def tree_of(expr: sp.Basic, leaf: Callable[[sp.Symbol], Tree]) -> Tree:
         return ["pw", *([tree_of(v, leaf), tree_of(c, leaf)] for v, c in expr.args)]
     if type(expr) in _RELATIONS:
         return [_RELATIONS[type(expr)], *args]
-    name = _NAMES.get(type(expr))
+    name = type(expr).__name__ if type(expr) in ops.float_functions() else None
     if name is None:
         raise TypeError(f"no tree for {type(expr).__name__}")
     return ["fn", name, *args]

@@ -14,9 +14,10 @@ neuron names.
 
 from __future__ import annotations
 
+import inspect
 import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import sympy as sp
 
@@ -24,44 +25,14 @@ from ... import ops
 from ...scenario import Scenario
 from . import residuals
 from .calculus import Calculus, has_pole
+from .compiled import CompiledStep
 from .network import E_TOTAL, Network, build_network
 
 #: Significant digits that write a double exactly (the inputs and targets in the program).
 ROUND_TRIP_DIGITS = 17
 
 #: What the compiled source calls for each function SymPy prints, by the name it prints.
-FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
-    function.__name__: numeric for function, numeric in ops.FLOAT_FUNCTIONS.items()
-}
-
-
-class CompiledStep(NamedTuple):
-    """One gradient step of the whole scenario, compiled.
-
-    ``gradient(params, rate)`` → (E_total, outputs per example, ∂E_total/∂p per parameter);
-    ``step_function(params, rate)`` → [E_total, parameters after one step…]: the same program,
-    without the outputs and gradients that a training loop does not need. E_total is the error
-    of ``params``, before the step.
-    """
-
-    gradient_function: Callable[..., list[float]]
-    step_function: Callable[..., list[float]]
-    parameters: tuple[str, ...]
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    examples: int
-    compile_seconds: float
-    assignments: int  # lines of the compiled program
-
-    def gradient(
-        self,
-        params: Sequence[float],
-        rate: float = 0.0,
-    ) -> tuple[float, list[list[float]], list[float]]:
-        result = self.gradient_function(params, rate)
-        n = len(self.outputs)
-        outs = [result[1 + e * n : 1 + (e + 1) * n] for e in range(self.examples)]
-        return result[0], outs, result[1 + self.examples * n :]
+FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = ops.FLOAT_FUNCTION_NAMES
 
 
 def _live(program: list[Any], results: list[sp.Expr]) -> list[Any]:
@@ -102,7 +73,7 @@ def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) 
     )
     program = _inline_sigmoids(program)
 
-    def compile_returning(results: list[sp.Expr]) -> Callable[..., list[float]]:
+    def compile_returning(results: list[sp.Expr]) -> tuple[Callable[..., list[float]], str]:
         def straight_line(exprs: list[sp.Expr]) -> tuple[list[Any], list[sp.Expr]]:
             # our own assignments, in the order of the δ recursion, without the ones these
             # results never read (every stable form of every neuron is assigned; a loss uses
@@ -116,17 +87,20 @@ def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) 
             cse=straight_line,
             docstring_limit=0,
         )
-        return function
+        return function, inspect.getsource(function)
 
+    gradient, gradient_source = compile_returning([total, *outs, *gradients])
+    step, step_source = compile_returning([total, *updated])
     return CompiledStep(
-        gradient_function=compile_returning([total, *outs, *gradients]),
-        step_function=compile_returning([total, *updated]),
+        gradient_function=gradient,
+        step_function=step,
         parameters=tuple(p.name for p in scenario.parameters),
         inputs=network.layers[0],
         outputs=network.layers[-1],
         examples=len(scenario.examples),
         compile_seconds=time.perf_counter() - start,
-        assignments=len(program),
+        gradient_source=gradient_source,
+        step_source=step_source,
     )
 
 

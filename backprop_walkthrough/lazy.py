@@ -1,0 +1,33 @@
+"""SymPy (and NumPy) loaded on first use, not on import.
+
+Most of the package imports SymPy at the top of a module, as one does; but a ``train`` served
+from the compiled-step cache (:mod:`.engine.step_cache`) and ``--help`` use none of it, and
+importing SymPy costs about 0.3 s. :func:`lazy_import` puts a module in ``sys.modules`` whose
+code runs on its first attribute access (the standard library's
+:class:`importlib.util.LazyLoader`, as the ``importlib`` documentation describes), so every
+``import sympy as sp`` that follows binds that module and loads nothing until ``sp.Symbol`` or
+the like is used. A module-level ``sp.anything`` therefore loads SymPy: on the cache's path, the
+modules keep SymPy inside functions and annotations (a test checks that a cached ``train`` never
+loads it). A module that is already imported is returned as it is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+
+
+def lazy_import(name: str) -> ModuleType:
+    """The module ``name``, executed on its first attribute access."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:  # not installed: the plain import will say so
+        return importlib.import_module(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
