@@ -10,7 +10,9 @@ Whole processes (median wall time and minimum CPU time; the CPU ratio is judged)
 3. ``run --view matrix`` (classic), ``check`` of all 66 classic figures, ``expr micrograd``
                                     vs  the import floor                   (≤ 1.4×, 1.5×, 1.3×)
 4. ``shapes --numbers`` (names: 32 examples, hidden 100)                             (≤ 2 s)
-5. ``train mazur --steps 10000``    vs  a plain Python script doing the same steps    (≤ 2×)
+5. ``train mazur --steps 10000``    vs  a plain Python script doing the same steps    (≤ 2×),
+   from the step cache (a cache directory of the run's own, written by a first run) and
+   with ``--no-cache``
 6. derive + JSON of 4-100-100-4 (11,004 parameters) vs the import floor              (≤ 15×)
 
 In process (median of --runs, each after a first run that compiles):
@@ -37,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import HEADER, IMPORT_FLOOR, PY, compare
+from common import ENV, HEADER, IMPORT_FLOOR, PY, compare
 from handwritten import train_classic
 from numpy_loop import SCRIPT, numpy_train
 from scaling import derive_and_json, network
@@ -179,15 +181,25 @@ def main() -> None:
         f"{numbers.base.wall * 1000:>7.0f}ms{numbers.wall_ratio:>7.2f}{numbers.cpu_ratio:>7.2f}"
         f"{'2.0 s':>8}  {verdict}  (whole process, median wall)"
     )
-    print(
-        compare(
-            "train mazur --steps 10000  vs  script",
-            [PY, "-m", "backprop_walkthrough", "train", "--steps", "10000"],
-            [PY, "-c", SCRIPT],
-            runs,
-            2.0,
-        ).row()
-    )
+    train = [PY, "-m", "backprop_walkthrough", "train", "--steps", "10000"]
+    with tempfile.TemporaryDirectory() as cache:
+        ENV["BACKPROP_WALKTHROUGH_CACHE_DIR"] = (
+            cache  # the user's cache is neither read nor written
+        )
+        print(
+            compare(
+                "train mazur (step cache)  vs  script", train, [PY, "-c", SCRIPT], runs, 2.0
+            ).row()
+        )
+        print(
+            compare(
+                "train mazur --no-cache  vs  script",
+                [*train, "--no-cache"],
+                [PY, "-c", SCRIPT],
+                runs,
+                2.0,
+            ).row()
+        )
     with tempfile.TemporaryDirectory() as scratch:
         big = Path(scratch) / "net100.yaml"
         big.write_text(BIG_NETWORK, encoding="utf-8")

@@ -18,11 +18,12 @@ The parameters' values and the learning rate are arguments of the step: editing 
 Reading an entry never trusts it: the file must be JSON of this format and key, and each
 source must parse to one function of straight-line arithmetic — assignments of numbers, names,
 + − × ÷ **, comparisons, conditional expressions and calls of the records' float functions
-(:data:`..ops.FLOAT_FUNCTION_NAMES`), ``abs`` and ``math``'s functions, every name it reads
-assigned first — before its code becomes a function over those functions alone (no builtins;
-no statement of the file is run, it is compiled and its one function taken). Anything else (a
-corrupt file, another version's, a file someone wrote by hand) is ignored and rebuilt. A
-directory that cannot be created or written only costs speed.
+(:data:`..ops.FLOAT_FUNCTION_NAMES`), ``abs`` and ``math``'s functions, ``for`` over a
+``range`` and ``if`` (the loop of ``advance``), every name it reads assigned first — before its
+code becomes a function over those functions alone (no builtins; no statement of the file is
+run, it is compiled and its one function taken: :func:`.scalar.compiled.function_from`).
+Anything else (a corrupt file, another version's, a file someone wrote by hand) is ignored and
+rebuilt. A directory that cannot be created or written only costs speed.
 
 Where: ``platformdirs.user_cache_dir("backprop-walkthrough")/steps`` (on Linux
 ``~/.cache/backprop-walkthrough/steps``); ``BACKPROP_WALKTHROUGH_CACHE_DIR`` moves it,
@@ -32,46 +33,24 @@ directory clears it. Each entry is a few kilobytes per hundred parameters.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
-import math
 import os
 import tempfile
 import time
-import types
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from .. import ops
 from ..scenario import Scenario
 from ..version import __version__
-from .scalar.compiled import CompiledStep
+from .scalar.compiled import CompiledStep, function_from
 
 #: Bumped when an entry's layout or the way a step is compiled changes.
-FORMAT = 1
+FORMAT = 2
 #: The environment variables that move the cache and turn it off.
 DIRECTORY_VARIABLE = "BACKPROP_WALKTHROUGH_CACHE_DIR"
 OFF_VARIABLE = "BACKPROP_WALKTHROUGH_NO_CACHE"
 #: An entry larger than this is not read (the biggest network's step is a few megabytes).
 MAX_ENTRY_BYTES = 64_000_000
-
-#: What a cached source may call, by name: the records' float forms first (as ``lambdify``
-#: was told), then ``abs`` and ``math``'s functions.
-NAMESPACE: dict[str, Any] = {
-    **{name: value for name, value in vars(math).items() if not name.startswith("_")},
-    "abs": abs,
-    **ops.FLOAT_FUNCTION_NAMES,
-}
-
-_NODES = (
-    ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.Return, ast.Name,
-    ast.Load, ast.Store, ast.Constant, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.Compare,
-    ast.BoolOp, ast.Call, ast.List, ast.Tuple, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow,
-    ast.Mod, ast.FloorDiv, ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or, ast.Gt, ast.GtE,
-    ast.Lt, ast.LtE, ast.Eq, ast.NotEq,
-)  # fmt: skip
 
 
 def cache_directory() -> Path | None:
@@ -145,12 +124,11 @@ def read_entry(path: Path, key: str, scenario: Scenario) -> CompiledStep | None:
         entry = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
             return None
-        gradient_source, step_source = entry["gradient"], entry["step"]
-        gradient = function_from(gradient_source)
-        step = function_from(step_source)
+        sources = entry["gradient"], entry["step"], entry["advance"]
+        gradient, step, advance = (function_from(source) for source in sources)
     except (OSError, ValueError, KeyError, TypeError, SyntaxError, RecursionError, MemoryError):
         return None
-    if gradient is None or step is None:
+    if gradient is None or step is None or advance is None:
         return None
     return CompiledStep(
         gradient_function=gradient,
@@ -160,8 +138,10 @@ def read_entry(path: Path, key: str, scenario: Scenario) -> CompiledStep | None:
         outputs=scenario.layers[-1].neurons,
         examples=len(scenario.examples),
         compile_seconds=time.perf_counter() - start,
-        gradient_source=gradient_source,
-        step_source=step_source,
+        advance=advance,
+        gradient_source=sources[0],
+        step_source=sources[1],
+        advance_source=sources[2],
         from_cache=True,
     )
 
@@ -174,6 +154,7 @@ def write_entry(path: Path, key: str, step: CompiledStep) -> bool:
         "key": key,
         "gradient": step.gradient_source,
         "step": step.step_source,
+        "advance": step.advance_source,
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,39 +169,3 @@ def write_entry(path: Path, key: str, step: CompiledStep) -> bool:
     except OSError:
         return False
     return True
-
-
-def function_from(source: object) -> Callable[..., list[float]] | None:
-    """The function ``source`` defines, if it is one function of straight-line arithmetic that
-    calls only :data:`NAMESPACE` (see above); None otherwise."""
-    if not isinstance(source, str):
-        return None
-    tree = ast.parse(source, mode="exec")
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef):
-        return None
-    function = tree.body[0]
-    if function.decorator_list or function.returns is not None:
-        return None
-    known = set(NAMESPACE) | {a.arg for a in function.args.args}
-    for node in ast.walk(tree):
-        if not isinstance(node, _NODES):
-            return None
-        if isinstance(node, ast.Constant) and type(node.value) not in (int, float):
-            return None
-        if isinstance(node, ast.Call):
-            if node.keywords or not isinstance(node.func, ast.Name):
-                return None
-            if node.func.id not in NAMESPACE:
-                return None
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            known.add(node.id)
-    loaded = {
-        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-    }
-    if not loaded <= known or any(name.startswith("__") for name in known - set(NAMESPACE)):
-        return None
-    # The function's own code object, made a function over NAMESPACE alone (no builtins): no
-    # statement of the module runs, and the body can reach nothing but what it was checked for.
-    module = compile(tree, "<cached step>", "exec")
-    code = next(c for c in module.co_consts if isinstance(c, types.CodeType))
-    return types.FunctionType(code, {"__builtins__": {}, **NAMESPACE}, function.name)

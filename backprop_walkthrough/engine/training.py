@@ -9,7 +9,7 @@ those steps) at every checkpoint, starting with (0, the scenario's own E_total).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,47 +100,52 @@ def train(
     history: list[tuple[int, float]] = []
 
     params = [p.value for p in scenario.parameters]
-    step_function = compiled.step_function  # the loop: one call per step, floats only
+    below = -math.inf if stop_below is None else stop_below
     step, stopped_early = 0, False
-    try:
-        result = step_function(params, rate)
-        while True:
-            total = result[0] + 0.0  # never −0.0 (an error of 0·log 0)
-            if not math.isfinite(total):
-                raise TrainingDivergedError(step, f"E_total became {total}", scenario.source)
-            if step % every == 0:
-                history.append((step, float(total)))
+    while step < steps:  # chunks between progress reports, each one call
+        size = min(steps - step, PROGRESS_EVERY - step % PROGRESS_EVERY)
+        start = params
+        try:
+            done, total, recorded, params = compiled.advance(
+                params, rate, size, below, every, step, stop_below is not None
+            )
+        except (OverflowError, ZeroDivisionError, NumericalError):
+            _stopped_within(compiled, scenario, start, rate, step, size)
+            raise  # pragma: no cover - the replay raises first
+        for entry in recorded:  # as if recorded one by one: a thinning doubles the interval
+            if entry[0] % every == 0:
+                history.append(entry)
                 if len(history) > max_checkpoints:
                     history, every = history[::2], every * 2
-            if stop_below is not None and total < stop_below:
-                stopped_early = step < steps
-                break
-            if step == steps:
-                break
-            params = result[1:]
-            step += 1
-            result = step_function(params, rate)
-            if progress is not None and step % PROGRESS_EVERY == 0:
-                progress(step)
-    except OverflowError:
-        raise TrainingDivergedError(
-            step, "a value overflowed floating point (past 1.8e308)", scenario.source
-        ) from None
-    except (ZeroDivisionError, NumericalError) as exc:
-        # Not a divergence (E_total and the parameters are finite): a factor of the gradient
-        # left the range of a double, as an output saturated past net ≈ ±745.
-        reason = "a division by zero" if isinstance(exc, ZeroDivisionError) else str(exc)
-        where = f"{scenario.source}: " if scenario.source else ""
-        raise NumericalError(
-            f"{where}training stopped at step {step:,}: {reason} (a factor of the gradient "
-            "left the range of a double; try a smaller --learning-rate)"
-        ) from None
+        if done < size:  # E_total stopped being finite, or fell below --stop-below
+            step += done
+            if not math.isfinite(total):
+                _stopped_within(compiled, scenario, start, rate, step - done, done + 1)
+            stopped_early = True
+            break
+        if not all(map(math.isfinite, params)):  # a NaN the checkpoints did not see
+            _stopped_within(compiled, scenario, start, rate, step, size)
+        step += size
+        if progress is not None:
+            progress(step)
+    try:
+        final_total, outputs, _ = compiled.gradient(params, rate)
+    except (OverflowError, ZeroDivisionError, NumericalError):
+        _stopped_within(compiled, scenario, params, rate, step, 1)
+        raise  # pragma: no cover - the replay raises first
+    if not stopped_early:  # the last step's error: checked and recorded as every step's
+        total = final_total + 0.0  # never −0.0 (an error of 0·log 0)
+        if not math.isfinite(total):
+            raise TrainingDivergedError(step, f"E_total became {total}", scenario.source)
+        if step % every == 0:
+            history.append((step, total))
+            if len(history) > max_checkpoints:
+                history, every = history[::2], every * 2
     total = float(total)  # a float, whichever path ran
     if history[-1][0] != step:
         history.append((step, total))
     if progress is not None:
         progress(step)
-    _, outputs, _ = compiled.gradient(params, rate)
     return TrainingRun(
         scenario=scenario,
         steps_requested=steps,
@@ -172,3 +177,39 @@ def published_comparisons(run: TrainingRun) -> list[tuple[str, float, int, float
         if figure.key.startswith(prefix) and name in figures:
             rows.append((figure.key, figure.value, figure.decimals, figures[name], figure.why))
     return rows
+
+
+def _stopped_within(
+    compiled: CompiledStep | VectorisedStep,
+    scenario: Scenario,
+    params: Sequence[float],
+    rate: float,
+    first: int,
+    count: int,
+) -> None:
+    """Raise what stopped a run within ``count`` steps from step ``first`` (whose parameters
+    are ``params``), naming the step: the chunk again, one step at a time (a run is
+    deterministic), each step's E_total checked."""
+    where = f"{scenario.source}: " if scenario.source else ""
+    for step in range(first, first + count):
+        try:
+            result = compiled.step_function(params, rate)
+        except OverflowError:
+            raise TrainingDivergedError(
+                step, "a value overflowed floating point (past 1.8e308)", scenario.source
+            ) from None
+        except (ZeroDivisionError, NumericalError) as exc:
+            # Not a divergence (E_total and the parameters are finite): a factor of the
+            # gradient left the range of a double, as an output saturated past net ≈ ±745.
+            reason = "a division by zero" if isinstance(exc, ZeroDivisionError) else str(exc)
+            raise NumericalError(
+                f"{where}training stopped at step {step:,}: {reason} (a factor of the gradient "
+                "left the range of a double; try a smaller --learning-rate)"
+            ) from None
+        total = result[0] + 0.0
+        if not math.isfinite(total):
+            raise TrainingDivergedError(step, f"E_total became {total}", scenario.source)
+        params = result[1:]
+    raise TrainingDivergedError(
+        first + count, "a parameter became inf or NaN", scenario.source
+    )  # pragma: no cover - a NaN parameter gives a NaN E_total on the next step

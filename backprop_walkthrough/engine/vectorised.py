@@ -13,6 +13,7 @@ paths agree to 1e−12 relative (tests/engine/test_vectorised.py).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -175,6 +176,33 @@ class VectorisedStep:
         if not self.np.isfinite(gradient).all() and self.np.isfinite(total):
             raise NumericalError("a gradient is not a finite number")
         return total, outs, gradient
+
+    def advance(
+        self,
+        params: Any,
+        rate: float,
+        n: int,
+        below: float,
+        every: int,
+        offset: int,
+        stop: bool,
+    ) -> list[Any]:
+        """Up to ``n`` steps, one array pass each (:attr:`.scalar.compiled.CompiledStep.advance`
+        says what it returns)."""
+        history: list[tuple[int, float]] = []
+        total = 0.0
+        for i in range(n):
+            result = self.step_function(params, rate)
+            if stop or (offset + i) % every == 0:
+                total = float(result[0]) + 0.0
+                if not total < math.inf:
+                    return [i, total, history, params]
+                if (offset + i) % every == 0:
+                    history.append((offset + i, total))
+                if total < below:
+                    return [i, total, history, params]
+            params = result[1:]
+        return [n, total, history, params]
 
     def step_function(self, params: Sequence[float], rate: float) -> Any:
         np = self.np

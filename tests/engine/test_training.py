@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backprop_walkthrough import Scenario, load_scenario
 from backprop_walkthrough.cli import cli
@@ -192,3 +194,61 @@ def test_a_long_parameter_table_says_the_rest_under_it_not_in_a_column(runner):
     assert len(rows) == 40 and all(len(row.rstrip()) <= 40 for row in rows), rows[0]
     assert "… and 380 more parameters (--format json has them all)." in table
     assert "│ --format json" not in output
+
+
+# --- the loop in one call: the same run as one call per step -------------------------------
+
+
+def _step_by_step(scenario, steps, every, max_checkpoints, stop_below=None, rate=None):
+    """A run as the loop was first written: one call of the compiled step per step, every
+    E_total checked. The reference for the loop the fast path now writes (compiled.py)."""
+    import math
+
+    compiled = compile_step(scenario)
+    rate = scenario.learning_rate if rate is None else rate
+    params, history, step = [p.value for p in scenario.parameters], [], 0
+    while True:
+        try:
+            result = compiled.step_function(params, rate)
+        except OverflowError:
+            return ("diverged", step)
+        total = result[0] + 0.0
+        if not math.isfinite(total):
+            return ("diverged", step)
+        if step % every == 0:
+            history.append((step, total))
+            if len(history) > max_checkpoints:
+                history, every = history[::2], every * 2
+        if (stop_below is not None and total < stop_below) or step == steps:
+            break
+        params, step = result[1:], step + 1
+    if history[-1][0] != step:
+        history.append((step, total))
+    return step, total, history, params
+
+
+@settings(max_examples=25)
+@given(
+    st.sampled_from(["mazur", "xor", "softmax", "deep_relu", "tanh_sigmoid"]),
+    st.integers(0, 2_500),
+    st.integers(1, 700),
+    st.integers(2, 40),
+    st.one_of(st.none(), st.floats(1e-4, 0.3)),
+)
+def test_the_loop_in_one_call_runs_as_one_call_per_step(name, steps, every, kept, stop_below):
+    scenario = load_scenario(name)
+    expected = _step_by_step(scenario, steps, every, kept, stop_below)
+    run = train(scenario, steps, every=every, max_checkpoints=kept, stop_below=stop_below)
+    step, total, history, params = expected
+    assert (run.steps_run, run.E_total, list(run.history)) == (step, total, history)
+    assert list(run.parameters.values()) == params  # bit for bit
+    assert run.stopped_early == (step < steps)
+
+
+def test_a_divergence_inside_a_chunk_names_its_step():
+    scenario = load_scenario("deep_relu")
+    expected = _step_by_step(scenario, 1_000, 100, 1_000, rate=5)
+    assert expected[0] == "diverged"
+    with pytest.raises(TrainingDivergedError) as caught:
+        train(scenario, 1_000, learning_rate=5, every=100)
+    assert caught.value.step == expected[1] > 0

@@ -25,7 +25,7 @@ from ... import ops
 from ...scenario import Scenario
 from . import residuals
 from .calculus import Calculus, has_pole
-from .compiled import CompiledStep
+from .compiled import CompiledStep, function_from, loop_source
 from .network import E_TOTAL, Network, build_network
 
 #: Significant digits that write a double exactly (the inputs and targets in the program).
@@ -91,9 +91,13 @@ def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) 
 
     gradient, gradient_source = compile_returning([total, *outs, *gradients])
     step, step_source = compile_returning([total, *updated])
+    advance_source = loop_source(step_source)
+    advance = function_from(advance_source)
+    assert advance is not None, "the loop of a compiled step is one the checks accept"
     return CompiledStep(
         gradient_function=gradient,
         step_function=step,
+        advance=advance,
         parameters=tuple(p.name for p in scenario.parameters),
         inputs=network.layers[0],
         outputs=network.layers[-1],
@@ -101,6 +105,7 @@ def compile_step(scenario: Scenario, hidden_uses_updated_weights: bool = False) 
         compile_seconds=time.perf_counter() - start,
         gradient_source=gradient_source,
         step_source=step_source,
+        advance_source=advance_source,
     )
 
 
