@@ -71,6 +71,10 @@ def new_scenario(path: str | Path) -> None:
     write_output(str(path), template_text())
 
 
+#: shapes --train: at most this many steps (and the work limit of engine/tensors/shapes.py).
+MAX_HAND_STEPS = 1_000_000
+
+
 def shapes(
     scenario: str | Path | None = None,
     *,
@@ -81,11 +85,15 @@ def shapes(
     w1_rows: int | None = None,
     numbers: bool = False,
     seed: int | None = None,
+    batchnorm: bool | None = None,
+    train: int = 0,
 ) -> ShapeWalkthrough:
     """The embedding MLP's shape walkthrough: a ``kind: embedding_mlp`` file (or the defaults),
     with any of its settings overridden. ``numbers``: every tensor with numbers (parameters
     drawn from ``seed``, default the scenario's ``init: {seed}``), the manual backprop of the
-    lecture's exercise and its check against scalar autodiff."""
+    lecture's exercise and its check against scalar autodiff. ``batchnorm``: a batchnorm layer
+    before tanh (the built-in makemore4 has one). ``train``: exercise 4, this many steps of
+    gradient descent with the manual backward pass (implies ``numbers``)."""
     from ..engine.tensors.shapes import shape_walkthrough
     from ..scenario import load_shapes_spec
     from ..scenario.files import checked_shapes_spec
@@ -99,6 +107,8 @@ def shapes(
         "hidden": hidden,
         "w1_rows": w1_rows,
         "seed": None if seed is None else options.whole("--seed", seed, 0, 2**63),
+        "batchnorm": batchnorm,
     }
     spec = spec._replace(**{k: v for k, v in overrides.items() if v is not None})
-    return shape_walkthrough(checked_shapes_spec(spec), numbers=numbers)
+    steps = options.whole("--train", train, 0, MAX_HAND_STEPS)
+    return shape_walkthrough(checked_shapes_spec(spec), numbers=numbers, train_steps=steps)

@@ -46,6 +46,21 @@ from .common import (
     help="The parameters' seed for --numbers (default: the scenario's init: {seed}, or the "
     "lecture's 2147483647).",
 )
+@click.option(
+    "--train",
+    "train_steps",
+    type=int,
+    default=0,
+    metavar="STEPS",
+    help="Exercise 4: train STEPS steps with the manual backward pass (learning rate 0.1, the "
+    "whole dataset as the batch) and plot the loss; implies --numbers.",
+)
+@click.option(
+    "--batchnorm/--no-batchnorm",
+    default=None,
+    help="A batchnorm layer before tanh, as in the lecture's exercise (default: the scenario's; "
+    "the built-in makemore4 has one).",
+)
 @format_option(
     ("text", "json", "markdown"), "text (default), json (every tensor and example), markdown."
 )
@@ -60,6 +75,8 @@ def shapes(
     w1_rows: int | None,
     numbers: bool,
     seed: int | None,
+    train_steps: int,
+    batchnorm: bool | None,
     output_format: str | None,
     output: str | None,
     debug: bool,
@@ -78,6 +95,8 @@ def shapes(
       backprop-walkthrough shapes --w1-rows 6        # a first layer that does not fit
       backprop-walkthrough shapes --format json > shapes.json
       backprop-walkthrough shapes --numbers          # the exercise: every tensor, checked
+      backprop-walkthrough shapes makemore4 --numbers  # the lecture's sizes, with batchnorm
+      backprop-walkthrough shapes makemore4 --train 1000  # exercise 4: the loss curve
     """
     with user_errors(debug):
         from .. import api
@@ -92,6 +111,8 @@ def shapes(
             w1_rows=w1_rows,
             numbers=numbers,
             seed=seed,
+            batchnorm=batchnorm,
+            train=train_steps,
         )
         output_format = format_for(output, output_format)
         if output is None and output_format == "text":

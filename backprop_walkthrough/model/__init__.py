@@ -59,6 +59,7 @@ from .shake import (
     measured_noise,
 )
 from .tensors import (
+    HandTraining,
     Nested,
     NumericTensor,
     ShapeMismatch,
@@ -122,6 +123,7 @@ __all__ = [
     "FigureKey",
     "Figures",
     "Graded",
+    "HandTraining",
     "Gradient",
     "Link",
     "LocalDerivative",

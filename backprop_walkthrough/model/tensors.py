@@ -67,6 +67,16 @@ class TensorCheck(NamedTuple):
     why: str = ""  # why approximate rather than exact
 
 
+class HandTraining(NamedTuple):
+    """Exercise 4: gradient descent with the manual backward pass (``shapes --train N``)."""
+
+    steps: int
+    learning_rate: float
+    losses: tuple[tuple[int, float], ...]  # (step, loss before it): at most MAX_POINTS, even
+    final_loss: float  # after the last step
+    batch: int  # examples in each step's batch (the whole dataset)
+
+
 class ShapeNumbers(NamedTuple):
     seed: int
     init: str  # how the parameters were drawn, in words
@@ -81,3 +91,6 @@ class ShapeNumbers(NamedTuple):
     reused: tuple[str, int]  # the most-reused row of C: its character and how often
     naive_row: tuple[float, ...]  # that row of dC with dC[X] = demb (assignment)
     accumulated_row: tuple[float, ...]  # and with dC[X] += demb, row by row (accumulation)
+    #: With batchnorm: dhprebn from dhpreact in one formula (exercise 3).
+    fused_dhprebn: NumericTensor | None = None
+    training: HandTraining | None = None  # shapes --train

@@ -57,7 +57,13 @@ def excerpt(t: NumericTensor) -> list[str]:
 def sections(n: ShapeNumbers) -> Iterator[tuple[str, tuple[NumericTensor, ...]]]:
     yield "Parameters", n.parameters
     yield "Forward pass with numbers", n.forward
-    yield "Backward pass with numbers, in the exercise's order", (*n.backward, n.fused_dlogits)
+    yield "Backward pass with numbers, in the exercise's order", backward_and_fused(n)
+
+
+def backward_and_fused(n: ShapeNumbers) -> tuple[NumericTensor, ...]:
+    """The gradients in the exercise's order, then the fused forms (exercises 2 and 3)."""
+    fused = (n.fused_dlogits,) if n.fused_dhprebn is None else (n.fused_dlogits, n.fused_dhprebn)
+    return (*n.backward, *fused)
 
 
 def loss_line(n: ShapeNumbers) -> str:
@@ -102,6 +108,18 @@ def terminal_parts(n: ShapeNumbers) -> Iterator[RenderableType]:
     yield check_table(n)
     yield Text()
     yield naive_table(n)
+    if n.training is not None:
+        from .training import curve
+
+        yield Text()
+        yield Rule(
+            Text("Exercise 4: training with the manual backward pass", style="bold magenta"),
+            align="left",
+        )
+        words, result = training_lines(n)
+        yield Text(words, style="italic")
+        yield Text.from_ansi(curve(n.training.losses, "loss", 80))
+        yield Text(result, style="bold")
 
 
 def check_table(n: ShapeNumbers) -> Table:
@@ -126,24 +144,35 @@ def check_table(n: ShapeNumbers) -> Table:
 
 
 def naive_table(n: ShapeNumbers) -> Table:
+    """The most-used row of dC both ways, one entry a line (an embedding of any width fits)."""
     character, count = n.reused
     table = Table(
         title=Text(f"Row '{character}' of dC, looked up {count} times"),
         title_justify="left",
         show_edge=False,
     )
-    table.add_column("written as")
-    for k in range(len(n.accumulated_row)):
-        table.add_column(f"[{k}]", justify="right")
-    table.add_row(
-        Text("dC[Xb[i, j]] += demb[i, j]: every lookup adds", style="green"),
-        *(number(v) for v in n.accumulated_row),
+    table.add_column("entry")
+    table.add_column(
+        Text("dC[Xb[i, j]] += demb[i, j]\nevery lookup adds", style="green"), justify="right"
     )
-    table.add_row(
-        Text("dC[Xb] = demb: the last lookup wins", style="red"),
-        *(number(v) for v in n.naive_row),
-    )
+    table.add_column(Text("dC[Xb] = demb\nthe last lookup wins", style="red"), justify="right")
+    for k, (added, assigned) in enumerate(zip(n.accumulated_row, n.naive_row, strict=True)):
+        table.add_row(f"[{k}]", number(added), number(assigned))
     return table
+
+
+def training_lines(n: ShapeNumbers) -> list[str]:
+    """Exercise 4 in words: what ran, and the loss before and after."""
+    run = n.training
+    assert run is not None
+    first = run.losses[0][1]
+    return [
+        f"{run.steps:,} steps of gradient descent, learning rate {run.learning_rate:g}, each on "
+        f"the whole dataset ({run.batch} examples; the lecture samples a batch of 32 from its "
+        "182,625 — here the dataset is the batch), every gradient from the manual backward "
+        "pass above. Its first step's gradients are the ones checked against autodiff above.",
+        f"loss {number(first)} before the first step → {number(run.final_loss)} after the last",
+    ]
 
 
 # --- Markdown and JSON -------------------------------------------------------------------------
@@ -185,15 +214,21 @@ def markdown_lines(n: ShapeNumbers) -> list[str]:
         "",
         f"**Row '{character}' of dC, looked up {count} times**",
         "",
-        "| written as | " + " | ".join(f"[{k}]" for k in columns) + " |",
-        "|---|" + "---:|" * len(columns),
-        "| `dC[Xb[i, j]] += demb[i, j]`: every lookup adds | "
-        + " | ".join(number(v) for v in n.accumulated_row)
-        + " |",
-        "| `dC[Xb] = demb`: the last lookup wins | "
-        + " | ".join(number(v) for v in n.naive_row)
-        + " |",
+        "| entry | `dC[Xb[i, j]] += demb[i, j]`: every lookup adds "
+        "| `dC[Xb] = demb`: the last lookup wins |",
+        "|---|---:|---:|",
+        *(
+            f"| [{k}] | {number(n.accumulated_row[k])} | {number(n.naive_row[k])} |"
+            for k in columns
+        ),
     ]
+    if n.training is not None:
+        words, result = training_lines(n)
+        lines += ["", "## Exercise 4: training with the manual backward pass", "", words, ""]
+        lines += ["| step | loss |", "|---:|---:|"]
+        shown = n.training.losses[:: max(1, len(n.training.losses) // 10)]
+        lines += [f"| {step:,} | {number(loss)} |" for step, loss in shown]
+        lines += ["", result]
     return lines
 
 
@@ -217,7 +252,7 @@ def numbers_document(n: ShapeNumbers) -> dict[str, Any]:
         "forward": [_tensor_document(t) for t in n.forward],
         "loss": n.loss,
         "fused_loss": n.fused_loss,
-        "backward": [_tensor_document(t) for t in (*n.backward, n.fused_dlogits)],
+        "backward": [_tensor_document(t) for t in backward_and_fused(n)],
         "checks": [
             {
                 **c._asdict(),
@@ -231,5 +266,14 @@ def numbers_document(n: ShapeNumbers) -> dict[str, Any]:
             "lookups": n.reused[1],
             "accumulated": list(n.accumulated_row),
             "assigned": list(n.naive_row),
+        },
+        "training": None
+        if n.training is None
+        else {
+            "steps": n.training.steps,
+            "learning_rate": n.training.learning_rate,
+            "batch": n.training.batch,
+            "losses": [list(point) for point in n.training.losses],
+            "final_loss": n.training.final_loss,
         },
     }

@@ -6,6 +6,7 @@ through ``Text.from_ansi``, so that the colours disappear by themselves when pip
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -25,16 +26,24 @@ MAX_PARAMETER_ROWS = 40
 
 def error_curve(run: TrainingRun, width: int, log_scale: bool = True) -> str:
     """E_total against the step as text, with ANSI colours (Rich strips them when piped)."""
-    import plotext as plt  # imported here: only the train command draws
+    return curve(run.history, "E_total", width, log_scale)
 
-    steps = [s for s, _ in run.history]
-    errors = [e for _, e in run.history]
+
+def curve(
+    points: Sequence[tuple[int, float]], title: str, width: int, log_scale: bool = True
+) -> str:
+    """A value against the step, drawn by plotext (a run's error, the exercise's loss)."""
+    import plotext as plt  # imported here: only training draws
+
+    steps = [s for s, _ in points]
+    values = [e for _, e in points]
+    logarithmic = log_scale and min(values) > 0
     plt.clear_figure()
-    plt.plot(steps, errors, marker="braille")
-    if log_scale and min(errors) > 0:
+    plt.plot(steps, values, marker="braille")
+    if logarithmic:
         plt.yscale("log")
     plt.plotsize(max(40, min(width, 100)), 16)
-    plt.title("E_total" + (" (log scale)" if log_scale and min(errors) > 0 else ""))
+    plt.title(title + (" (log scale)" if logarithmic else ""))
     plt.xlabel("step")
     plt.theme("clear")
     return str(plt.build())

@@ -183,6 +183,7 @@ def checked_shapes_spec(spec: ShapesSpec) -> ShapesSpec:
         "block_size": spec.block_size,
         "embedding_dim": spec.embedding_dim,
         "init": {"seed": spec.seed},
+        "batchnorm": spec.batchnorm,
     }
     if spec.w1_rows is None:
         document["hidden"] = spec.hidden

@@ -117,3 +117,5 @@ class ShapesSpec(NamedTuple):
     w1_rows: int | None = None  # the first layer's declared input size (default: what fits)
     source: str = "<options>"
     seed: int = DEFAULT_SEED  # the parameters' generator, for shapes --numbers
+    #: A batchnorm layer between the first linear layer and tanh (the lecture's makemore 4).
+    batchnorm: bool = False

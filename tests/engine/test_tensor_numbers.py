@@ -162,15 +162,16 @@ def test_the_properties_the_exercise_teaches(walked):
 
 def test_the_naive_scatter_differs_exactly_where_a_row_is_reused(walked):
     spec = ShapesSpec()
-    m = ManualBackprop(walked.X, walked.Y, initialise(spec, 27), spec)
+    m = ManualBackprop(walked.X, walked.Y, initialise(spec, 27), spec.batchnorm)
     m.forward()
     m.backward()
     uses = {i: sum(context.count(i) for context in walked.X) for i in range(27)}
+    naive = m.naive_scatter()
     for index in range(27):
-        differs = m.naive_scatter(index) != m.t["dC"][index]
+        differs = naive[index].tolist() != m.t["dC"][index].tolist()
         assert differs == (uses[index] > 1), (index, uses[index])
     assert walked.numbers.reused == (".", 30)
-    assert list(walked.numbers.accumulated_row) == m.t["dC"][0]
+    assert list(walked.numbers.accumulated_row) == m.t["dC"][0].tolist()
 
 
 def test_the_cmp_table(walked):
@@ -194,13 +195,13 @@ def test_the_check_can_fail():
 
 def test_the_seed_draws_the_parameters():
     first, again = initialise(ShapesSpec(), 27), initialise(ShapesSpec(), 27)
-    assert first == again
+    assert {k: v.tolist() for k, v in first.items()} == {k: v.tolist() for k, v in again.items()}
     other = initialise(ShapesSpec(seed=1), 27)
-    assert other["C"] != first["C"]
+    assert other["C"].tolist() != first["C"].tolist()
     assert shapes("names", numbers=True).numbers.seed == 2147483647
     assert (
         shapes("names", numbers=True, seed=5).numbers.parameters[0].values
-        == initialise(ShapesSpec(seed=5), 27)["C"]
+        == initialise(ShapesSpec(seed=5), 27)["C"].tolist()
     )
 
 
@@ -210,7 +211,7 @@ def test_command_line(runner, tmp_path):
     for text in (
         "dcounts_sum_inv  32 × 1 (keepdim)",
         "Every gradient checked (cmp)",
-        "dC[Xb] = demb: the last lookup wins",
+        "the last lookup wins",
         "loss step by step",
     ):
         assert text in result.output

@@ -51,6 +51,13 @@ class Value:
     def scale(self, factor: float) -> Value:
         return Value(self.data * factor, (self,), lambda g: (factor * g,))
 
+    def shift(self, constant: float) -> Value:
+        return Value(self.data + constant, (self,), lambda g: (g,))
+
+    def power(self, exponent: float) -> Value:
+        x = self.data
+        return Value(x**exponent, (self,), lambda g: (exponent * x ** (exponent - 1) * g,))
+
     def reciprocal(self) -> Value:
         x = self.data
         return Value(x**-1, (self,), lambda g: (-(x**-2) * g,))
@@ -148,13 +155,17 @@ def autograd_gradients(
     Y: Sequence[int],  # noqa: N803
     parameters: dict[str, Any],
     embedding_dim: int,
+    batchnorm: bool = False,
 ) -> dict[str, Any]:
     """The gradient of the loss with respect to every tensor of the exercise, by autodiff."""
-    C = values(parameters["C"])  # noqa: N806
-    W1 = values(parameters["W1"])  # noqa: N806
-    b1 = [Value(x) for x in parameters["b1"]]
-    W2 = values(parameters["W2"])  # noqa: N806
-    b2 = [Value(x) for x in parameters["b2"]]
+    plain = {k: v.tolist() if hasattr(v, "tolist") else v for k, v in parameters.items()}
+    X = [[int(i) for i in row] for row in X]  # noqa: N806
+    Y = [int(y) for y in Y]  # noqa: N806
+    C = values(plain["C"])  # noqa: N806
+    W1 = values(plain["W1"])  # noqa: N806
+    b1 = [Value(x) for x in plain["b1"]]
+    W2 = values(plain["W2"])  # noqa: N806
+    b2 = [Value(x) for x in plain["b2"]]
     n = len(X)
     # emb is a copy of C's rows (a node per number, so that it has a gradient of its own)
     emb = [
@@ -163,11 +174,16 @@ def autograd_gradients(
     ]
     embcat = [[x for part in example for x in part] for example in emb]
     W1_columns = list(zip(*W1, strict=True))  # noqa: N806
-    hpre = [
+    pre = [
         [Value.affine(row, column, bias) for column, bias in zip(W1_columns, b1, strict=True)]
         for row in embcat
     ]
-    h = [[x.tanh() for x in row] for row in hpre]
+    found: dict[str, Any] = {}
+    if batchnorm:
+        hpreact = _batchnorm(pre, plain, n, found)
+        h = [[x.tanh() for x in row] for row in hpreact]
+    else:
+        h = [[x.tanh() for x in row] for row in pre]
     W2_columns = list(zip(*W2, strict=True))  # noqa: N806
     logits = [
         [Value.affine(row, column, bias) for column, bias in zip(W2_columns, b2, strict=True)]
@@ -182,7 +198,9 @@ def autograd_gradients(
     logprobs = [[p.log() for p in row] for row in probs]
     loss = Value.total([logprobs[i][y] for i, y in enumerate(Y)]).scale(-1.0 / n)
     loss.backward()
+    gradients = {f"d{name}": grads(nodes) for name, nodes in found.items()}
     return {
+        **gradients,
         "dlogprobs": grads(logprobs),
         "dprobs": grads(probs),
         "dcounts_sum_inv": grads(counts_sum_inv),
@@ -194,7 +212,7 @@ def autograd_gradients(
         "dh": grads(h),
         "dW2": grads(W2),
         "db2": grads(b2),
-        "dhpre": grads(hpre),
+        "dhprebn" if batchnorm else "dhpre": grads(pre),
         "dW1": grads(W1),
         "db1": grads(b1),
         "dembcat": grads(embcat),
@@ -202,3 +220,23 @@ def autograd_gradients(
         "dC": grads(C),
         "loss": loss.data,
     }
+
+
+def _batchnorm(
+    pre: list[list[Value]], plain: dict[str, Any], n: int, found: dict[str, Any]
+) -> list[list[Value]]:
+    """The batchnorm layer, node by node, column by column; its tensors' nodes go in ``found``
+    (by the exercise's names) so that their gradients are read after ``backward``."""
+    columns = range(len(pre[0]))
+    bngain = [[Value(x) for x in plain["bngain"][0]]]
+    bnbias = [[Value(x) for x in plain["bnbias"][0]]]
+    bnmeani = [[Value.total([row[j] for row in pre]).scale(1.0 / n) for j in columns]]
+    bndiff = [[row[j] - bnmeani[0][j] for j in columns] for row in pre]
+    bndiff2 = [[x * x for x in row] for row in bndiff]  # a node used twice: both shares add
+    bnvar = [[Value.total([row[j] for row in bndiff2]).scale(1.0 / (n - 1)) for j in columns]]
+    bnvar_inv = [[v.shift(1e-5).power(-0.5) for v in bnvar[0]]]
+    bnraw = [[row[j] * bnvar_inv[0][j] for j in columns] for row in bndiff]
+    hpreact = [[bngain[0][j] * row[j] + bnbias[0][j] for j in columns] for row in bnraw]
+    found.update(bngain=bngain, bnbias=bnbias, bnmeani=bnmeani, bndiff=bndiff)
+    found.update(bndiff2=bndiff2, bnvar=bnvar, bnvar_inv=bnvar_inv, bnraw=bnraw, hpreact=hpreact)
+    return hpreact

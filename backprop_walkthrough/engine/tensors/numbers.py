@@ -12,16 +12,27 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ...model import NumericTensor, ShapeNumbers, TensorCheck
+from ...model import HandTraining, NumericTensor, ShapeNumbers, TensorCheck
 from ...scenario.types import ShapesSpec
 from .exercise import CODE
-from .formulas import INIT_TEXT, ManualBackprop, initialise, most_reused, shape_of
+from .formulas import (
+    LEARNING_RATE,
+    ManualBackprop,
+    init_text,
+    initialise,
+    most_reused,
+    shape_of,
+    train_by_hand,
+)
 
 
 def tensor(
     name: str, values: object, code: str, maths: str, why: str, keepdim: bool = False
 ) -> NumericTensor:
-    return NumericTensor(name, shape_of(values), values, code, maths, why, keepdim)
+    """A tensor of the walkthrough; its numbers as nested lists (an array's ``tolist``)."""
+    shape = shape_of(values)
+    plain = values.tolist() if hasattr(values, "tolist") else values
+    return NumericTensor(name, shape, plain, code, maths, why, keepdim)
 
 
 # --- the tensors as the walkthrough shows them --------------------------------------------------
@@ -30,6 +41,69 @@ def tensor(
 def _forward_tensors(m: ManualBackprop, sizes: dict[str, int]) -> tuple[NumericTensor, ...]:
     t = m.t
     n, b, e, h, v = (sizes[k] for k in "nbehv")
+    pre = m.pre
+    hidden_input = "hpreact" if m.batchnorm else "hpre"
+    batchnorm = (
+        (
+            tensor(
+                "bnmeani",
+                t["bnmeani"],
+                "bnmeani = 1/n*hprebn.sum(0, keepdim=True)",
+                "μⱼ = (1/n) Σᵢ hprebn[i, j]",
+                f"the mean over the batch (dimension 0) of each neuron, kept as a row (1 × {h},"
+                f" keepdim) to broadcast back over the {n} rows",
+                keepdim=True,
+            ),
+            tensor(
+                "bndiff",
+                t["bndiff"],
+                "bndiff = hprebn - bnmeani",
+                "hprebn[i, j] − μⱼ",
+                f"bnmeani (1 × {h}) broadcast over the {n} rows",
+            ),
+            tensor(
+                "bndiff2",
+                t["bndiff2"],
+                "bndiff2 = bndiff**2",
+                "bndiff², entry by entry",
+                "element-wise: the shape of bndiff",
+            ),
+            tensor(
+                "bnvar",
+                t["bnvar"],
+                "bnvar = 1/(n-1)*(bndiff2).sum(0, keepdim=True)",
+                "σ²ⱼ = 1/(n − 1) Σᵢ bndiff2[i, j]",
+                f"a sum over the batch, kept as a row (1 × {h}); Bessel's correction divides by "
+                f"n − 1 = {n - 1}, not {n}: the mean was estimated from the same {n} rows",
+                keepdim=True,
+            ),
+            tensor(
+                "bnvar_inv",
+                t["bnvar_inv"],
+                "bnvar_inv = (bnvar + 1e-5)**-0.5",
+                "1/√(σ²ⱼ + ε), ε = 1e−5",
+                f"element-wise: 1 × {h}",
+                keepdim=True,
+            ),
+            tensor(
+                "bnraw",
+                t["bnraw"],
+                "bnraw = bndiff * bnvar_inv",
+                "(hprebn − μ)/√(σ² + ε)",
+                f"bnvar_inv (1 × {h}) broadcast over the {n} rows: each column now has mean 0 "
+                "and variance about 1",
+            ),
+            tensor(
+                "hpreact",
+                t["hpreact"],
+                "hpreact = bngain * bnraw + bnbias",
+                "γ·bnraw + β",
+                f"bngain and bnbias (1 × {h}) broadcast over the {n} rows",
+            ),
+        )
+        if m.batchnorm
+        else ()
+    )
     return (
         tensor(
             "emb",
@@ -46,18 +120,19 @@ def _forward_tensors(m: ManualBackprop, sizes: dict[str, int]) -> tuple[NumericT
             f"the {b} rows of each example side by side: {b} · {e} = {b * e} numbers",
         ),
         tensor(
-            "hpre",
-            t["hpre"],
-            CODE["hpre"],
-            "hpre = embcat·W1 + 𝟏·b1",
+            pre,
+            t[pre],
+            CODE["hpre"].replace("hpre", pre),
+            f"{pre} = embcat·W1 + 𝟏·b1",
             f"({n} × {b * e}) @ ({b * e} × {h}); b1 ({h},) broadcast over the {n} rows",
         ),
+        *batchnorm,
         tensor(
             "h",
             t["h"],
-            CODE["h"],
-            "h = tanh(hpre), entry by entry",
-            "element-wise: the shape of hpre",
+            CODE["h"].replace("hpre", hidden_input),
+            f"h = tanh({hidden_input}), entry by entry",
+            f"element-wise: the shape of {hidden_input}",
         ),
         tensor(
             "logits",
@@ -134,9 +209,9 @@ def _backward_tensors(
 ) -> tuple[NumericTensor, ...]:
     t = m.t
     n, b, e, h, v = (sizes[k] for k in "nbehv")
-    top = max(abs(x[0]) for x in t["dlogit_maxes"])
+    top = float(abs(t["dlogit_maxes"]).max())
     top_text = f"{top:.1e}".replace("-", "−")  # a true minus, as every figure is printed
-    lookups = Counter(index for context in m.X for index in context)
+    lookups = Counter(int(index) for context in m.X for index in context)
     most = ", ".join(
         f"'{vocabulary[index]}' {count}×"
         for index, count in sorted(lookups.items(), key=lambda item: (-item[1], item[0]))[:3]
@@ -227,34 +302,7 @@ def _backward_tensors(
             "Σᵢ dlogits[i, :]",
             f"b2 was broadcast over the {n} rows: its gradient sums them",
         ),
-        tensor(
-            "dhpre",
-            t["dhpre"],
-            CODE["dhpre"],
-            "tanh′ = 1 − tanh²",
-            "element-wise: the shape of h",
-        ),
-        tensor(
-            "dW1",
-            t["dW1"],
-            CODE["dW1"],
-            "embcatᵀ·dhpre",
-            f"({b * e} × {n}) @ ({n} × {h}) = {b * e} × {h}, the shape of W1",
-        ),
-        tensor(
-            "db1",
-            t["db1"],
-            CODE["db1"],
-            "Σᵢ dhpre[i, :]",
-            f"b1 was broadcast over the {n} rows: its gradient sums them",
-        ),
-        tensor(
-            "dembcat",
-            t["dembcat"],
-            CODE["dembcat"],
-            "dhpre·W1ᵀ",
-            f"({n} × {h}) @ ({h} × {b * e}), the shape of embcat",
-        ),
+        *_hidden_backward(m, sizes),
         tensor(
             "demb",
             t["demb"],
@@ -273,6 +321,128 @@ def _backward_tensors(
     )
 
 
+def _hidden_backward(m: ManualBackprop, sizes: dict[str, int]) -> tuple[NumericTensor, ...]:
+    """dhpre (or dhpreact and the batchnorm layer back to dhprebn), then dW1, db1, dembcat."""
+    t = m.t
+    n, b, e, h = (sizes[k] for k in "nbeh")
+    pre = m.pre
+    if m.batchnorm:
+        layer: tuple[NumericTensor, ...] = (
+            tensor(
+                "dhpreact",
+                t["dhpreact"],
+                "dhpreact = (1.0 - h**2) * dh",
+                "tanh′ = 1 − tanh²",
+                "element-wise: the shape of h",
+            ),
+            tensor(
+                "dbngain",
+                t["dbngain"],
+                "dbngain = (bnraw * dhpreact).sum(0, keepdim=True)",
+                "Σᵢ bnraw[i, j]·dhpreact[i, j]",
+                f"bngain (1 × {h}) was broadcast over the {n} rows: a broadcast forward is a "
+                "sum backward — over dimension 0, kept as a row",
+                keepdim=True,
+            ),
+            tensor(
+                "dbnbias",
+                t["dbnbias"],
+                "dbnbias = dhpreact.sum(0, keepdim=True)",
+                "Σᵢ dhpreact[i, j]",
+                "bnbias was broadcast over the rows too: the same sum",
+                keepdim=True,
+            ),
+            tensor(
+                "dbnraw",
+                t["dbnraw"],
+                "dbnraw = bngain * dhpreact",
+                "γ·dhpreact",
+                f"element-wise, bngain broadcast over the {n} rows as in the forward pass",
+            ),
+            tensor(
+                "dbnvar_inv",
+                t["dbnvar_inv"],
+                "dbnvar_inv = (bndiff * dbnraw).sum(0, keepdim=True)",
+                "Σᵢ bndiff[i, j]·dbnraw[i, j]",
+                f"bnvar_inv (1 × {h}) was broadcast over the {n} rows of bnraw: their sum",
+                keepdim=True,
+            ),
+            tensor(
+                "dbnvar",
+                t["dbnvar"],
+                "dbnvar = (-0.5*(bnvar + 1e-5)**-1.5) * dbnvar_inv",
+                "(x^(−1/2))′ = −½·x^(−3/2)",
+                f"element-wise: 1 × {h}",
+                keepdim=True,
+            ),
+            tensor(
+                "dbndiff2",
+                t["dbndiff2"],
+                "dbndiff2 = (1.0/(n-1))*torch.ones_like(bndiff2) * dbnvar",
+                "dbnvar/(n − 1), copied to every row",
+                f"a sum over the rows forward is a copy (broadcast) backward, scaled by "
+                f"Bessel's 1/(n − 1) = 1/{n - 1}, not 1/{n}",
+            ),
+            tensor(
+                "dbndiff",
+                t["dbndiff"],
+                "dbndiff = bnvar_inv * dbnraw; dbndiff += (2*bndiff) * dbndiff2",
+                "bndiff is used twice: in bnraw (× bnvar_inv) and in bndiff2 (the square: "
+                "2·bndiff)",
+                "the two uses add",
+            ),
+            tensor(
+                "dbnmeani",
+                t["dbnmeani"],
+                "dbnmeani = (-dbndiff).sum(0)",
+                "−Σᵢ dbndiff[i, j]",
+                f"bnmeani was broadcast over the {n} rows of bndiff: their sum, negated",
+            ),
+            tensor(
+                "dhprebn",
+                t["dhprebn"],
+                "dhprebn = dbndiff.clone(); "
+                "dhprebn += 1.0/n * (torch.ones_like(hprebn) * dbnmeani)",
+                "hprebn is used twice: in bndiff, and through its mean (1/n to every row)",
+                f"the two uses add; the mean's gradient is copied to each of the {n} rows, × 1/n",
+            ),
+        )
+    else:
+        layer = (
+            tensor(
+                "dhpre",
+                t["dhpre"],
+                CODE["dhpre"],
+                "tanh′ = 1 − tanh²",
+                "element-wise: the shape of h",
+            ),
+        )
+    return (
+        *layer,
+        tensor(
+            "dembcat",
+            t["dembcat"],
+            CODE["dembcat"].replace("dhpre", f"d{pre}"),
+            f"d{pre}·W1ᵀ",
+            f"({n} × {h}) @ ({h} × {b * e}), the shape of embcat",
+        ),
+        tensor(
+            "dW1",
+            t["dW1"],
+            CODE["dW1"].replace("dhpre", f"d{pre}"),
+            f"embcatᵀ·d{pre}",
+            f"({b * e} × {n}) @ ({n} × {h}) = {b * e} × {h}, the shape of W1",
+        ),
+        tensor(
+            "db1",
+            t["db1"],
+            CODE["db1"].replace("dhpre", f"d{pre}"),
+            f"Σᵢ d{pre}[i, :]",
+            f"b1 was broadcast over the {n} rows: its gradient sums them",
+        ),
+    )
+
+
 def _flat(values: Any) -> list[float]:
     if isinstance(values, list):
         return [x for item in values for x in _flat(item)]
@@ -281,7 +451,11 @@ def _flat(values: Any) -> list[float]:
 
 #: "approximate": |manual − independent| ≤ ABSOLUTE + RELATIVE·|independent|, entry by entry.
 ABSOLUTE, RELATIVE = 1e-12, 1e-9
-TOLERANCE_TEXT = "|difference| ≤ 1e−12 + 1e−9·|value|, entry by entry"
+TOLERANCE_TEXT = (
+    "|difference| ≤ 1e−12 + 1e−9·|value|, entry by entry — NumPy adds in blocks and pairs and "
+    "has its own exp and tanh, where autodiff adds one term at a time with math's, so the last "
+    "bits differ"
+)
 
 
 def compare(name: str, manual: object, independent: object, why: str = "") -> TensorCheck:
@@ -293,7 +467,7 @@ def compare(name: str, manual: object, independent: object, why: str = "") -> Te
         return TensorCheck(name, "exact", 0.0)
     close = all(abs(x - y) <= ABSOLUTE + RELATIVE * abs(y) for x, y in zip(a, b, strict=True))
     if close:
-        reason = why or "the same terms added in another order: the last bits differ"
+        reason = why  # the common reason is said once, above the table (TOLERANCE_TEXT)
         return TensorCheck(name, "approximate", difference, reason)
     return TensorCheck(name, "wrong", difference, why)
 
@@ -303,12 +477,15 @@ def shape_numbers(
     X: Sequence[Sequence[int]],  # noqa: N803
     Y: Sequence[int],  # noqa: N803
     vocabulary: str,
+    train_steps: int = 0,
 ) -> ShapeNumbers:
-    """Every tensor with numbers, every gradient checked by scalar autodiff (.autograd)."""
+    """Every tensor with numbers, every gradient checked by scalar autodiff (.autograd); and
+    with ``train_steps``, exercise 4's training from these parameters (the checked gradients
+    are its first step's)."""
     from .autograd import autograd_gradients
 
     parameters = initialise(spec, len(vocabulary))
-    m = ManualBackprop(X, Y, parameters, spec)
+    m = ManualBackprop(X, Y, parameters, spec.batchnorm)
     m.forward()
     m.backward()
     sizes = {
@@ -321,6 +498,7 @@ def shape_numbers(
     index, count = most_reused(X)
     uses = (vocabulary[index], count)
     fan_in = spec.block_size * spec.embedding_dim
+    h = spec.hidden
     parameter_tensors = (
         tensor(
             "C",
@@ -334,21 +512,21 @@ def shape_numbers(
             parameters["W1"],
             "W1 = torch.randn((n_embd * block_size, n_hidden)) * (5/3)/(n_embd * block_size)**0.5",
             f"N(0, 1)·(5/3)/√{fan_in}",
-            f"{fan_in} inputs × {spec.hidden} neurons",
+            f"{fan_in} inputs × {h} neurons",
         ),
         tensor(
             "b1",
             parameters["b1"],
             "b1 = torch.randn(n_hidden) * 0.1",
             "N(0, 1)·0.1",
-            f"one per neuron ({spec.hidden},)",
+            f"one per neuron ({h},)",
         ),
         tensor(
             "W2",
             parameters["W2"],
             "W2 = torch.randn((n_hidden, vocab_size)) * 0.1",
             "N(0, 1)·0.1",
-            f"{spec.hidden} neurons × {sizes['v']} characters",
+            f"{h} neurons × {sizes['v']} characters",
         ),
         tensor(
             "b2",
@@ -357,16 +535,49 @@ def shape_numbers(
             "N(0, 1)·0.1",
             f"one per character ({sizes['v']},)",
         ),
+        *(
+            (
+                tensor(
+                    "bngain",
+                    parameters["bngain"],
+                    "bngain = torch.randn((1, n_hidden))*0.1 + 1.0",
+                    "N(0, 1)·0.1 + 1",
+                    f"one gain per neuron, kept as a row (1 × {h}) to broadcast over the batch",
+                ),
+                tensor(
+                    "bnbias",
+                    parameters["bnbias"],
+                    "bnbias = torch.randn((1, n_hidden))*0.1",
+                    "N(0, 1)·0.1",
+                    f"one shift per neuron (1 × {h})",
+                ),
+            )
+            if spec.batchnorm
+            else ()
+        ),
     )
     backward = _backward_tensors(m, sizes, vocabulary)
     fused = tensor(
         "dlogits (fused)",
         m.fused_dlogits(),
-        "dlogits = (F.softmax(logits, 1) - F.one_hot(Yb, v)) / n",
+        "dlogits = F.softmax(logits, 1); dlogits[range(n), Yb] -= 1; dlogits /= n",
         "(softmax(logits) − onehot(Y))/n",
-        "the eight steps above in one formula",
+        "the eight steps above in one formula (exercise 2)",
     )
-    independent = autograd_gradients(X, Y, parameters, spec.embedding_dim)
+    fused_bn = (
+        tensor(
+            "dhprebn (fused)",
+            m.fused_dhprebn(),
+            "dhprebn = bngain*bnvar_inv/n * (n*dhpreact - dhpreact.sum(0) "
+            "- n/(n-1)*bnraw*(dhpreact*bnraw).sum(0))",
+            "γ·(σ² + ε)^(−½)/n · (n·dhpreact − Σᵢ dhpreact − n/(n−1)·bnraw·Σᵢ dhpreact·bnraw)",
+            "the batchnorm layer's ten steps in one formula (exercise 3: derive.py writes it "
+            "out step by step)",
+        )
+        if spec.batchnorm
+        else None
+    )
+    independent = autograd_gradients(X, Y, parameters, spec.embedding_dim, spec.batchnorm)
     checks = [compare(g.name, g.values, independent[g.name]) for g in backward]
     checks.append(
         compare(
@@ -376,7 +587,16 @@ def shape_numbers(
             "another formula: softmax − onehot rounds otherwise than the eight steps",
         )
     )
-    naive = m.naive_scatter(index)
+    if fused_bn is not None:
+        checks.append(
+            compare(
+                fused_bn.name,
+                fused_bn.values,
+                independent["dhprebn"],
+                "another formula: the sums are taken in another order than the ten steps",
+            )
+        )
+    naive = m.naive_scatter()[index].tolist()
     checks.append(
         compare(
             "dC with dC[Xb] = demb",
@@ -387,10 +607,10 @@ def shape_numbers(
     )
     return ShapeNumbers(
         seed=spec.seed,
-        init=INIT_TEXT.format(fan_in=fan_in, seed=spec.seed),
+        init=init_text(spec),
         parameters=parameter_tensors,
         forward=_forward_tensors(m, sizes),
-        loss=m.t["loss"],
+        loss=float(m.t["loss"]),
         fused_loss=m.fused_loss(),
         backward=backward,
         fused_dlogits=fused,
@@ -398,5 +618,18 @@ def shape_numbers(
         tolerance=TOLERANCE_TEXT,
         reused=uses,
         naive_row=tuple(naive),
-        accumulated_row=tuple(m.t["dC"][index]),
+        accumulated_row=tuple(m.t["dC"][index].tolist()),
+        fused_dhprebn=fused_bn,
+        training=_training(X, Y, parameters, spec.batchnorm, train_steps) if train_steps else None,
     )
+
+
+def _training(
+    X: Sequence[Sequence[int]],  # noqa: N803
+    Y: Sequence[int],  # noqa: N803
+    parameters: dict[str, Any],
+    batchnorm: bool,
+    steps: int,
+) -> HandTraining:
+    losses, final = train_by_hand(X, Y, parameters, batchnorm, steps, LEARNING_RATE)
+    return HandTraining(steps, LEARNING_RATE, tuple(losses), final, len(X))

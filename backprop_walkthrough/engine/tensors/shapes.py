@@ -142,8 +142,11 @@ def _inputs(
     )
 
 
-#: shapes --numbers computes in plain Python: at most this many multiply-adds in a pass.
+#: shapes --numbers checks every gradient by scalar autodiff, a Python object per
+#: multiply-add: at most this many multiply-adds in a pass.
 MAX_NUMBERS_WORK = 2_000_000
+#: shapes --train: at most this many steps × multiply-adds of a pass (some ten seconds here).
+MAX_TRAIN_WORK = 3_000_000_000
 
 
 def numbers_work(spec: ShapesSpec, examples: int) -> int:
@@ -152,16 +155,27 @@ def numbers_work(spec: ShapesSpec, examples: int) -> int:
     return examples * (b * e * h + h * len(VOCABULARY))
 
 
-def shape_walkthrough(spec: ShapesSpec, numbers: bool = False) -> ShapeWalkthrough:
-    """Every tensor's shape; with ``numbers``, every tensor's numbers and checked gradients."""
+def shape_walkthrough(
+    spec: ShapesSpec, numbers: bool = False, train_steps: int = 0
+) -> ShapeWalkthrough:
+    """Every tensor's shape; with ``numbers``, every tensor's numbers and checked gradients;
+    with ``train_steps``, exercise 4's training too (it implies ``numbers``)."""
+    numbers = numbers or train_steps > 0
     if numbers:
         work = numbers_work(spec, len(build_dataset(spec.words, spec.block_size)))
         if work > MAX_NUMBERS_WORK:
             raise ScenarioError(
                 spec.source,
-                f"--numbers computes in plain Python, at most {MAX_NUMBERS_WORK:,} "
-                f"multiply-adds a pass; this network needs {work:,}: use a smaller hidden "
-                "layer or fewer words",
+                f"--numbers checks every gradient by scalar autodiff, at most "
+                f"{MAX_NUMBERS_WORK:,} multiply-adds a pass; this network needs {work:,}: use a "
+                "smaller hidden layer or fewer words",
+                "hidden",
+            )
+        if train_steps * work > MAX_TRAIN_WORK:
+            raise ScenarioError(
+                spec.source,
+                f"--train {train_steps:,} would take {train_steps * work:,} multiply-adds (the "
+                f"limit is {MAX_TRAIN_WORK:,}, some ten seconds): fewer steps",
                 "hidden",
             )
     examples = build_dataset(spec.words, spec.block_size)
@@ -296,7 +310,7 @@ def shape_walkthrough(spec: ShapesSpec, numbers: bool = False) -> ShapeWalkthrou
     if numbers:
         from .numbers import shape_numbers
 
-        computed = shape_numbers(spec, X, Y, VOCABULARY)
+        computed = shape_numbers(spec, X, Y, VOCABULARY, train_steps)
     return ShapeWalkthrough(
         spec=spec,
         examples=tuple(examples),

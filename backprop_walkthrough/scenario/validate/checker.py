@@ -160,6 +160,11 @@ class Checker:
             raise self.fail(path, f"{value} is too large (at most {MAX_ABS_VALUE:g} in size)")
         return number
 
+    def flag(self, value: Any, path: FieldPath) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, f"expected true or false, got {describe(value)}")
+        return value
+
     def integer(self, value: Any, path: FieldPath, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(path, f"expected a whole number, got {describe(value)}")

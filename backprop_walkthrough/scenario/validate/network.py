@@ -138,11 +138,6 @@ class Validator(Checker):
             )
         return rate
 
-    def flag(self, value: Any, path: FieldPath) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(path, f"expected true or false, got {describe(value)}")
-        return value
-
     def name(self, value: Any, path: FieldPath, what: str) -> str:
         if not isinstance(value, str):
             raise self.fail(path, f"a {what}'s name must be text, got {describe(value)}")

@@ -22,6 +22,7 @@ class ShapesValidator(Checker):
         "hidden",
         "w1",
         "init",
+        "batchnorm",
     )
     LIMITS = SHAPES_LIMITS
 
@@ -49,6 +50,7 @@ class ShapesValidator(Checker):
         }
         w1 = self.attempt(self.w1, root["w1"]) if "w1" in root else None
         seed = self.attempt(self.seed, root["init"]) if "init" in root else DEFAULT_SEED
+        batchnorm = self.attempt(self.flag, root.get("batchnorm", False), ("batchnorm",))
         if self.problems:
             raise Skip
         assert words is not None
@@ -60,6 +62,7 @@ class ShapesValidator(Checker):
             w1_rows=w1[0] if w1 else None,
             source=self.source,
             seed=DEFAULT_SEED if seed is None else seed,
+            batchnorm=bool(batchnorm),
         )
 
     def seed(self, value: Any) -> int:
