@@ -25,6 +25,7 @@ __all__ = [
     "Walkthrough",
     "__version__",
     "check",
+    "check_tensors",
     "explain",
     "expression",
     "graph",
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from .api import (
         Walkthrough,
         check,
+        check_tensors,
         explain,
         export,
         expression,
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "walkthrough": "api",
     "check": "api",
+    "check_tensors": "api",
     "expression": "api",
     "train": "api",
     "explain": "api",

@@ -18,7 +18,8 @@ One module per kind of work: :mod:`.results` (the result types, ``export``), :mo
 (``walkthrough``, ``matrices``, ``explain``, ``train``, ``graph``), :mod:`.expressions`
 (``expression``), :mod:`.grading` (``check``), :mod:`.sessions` (a practice session) and
 :mod:`.files` (``validate``, the built-in scenarios, ``shapes``), :mod:`.matrix_results` (the
-matrix view's result). Each name is imported on first use (``__getattr__`` below).
+matrix view's result), :mod:`.tensors` (a learner's own tensors checked). Each name is
+imported on first use (``__getattr__`` below).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     )
     from .results import Expression, Walkthrough, export, terminal_view
     from .sessions import PARTS, WORKSHEET_FORMATS, Practice, Reply, practice
+    from .tensors import TensorCheck, check_tensor_file, check_tensors
 
 #: Where each name lives: imported on first use, so that a command loads only what it calls (a
 #: cached ``train`` loads no SymPy, and nothing of ``check`` or the matrix view).
@@ -81,6 +83,7 @@ _HOMES = {
     ),
     **dict.fromkeys(("PARTS", "WORKSHEET_FORMATS", "Practice", "Reply", "practice"), ".sessions"),
     "Matrices": ".matrix_results",
+    **dict.fromkeys(("TensorCheck", "check_tensors", "check_tensor_file"), ".tensors"),
     **dict.fromkeys(("Expression", "Walkthrough", "export", "terminal_view"), ".results"),
 }
 
@@ -102,10 +105,13 @@ __all__ = [
     "Matrices",
     "Practice",
     "Reply",
+    "TensorCheck",
     "ScenarioLike",
     "Walkthrough",
     "builtin_scenarios",
     "check",
+    "check_tensor_file",
+    "check_tensors",
     "check_document",
     "check_files",
     "check_view",

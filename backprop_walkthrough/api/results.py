@@ -89,7 +89,7 @@ def as_api(derived: model.Walkthrough) -> Walkthrough:
 #: Every kind of result the API returns, which ``export`` and ``terminal_view`` take.
 Result: TypeAlias = (
     "model.Walkthrough | TrainingRun | ShapeWalkthrough | model.MatrixWalkthrough"
-    " | model.ExpressionWalkthrough | model.CheckResult | model.ClassCheck"
+    " | model.ExpressionWalkthrough | model.CheckResult | model.ClassCheck | model.TensorReport"
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .common import (
@@ -15,6 +17,9 @@ from .common import (
     terminal,
     user_errors,
 )
+
+#: A gradient of the learner's is wrong: like a test runner (and `check`), exit 1.
+EXIT_WRONG_TENSORS = 1
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -56,6 +61,15 @@ from .common import (
     "whole dataset as the batch) and plot the loss; implies --numbers.",
 )
 @click.option(
+    "--check",
+    "check_file",
+    default=None,
+    metavar="FILE",
+    help="Check your own tensors of the exercise: a JSON object or an .npz of C, W1, b1, W2, "
+    "b2 (bngain, bnbias), Xb, Yb and your gradients dlogprobs … dC, by the lecture's names. "
+    "Prints the lecture's cmp table; exits 1 if a gradient is wrong.",
+)
+@click.option(
     "--batchnorm/--no-batchnorm",
     default=None,
     help="A batchnorm layer before tanh, as in the lecture's exercise (default: the scenario's; "
@@ -76,6 +90,7 @@ def shapes(
     numbers: bool,
     seed: int | None,
     train_steps: int,
+    check_file: str | None,
     batchnorm: bool | None,
     output_format: str | None,
     output: str | None,
@@ -97,10 +112,22 @@ def shapes(
       backprop-walkthrough shapes --numbers          # the exercise: every tensor, checked
       backprop-walkthrough shapes makemore4 --numbers  # the lecture's sizes, with batchnorm
       backprop-walkthrough shapes makemore4 --train 1000  # exercise 4: the loss curve
+      backprop-walkthrough shapes --check my_tensors.npz  # your own gradients, checked
     """
     with user_errors(debug):
         from .. import api
         from ..outputs import format_for
+
+        if check_file is not None:
+            report = api.check_tensor_file(check_file)
+            output_format = format_for(output, output_format)
+            if output is None and output_format == "text":
+                terminal().print(api.terminal_view(report))
+            else:
+                deliver(api.export(report, output_format), output, protect=[check_file])
+            if not report.all_right:
+                sys.exit(EXIT_WRONG_TENSORS)
+            return
 
         walked = api.shapes(
             scenario,

@@ -67,6 +67,8 @@ from .tensors import (
     ShapeWalkthrough,
     Tensor,
     TensorCheck,
+    TensorReport,
+    TensorVerdict,
 )
 
 if TYPE_CHECKING:
@@ -153,6 +155,8 @@ __all__ = [
     "Sum",
     "Tensor",
     "TensorCheck",
+    "TensorReport",
+    "TensorVerdict",
     "Term",
     "TrainingRun",
     "Update",

@@ -94,3 +94,36 @@ class ShapeNumbers(NamedTuple):
     #: With batchnorm: dhprebn from dhpreact in one formula (exercise 3).
     fused_dhprebn: NumericTensor | None = None
     training: HandTraining | None = None  # shapes --train
+    #: With batchnorm: exercise 3 derived, (formula, why it holds) line by line.
+    derivation: tuple[tuple[str, str], ...] = ()
+
+
+# --- a learner's own tensors checked (check_tensors, shapes --check) --------------------------
+
+
+class TensorVerdict(NamedTuple):
+    """One row of the lecture's cmp table for a learner's gradient."""
+
+    name: str  # dlogprobs … dC
+    status: str  # exact, approximate (torch.allclose) or wrong
+    max_difference: float  # inf where the shapes do not broadcast
+    shape: tuple[int, ...]  # the learner's
+    expected_shape: tuple[int, ...]
+    mistake: str = ""  # the id of a named slip (learner.MISTAKES), where one fits
+    words: str = ""  # what the slip is, or a note (a shape that differs harmlessly)
+
+
+class TensorReport(NamedTuple):
+    """A learner's gradients against the exercise recomputed from their parameters."""
+
+    verdicts: tuple[TensorVerdict, ...]  # in the exercise's order
+    first_wrong: str | None  # the one to fix first
+    dtype: str  # the precision the exercise was recomputed in (the learner's)
+    batchnorm: bool
+    examples: int  # n, the batch
+    loss: float  # the loss of their parameters on their batch, recomputed
+    not_given: tuple[str, ...]  # the exercise's gradients the learner did not pass
+
+    @property
+    def all_right(self) -> bool:
+        return self.first_wrong is None

@@ -60,6 +60,9 @@ def sections(n: ShapeNumbers) -> Iterator[tuple[str, tuple[NumericTensor, ...]]]
     yield "Backward pass with numbers, in the exercise's order", backward_and_fused(n)
 
 
+DERIVATION_TITLE = "Exercise 3: the batchnorm backward in one formula, derived (per neuron j)"
+
+
 def backward_and_fused(n: ShapeNumbers) -> tuple[NumericTensor, ...]:
     """The gradients in the exercise's order, then the fused forms (exercises 2 and 3)."""
     fused = (n.fused_dlogits,) if n.fused_dhprebn is None else (n.fused_dlogits, n.fused_dhprebn)
@@ -98,6 +101,14 @@ def terminal_parts(n: ShapeNumbers) -> Iterator[RenderableType]:
             yield Padding(lines, (0, 0, 0, INDENT), expand=False)
         if title.startswith("Forward"):
             yield Text(loss_line(n), style="bold")
+    if n.derivation:
+        yield Text()
+        yield Rule(Text(DERIVATION_TITLE, style="bold magenta"), align="left")
+        for number_, (formula, why) in enumerate(n.derivation, 1):
+            line = Text(f"{number_}. ")
+            line.append(formula, style="yellow")
+            yield line
+            yield Padding(Text(why, style="dim"), (0, 0, 0, INDENT), expand=False)
     yield Text()
     yield Rule(Text("Every gradient checked (cmp)", style="bold magenta"), align="left")
     yield Text(
@@ -193,6 +204,10 @@ def markdown_lines(n: ShapeNumbers) -> list[str]:
             ]
         if title.startswith("Forward"):
             lines += [loss_line(n), ""]
+    if n.derivation:
+        lines += ["", f"## {DERIVATION_TITLE}", ""]
+        lines += [f"{i}. `{formula}` — {why}" for i, (formula, why) in enumerate(n.derivation, 1)]
+        lines += [""]
     lines += [
         "## Every gradient checked (cmp)",
         "",
@@ -267,6 +282,7 @@ def numbers_document(n: ShapeNumbers) -> dict[str, Any]:
             "accumulated": list(n.accumulated_row),
             "assigned": list(n.naive_row),
         },
+        "derivation": [{"formula": f, "why": w} for f, w in n.derivation],
         "training": None
         if n.training is None
         else {

@@ -17,6 +17,7 @@ from ..model import (
     ClassCheck,
     ExpressionWalkthrough,
     ShapeWalkthrough,
+    TensorReport,
     TrainingRun,
     Walkthrough,
 )
@@ -140,6 +141,18 @@ def _check_json(result: CheckResult | ClassCheck) -> str:
     return render_check_json(_class(result))
 
 
+def _tensor_report_layout(r: TensorReport, _s: Settings) -> Document:
+    from .tensor_check import lay_out_tensor_report
+
+    return lay_out_tensor_report(r)
+
+
+def _tensor_report_json(r: TensorReport) -> str:
+    from .tensor_check import tensor_report_json
+
+    return tensor_report_json(r)
+
+
 def _check_renderable(result: CheckResult | ClassCheck, _s: Settings) -> Any:
     from .check import check_view
 
@@ -171,6 +184,13 @@ VIEWS: dict[str, View] = {
         _shapes_json,
         _shapes_renderable,
         documents=MappingProxyType({"markdown": _shapes_markdown}),
+    ),
+    "tensors.TensorReport": View(
+        "a tensor check",
+        DOCUMENTS,
+        _tensor_report_json,
+        _laid_out(_tensor_report_layout),
+        _tensor_report_layout,
     ),
     "check.CheckResult": View("a check", ("text", "json"), _check_json, _check_renderable),
     "check.ClassCheck": View("a class's check", ("text", "json"), _check_json, _check_renderable),

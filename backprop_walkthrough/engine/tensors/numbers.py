@@ -571,8 +571,7 @@ def shape_numbers(
             "dhprebn = bngain*bnvar_inv/n * (n*dhpreact - dhpreact.sum(0) "
             "- n/(n-1)*bnraw*(dhpreact*bnraw).sum(0))",
             "γ·(σ² + ε)^(−½)/n · (n·dhpreact − Σᵢ dhpreact − n/(n−1)·bnraw·Σᵢ dhpreact·bnraw)",
-            "the batchnorm layer's ten steps in one formula (exercise 3: derive.py writes it "
-            "out step by step)",
+            "the batchnorm layer's ten steps in one formula (exercise 3, derived below)",
         )
         if spec.batchnorm
         else None
@@ -594,6 +593,14 @@ def shape_numbers(
                 fused_bn.values,
                 independent["dhprebn"],
                 "another formula: the sums are taken in another order than the ten steps",
+            )
+        )
+        checks.append(
+            compare(
+                "dhprebn (fused) vs the ten steps",
+                fused_bn.values,
+                m.t["dhprebn"].tolist(),
+                "the derivation below, checked on these numbers",
             )
         )
     naive = m.naive_scatter()[index].tolist()
@@ -621,6 +628,48 @@ def shape_numbers(
         accumulated_row=tuple(m.t["dC"][index].tolist()),
         fused_dhprebn=fused_bn,
         training=_training(X, Y, parameters, spec.batchnorm, train_steps) if train_steps else None,
+        derivation=_batchnorm_derivation(m) if spec.batchnorm else (),
+    )
+
+
+def _batchnorm_derivation(m: ManualBackprop) -> tuple[tuple[str, str], ...]:
+    """Exercise 3 on paper: from the ten steps to the one formula, per column (neuron) j, with
+    v = bnvar + ε; each line (a formula, why it holds), the fact it rests on measured here."""
+    n = m.n
+    centred = float(abs(m.t["bndiff"].sum(0)).max())
+    return (
+        ("dbnraw_i = γ·dhpreact_i", "hpreact = γ·bnraw + β"),
+        (
+            "dv = −½·v^(−3/2)·Σₖ bndiff_k·dbnraw_k = −½·v^(−1)·Σₖ bnraw_k·dbnraw_k",
+            "bnvar_inv = v^(−1/2) is broadcast over the rows, and bndiff_k = bnraw_k·v^(1/2)",
+        ),
+        (
+            "dbndiff_i = v^(−1/2)·dbnraw_i + 2·bndiff_i·dv/(n − 1)",
+            "bndiff is used twice: in bnraw, and squared in bnvar = Σₖ bndiff_k²/(n − 1)",
+        ),
+        (
+            "dhprebn_i = dbndiff_i − (1/n)·Σₖ dbndiff_k",
+            "hprebn is used twice: in bndiff, and through the mean μ = (1/n)·Σₖ hprebn_k",
+        ),
+        (
+            "Σₖ dbndiff_k = v^(−1/2)·Σₖ dbnraw_k",
+            f"the deviations from the mean sum to 0: Σₖ bndiff_k = 0 (here at most "
+            f"{centred:.1e} in any column, rounding)".replace("-", "−"),
+        ),
+        (
+            "2·bndiff_i·dv/(n − 1) = −v^(−1/2)·bnraw_i·Σₖ bnraw_k·dbnraw_k/(n − 1)",
+            "bndiff_i = bnraw_i·v^(1/2), and dv from the second line",
+        ),
+        (
+            "dhprebn_i = v^(−1/2)·(dbnraw_i − (1/n)·Σₖ dbnraw_k − bnraw_i·Σₖ bnraw_k·dbnraw_k/"
+            "(n − 1))",
+            "lines 3 to 6 together",
+        ),
+        (
+            "dhprebn_i = γ·v^(−1/2)/n·(n·dhpreact_i − Σₖ dhpreact_k − n/(n − 1)·bnraw_i·"
+            "Σₖ bnraw_k·dhpreact_k)",
+            f"dbnraw = γ·dhpreact, and n/n taken out (n = {n}): the lecture's formula",
+        ),
     )
 
 
