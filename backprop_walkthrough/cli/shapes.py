@@ -112,7 +112,7 @@ def shapes(
       backprop-walkthrough shapes --numbers          # the exercise: every tensor, checked
       backprop-walkthrough shapes makemore4 --numbers  # the lecture's sizes, with batchnorm
       backprop-walkthrough shapes makemore4 --train 1000  # exercise 4: the loss curve
-      backprop-walkthrough shapes --check my_tensors.npz  # your own gradients, checked
+      backprop-walkthrough shapes --check my-tensors.npz  # your own gradients, checked
     """
     with user_errors(debug):
         from .. import api
