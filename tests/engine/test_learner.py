@@ -11,6 +11,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backprop_walkthrough import check_tensors
 from backprop_walkthrough.cli import cli
@@ -266,3 +268,46 @@ def test_in_jupyter_the_table_is_html():
     html = report._repr_html_()
     assert "<table" in html and "dbnvar_inv" in html and "<script" not in html
     assert "| dlogprobs |" in report.export("markdown")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("W1", np.float64(3.0), "W1: expected 30 rows"),
+        ("b1", np.zeros(5), r"b1: expected shape \(64,\) or \(1, 64\)"),
+        ("W2", np.zeros((27, 64)), r"W2: expected shape \(64, 27\)"),
+        ("bngain", np.zeros((64, 1)), "bngain: expected shape"),
+        ("C", np.zeros(27), "C: expected a 2-D table"),
+    ],
+)
+def test_a_parameter_of_the_wrong_shape_is_named(name, value, message):
+    from backprop_walkthrough.errors import OptionError
+
+    given = notebook(seed=1)
+    given[name] = value
+    with pytest.raises(OptionError, match=message):
+        check_tensors(**given)
+
+
+@settings(max_examples=60)
+@given(
+    st.dictionaries(
+        st.sampled_from(["C", "W1", "b1", "W2", "b2", "bngain", "Xb", "Yb", "dh", "dC"]),
+        st.one_of(
+            st.integers(-3, 40),
+            st.lists(st.integers(-2, 30), max_size=4),
+            st.lists(st.lists(st.floats(allow_nan=True), min_size=2, max_size=2), max_size=3),
+            st.text(max_size=3),
+        ),
+    )
+)
+def test_any_input_is_a_report_or_one_clear_error(changes):
+    """A mangled submission never ends in a traceback: a report, or an OptionError naming the
+    tensor."""
+    from backprop_walkthrough.errors import OptionError
+
+    given = {**notebook(seed=1), **changes}
+    try:
+        check_tensors(**given)
+    except OptionError as exc:
+        assert exc.option in given or exc.option == "tensors", exc

@@ -144,24 +144,42 @@ def check_tensors(given: Mapping[str, Any]) -> TensorReport:
 
 
 def _batch(arrays: Mapping[str, Any], parameters: Mapping[str, Any]) -> tuple[Any, Any]:
-    """Xb and Yb, checked against the parameters' shapes (one line each where they do not fit)."""
-    C, W1, W2 = parameters["C"], parameters["W1"], parameters["W2"]  # noqa: N806
+    """Xb and Yb, with every parameter's shape checked against them (one line where one does
+    not fit, before any arithmetic)."""
     X, Y = arrays["Xb"], arrays["Yb"]  # noqa: N806
     if X.ndim != 2 or X.dtype.kind not in "iu":
         raise OptionError("Xb", f"expected a 2-D array of indices, got shape {X.shape} {X.dtype}")
     if Y.shape != (X.shape[0],) or Y.dtype.kind not in "iu":
         raise OptionError("Yb", f"expected {X.shape[0]} indices (one per row of Xb), got {Y.shape}")
-    if C.ndim != 2 or W1.shape[0] != X.shape[1] * C.shape[1]:
-        raise OptionError(
-            "W1", f"has {W1.shape[0]} rows; Xb's {X.shape[1]} lookups of C's {C.shape[1]} "
-            f"numbers make {X.shape[1] * C.shape[1]}"
-        )  # fmt: skip
-    if W2.shape[1] != C.shape[0] or X.size and (X.min() < 0 or X.max() >= C.shape[0]):
-        raise OptionError("Xb", f"every index must be a row of C (0 to {C.shape[0] - 1})")
-    if Y.size and (Y.min() < 0 or Y.max() >= W2.shape[1]):
-        raise OptionError("Yb", f"every index must be a column of W2 (0 to {W2.shape[1] - 1})")
     if X.shape[0] < 2:
         raise OptionError("Xb", "a batch of at least 2 examples (batchnorm divides by n − 1)")
+    C = parameters["C"]  # noqa: N806
+    if C.ndim != 2 or 0 in C.shape:
+        raise OptionError("C", f"expected a 2-D table (vocabulary × embedding), got {C.shape}")
+    vocabulary, embedding = C.shape
+    W1 = parameters["W1"]  # noqa: N806
+    if W1.ndim != 2 or W1.shape[0] != X.shape[1] * embedding:
+        raise OptionError(
+            "W1",
+            f"expected {X.shape[1] * embedding} rows (Xb's {X.shape[1]} lookups of C's "
+            f"{embedding} numbers), got shape {W1.shape}",
+        )
+    hidden = W1.shape[1]
+    expected = {
+        "b1": ((hidden,), (1, hidden)),
+        "W2": ((hidden, vocabulary),),
+        "b2": ((vocabulary,), (1, vocabulary)),
+        "bngain": ((1, hidden), (hidden,)),
+        "bnbias": ((1, hidden), (hidden,)),
+    }
+    for name, shapes in expected.items():
+        if name in parameters and parameters[name].shape not in shapes:
+            wanted = " or ".join(str(shape) for shape in shapes)
+            raise OptionError(name, f"expected shape {wanted}, got {parameters[name].shape}")
+    if X.size and (X.min() < 0 or X.max() >= vocabulary):
+        raise OptionError("Xb", f"every index must be a row of C (0 to {vocabulary - 1})")
+    if Y.size and (Y.min() < 0 or Y.max() >= vocabulary):
+        raise OptionError("Yb", f"every index must be a column of W2 (0 to {vocabulary - 1})")
     return X, Y
 
 
