@@ -1,4 +1,5 @@
-"""The exercise's tensors as the lecture's code writes them, once.
+"""The exercise's tensors as the lecture's code writes them, once (and :func:`tensor`, one of
+them with its numbers).
 
 The shapes view (:mod:`.shapes`) and the numbers view (:mod:`.numbers`) show the same tensors:
 each takes its line of code from here, and adds its own words — why a tensor has its shape, or
@@ -6,6 +7,9 @@ how its numbers are checked.
 """
 
 from __future__ import annotations
+
+from ...model import NumericTensor
+from .formulas import shape_of
 
 CODE = {
     "emb": "emb = C[Xb]",
@@ -23,3 +27,12 @@ CODE = {
     "demb": "demb = dembcat.view(emb.shape)",
     "dC": "dC = torch.zeros_like(C); for i, j: dC[Xb[i, j]] += demb[i, j]",
 }
+
+
+def tensor(
+    name: str, values: object, code: str, maths: str, why: str, keepdim: bool = False
+) -> NumericTensor:
+    """A tensor of the walkthrough with numbers; its numbers as nested lists (an array's
+    ``tolist``)."""
+    plain = values.tolist() if hasattr(values, "tolist") else values
+    return NumericTensor(name, shape_of(values), plain, code, maths, why, keepdim)
