@@ -105,7 +105,9 @@ class TensorVerdict(NamedTuple):
     """One row of the lecture's cmp table for a learner's gradient."""
 
     name: str  # dlogprobs … dC
-    status: str  # exact, approximate (torch.allclose) or wrong
+    #: exact, approximate (torch.allclose), carried (wrong, but right for the learner's own
+    #: earlier gradients) or wrong
+    status: str
     max_difference: float  # inf where the shapes do not broadcast
     shape: tuple[int, ...]  # the learner's
     expected_shape: tuple[int, ...]

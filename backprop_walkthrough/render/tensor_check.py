@@ -49,10 +49,10 @@ def lay_out_tensor_report(report: TensorReport, _settings: Any = None) -> Docume
             (
                 name,
                 Mark(True) if v.status == "exact" else "",
-                Mark(True) if v.status != "wrong" else Mark(False),
+                Mark(True) if v.status in ("exact", "approximate") else Mark(False),
                 _difference(v),
                 _shape(v),
-                LABELS.get(v.mistake, "") if v.status == "wrong" else "",
+                "carried forward" if v.status == "carried" else LABELS.get(v.mistake, ""),
             )
         )
     table = Table(
@@ -68,11 +68,18 @@ def lay_out_tensor_report(report: TensorReport, _settings: Any = None) -> Docume
     )
     kind = "with batchnorm" if report.batchnorm else "without batchnorm"
     wrong = [v for v in report.verdicts if v.status == "wrong"]
+    carried = [v for v in report.verdicts if v.status == "carried"]
     verdict = (
         f"All {len(report.verdicts)} gradients right."
         if not wrong
         else f"{len(wrong)} of {len(report.verdicts)} wrong; the first, {report.first_wrong}, "
-        "is the one to fix first: the later ones may only follow from it."
+        "is the one to fix first."
+        + (
+            f" {len(carried)} more are only carried forward: right for your earlier "
+            f"gradients ({', '.join(v.name for v in carried)})."
+            if carried
+            else ""
+        )
     )
     blocks: list[Any] = [
         Title("Your tensors checked", f"the exercise {kind}, {report.examples} examples"),
@@ -91,7 +98,7 @@ def lay_out_tensor_report(report: TensorReport, _settings: Any = None) -> Docume
         table,
         Paragraph((verdict,), gap=True),
     ]
-    explained = [v for v in report.verdicts if v.words]
+    explained = [v for v in report.verdicts if v.words and v.status != "carried"]
     if explained:
         blocks.append(Heading("What went wrong"))
         for v in explained:

@@ -311,3 +311,34 @@ def test_any_input_is_a_report_or_one_clear_error(changes):
         check_tensors(**given)
     except OptionError as exc:
         assert exc.option in given or exc.option == "tensors", exc
+
+
+def test_a_mistake_carries_forward_and_a_later_slip_is_still_named():
+    """dbndiff2 with 1/n: every gradient after it is off too, but each is what the lecture's
+    line gives from the learner's own earlier ones — carried forward — except the dC written
+    as dC[Xb] = demb, a slip of its own, named against the learner's demb."""
+    given = notebook(seed=13)
+    own = notebook(seed=13)
+    given["dbndiff2"] = own["dbndiff2"] * (N - 1) / N
+    # the learner's later lines, run on their wrong dbndiff2 (as their notebook would)
+    bndiff = _bndiff(given)
+    dbndiff = given["dbndiff"] - (2 * bndiff) * own["dbndiff2"] + (2 * bndiff) * given["dbndiff2"]
+    dhprebn = dbndiff.copy() + 1.0 / N * np.ones_like(dbndiff) * (-dbndiff).sum(0)
+    embcat = given["C"][given["Xb"]].reshape(N, -1)
+    demb = (dhprebn @ given["W1"].T).reshape(N, BLOCK, EMBED)
+    given.update(dbndiff=dbndiff, dbnmeani=(-dbndiff).sum(0), dhprebn=dhprebn)
+    given.update(dembcat=dhprebn @ given["W1"].T, dW1=embcat.T @ dhprebn, db1=dhprebn.sum(0))
+    given.update(demb=demb, dC=_naive({**given, "demb": demb}))
+    report = check_tensors(**given)
+    status = {v.name: v.status for v in report.verdicts}
+    assert report.first_wrong == "dbndiff2"
+    for name in ("dbndiff", "dhprebn", "dembcat", "dW1", "demb"):
+        assert status[name] == "carried", (name, status[name])
+    # Σᵢ bndiff_i = 0: the slip's share of dbndiff sums to nothing, and dbnmeani is right; and
+    # db1 is 0 either way (b1 is useless before batchnorm, as the lecture notes)
+    assert status["dbnmeani"] in ("exact", "approximate")
+    assert status["db1"] in ("exact", "approximate")
+    dC = next(v for v in report.verdicts if v.name == "dC")
+    assert dC.status == "wrong" and dC.mistake == "naive_scatter"
+    text = report.export("text")
+    assert "2 of 26 wrong" in text and "5 more are only carried forward" in text

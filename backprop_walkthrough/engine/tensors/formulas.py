@@ -160,54 +160,74 @@ class ManualBackprop:
         t.update(counts=counts, counts_sum=counts_sum, counts_sum_inv=counts_sum_inv)
         t.update(probs=probs, logprobs=logprobs, loss=loss)
 
-    def backward(self) -> None:
-        """dlogprobs … dC, in the exercise's order, each from the ones before it."""
+    def backward(self, given: Mapping[str, Any] | None = None) -> None:
+        """dlogprobs … dC, in the exercise's order, each from the ones before it.
+
+        ``given``: a learner's gradients, each used in place of the computed one from where it
+        is computed on (where its shape is the right one), so that every later line works on
+        the learner's own earlier values; ``own`` then holds what each line gives from those
+        (a wrong gradient that is right for the learner's earlier ones is carried forward).
+        """
         np, t, n = self.np, self.t, self.n
+        self.own: dict[str, Any] = {}
+
+        def take(name: str, value: Any) -> Any:
+            self.own[name] = value
+            if given is not None and name in given and given[name].shape == value.shape:
+                return given[name].astype(value.dtype)
+            return value
+
         dlogprobs = np.zeros_like(t["logprobs"])
         dlogprobs[np.arange(n), self.Y] = -1.0 / n
-        dprobs = (1.0 / t["probs"]) * dlogprobs
-        dcounts_sum_inv = (t["counts"] * dprobs).sum(1, keepdims=True)
+        dlogprobs = take("dlogprobs", dlogprobs)
+        dprobs = take("dprobs", (1.0 / t["probs"]) * dlogprobs)
+        dcounts_sum_inv = take("dcounts_sum_inv", (t["counts"] * dprobs).sum(1, keepdims=True))
         dcounts = t["counts_sum_inv"] * dprobs
-        dcounts_sum = (-(t["counts_sum"] ** -2)) * dcounts_sum_inv
+        dcounts_sum = take("dcounts_sum", (-(t["counts_sum"] ** -2)) * dcounts_sum_inv)
         dcounts += np.ones_like(t["counts"]) * dcounts_sum  # counts is used twice: the uses add
-        dnorm_logits = t["counts"] * dcounts
+        dcounts = take("dcounts", dcounts)
+        dnorm_logits = take("dnorm_logits", t["counts"] * dcounts)
         dlogits = dnorm_logits.copy()
-        dlogit_maxes = (-dnorm_logits).sum(1, keepdims=True)
-        dlogits += one_hot(np, t["logits"].argmax(1), t["logits"].shape[1], self.dtype) * (
-            dlogit_maxes
-        )
-        dh = dlogits @ t["W2"].T
-        dW2 = t["h"].T @ dlogits  # noqa: N806
-        db2 = dlogits.sum(0)
+        dlogit_maxes = take("dlogit_maxes", (-dnorm_logits).sum(1, keepdims=True))
+        picked = one_hot(np, t["logits"].argmax(1), t["logits"].shape[1], self.dtype)
+        dlogits += picked * dlogit_maxes
+        dlogits = take("dlogits", dlogits)
+        dh = take("dh", dlogits @ t["W2"].T)
+        dW2 = take("dW2", t["h"].T @ dlogits)  # noqa: N806
+        db2 = take("db2", dlogits.sum(0))
         dpre = (1.0 - t["h"] ** 2) * dh
         g = {"dlogprobs": dlogprobs, "dprobs": dprobs, "dcounts_sum_inv": dcounts_sum_inv}
         g.update(dcounts_sum=dcounts_sum, dcounts=dcounts, dnorm_logits=dnorm_logits)
         g.update(dlogit_maxes=dlogit_maxes, dlogits=dlogits, dh=dh, dW2=dW2, db2=db2)
         if self.batchnorm:
-            dhpreact = dpre
-            dbngain = (t["bnraw"] * dhpreact).sum(0, keepdims=True)
-            dbnraw = t["bngain"] * dhpreact
-            dbnbias = dhpreact.sum(0, keepdims=True)
+            dhpreact = take("dhpreact", dpre)
+            dbngain = take("dbngain", (t["bnraw"] * dhpreact).sum(0, keepdims=True))
+            dbnraw = take("dbnraw", t["bngain"] * dhpreact)
+            dbnbias = take("dbnbias", dhpreact.sum(0, keepdims=True))
             dbndiff = t["bnvar_inv"] * dbnraw
-            dbnvar_inv = (t["bndiff"] * dbnraw).sum(0, keepdims=True)
-            dbnvar = (-0.5 * (t["bnvar"] + EPSILON) ** -1.5) * dbnvar_inv
-            dbndiff2 = (1.0 / (n - 1)) * np.ones_like(t["bndiff2"]) * dbnvar
+            dbnvar_inv = take("dbnvar_inv", (t["bndiff"] * dbnraw).sum(0, keepdims=True))
+            dbnvar = take("dbnvar", (-0.5 * (t["bnvar"] + EPSILON) ** -1.5) * dbnvar_inv)
+            dbndiff2 = take("dbndiff2", (1.0 / (n - 1)) * np.ones_like(t["bndiff2"]) * dbnvar)
             dbndiff += (2 * t["bndiff"]) * dbndiff2  # bndiff is used twice: the uses add
+            dbndiff = take("dbndiff", dbndiff)
             dhprebn = dbndiff.copy()
-            dbnmeani = (-dbndiff).sum(0)
+            dbnmeani = take("dbnmeani", (-dbndiff).sum(0))
             dhprebn += 1.0 / n * (np.ones_like(t["hprebn"]) * dbnmeani)
+            dhprebn = take("dhprebn", dhprebn)
             g.update(dhpreact=dhpreact, dbngain=dbngain, dbnraw=dbnraw, dbnbias=dbnbias)
             g.update(dbndiff=dbndiff, dbnvar_inv=dbnvar_inv, dbnvar=dbnvar, dbndiff2=dbndiff2)
             g.update(dhprebn=dhprebn, dbnmeani=dbnmeani)
             dpre = dhprebn
         else:
+            dpre = take("dhpre", dpre)
             g["dhpre"] = dpre
-        dembcat = dpre @ t["W1"].T
-        dW1 = t["embcat"].T @ dpre  # noqa: N806
-        db1 = dpre.sum(0)
-        demb = dembcat.reshape(t["emb"].shape)
+        dembcat = take("dembcat", dpre @ t["W1"].T)
+        dW1 = take("dW1", t["embcat"].T @ dpre)  # noqa: N806
+        db1 = take("db1", dpre.sum(0))
+        demb = take("demb", dembcat.reshape(t["emb"].shape))
         dC = np.zeros_like(t["C"])  # noqa: N806
         np.add.at(dC, self.X, demb)  # a lookup forward is a scatter-add backward, in order
+        dC = take("dC", dC)  # noqa: N806
         g.update(dembcat=dembcat, dW1=dW1, db1=db1, demb=demb, dC=dC)
         t.update(g)
 

@@ -9,9 +9,12 @@ NumPy array without importing PyTorch: a tensor is detached (``.detach()``) and 
 the exercise's lines on those numbers in their precision (float32 stays float32;
 :class:`.formulas.ManualBackprop`) and compares as the lecture's ``cmp`` does: *exact* when
 every entry is equal, *approximate* as ``torch.allclose`` (rtol 1e−5, atol 1e−8), and the
-largest difference. A tensor that is neither is *wrong*, and the first wrong one in the
-exercise's order is the one to fix first (the later ones may only follow from it); where a
-wrong tensor is a known slip of the right one, the slip is named (:data:`MISTAKES`).
+largest difference. A tensor that is neither is *carried forward* when the lecture's line gives
+it from the learner's own earlier gradients (their line is right; the mistake is earlier —
+every line is rerun with the learner's tensors in place of the computed ones), and *wrong*
+otherwise; the first wrong one in the exercise's order is the one to fix first. Where a wrong
+tensor is a known slip of what the line gives from the learner's earlier gradients, the slip is
+named (:data:`MISTAKES`).
 """
 
 from __future__ import annotations
@@ -124,13 +127,16 @@ def check_tensors(given: Mapping[str, Any]) -> TensorReport:
     parameters = {k: arrays[k].astype(dtype) for k in parameter_names(batchnorm)}
     X, Y = _batch(arrays, parameters)  # noqa: N806
     m = ManualBackprop(X, Y, parameters, batchnorm)
+    mine = ManualBackprop(X, Y, parameters, batchnorm)  # the lines on the learner's gradients
     with np.errstate(all="ignore"):
         m.forward()
         m.backward()
+        mine.forward()
+        mine.backward({k: v for k, v in arrays.items() if k in m.gradients()})
     verdicts = []
     for name in m.gradients():
         if name in arrays:
-            verdicts.append(_verdict(name, arrays[name], m))
+            verdicts.append(_verdict(name, arrays[name], m, mine))
     first = next((v.name for v in verdicts if v.status == "wrong"), None)
     return TensorReport(
         verdicts=tuple(verdicts),
@@ -183,7 +189,10 @@ def _batch(arrays: Mapping[str, Any], parameters: Mapping[str, Any]) -> tuple[An
     return X, Y
 
 
-def _verdict(name: str, given: Any, m: ManualBackprop) -> TensorVerdict:
+def _verdict(name: str, given: Any, m: ManualBackprop, mine: ManualBackprop) -> TensorVerdict:
+    """Right (exact or approximate), carried forward (wrong, but what the lecture's line gives
+    from the learner's own earlier gradients: the mistake is earlier), or wrong — with the
+    slip named, found from the learner's earlier gradients too."""
     np = m.np
     right = np.asarray(m.t[name])
     shape_ok = given.shape == right.shape
@@ -202,7 +211,12 @@ def _verdict(name: str, given: Any, m: ManualBackprop) -> TensorVerdict:
             return TensorVerdict(name, status, difference, given.shape, right.shape, "", note)
     else:
         difference = float("inf")
-    mistake, words = _diagnosis(name, given, right, m)
+    own = np.asarray(mine.own[name])
+    with np.errstate(all="ignore"):
+        if _close(np, given, own):
+            words = "right for your earlier gradients: the mistake is before this one"
+            return TensorVerdict(name, "carried", difference, given.shape, right.shape, "", words)
+    mistake, words = _diagnosis(name, given, own, mine)
     return TensorVerdict(name, "wrong", difference, given.shape, right.shape, mistake, words)
 
 
