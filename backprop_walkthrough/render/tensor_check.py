@@ -44,7 +44,8 @@ def lay_out_tensor_report(report: TensorReport, _settings: Any = None) -> Docume
     rows = []
     for v in report.verdicts:
         first = v.name == report.first_wrong
-        name: Any = Mark(False, f"{v.name} — fix this first") if first else v.name
+        name: Any = Mark(False, v.name) if first else v.name
+        label = "carried forward" if v.status == "carried" else LABELS.get(v.mistake, "")
         rows.append(
             (
                 name,
@@ -52,14 +53,14 @@ def lay_out_tensor_report(report: TensorReport, _settings: Any = None) -> Docume
                 Mark(True) if v.status in ("exact", "approximate") else Mark(False),
                 _difference(v),
                 _shape(v),
-                "carried forward" if v.status == "carried" else LABELS.get(v.mistake, ""),
+                f"{label} — fix first" if first else label,
             )
         )
     table = Table(
         columns=(
             Column("tensor", role=CellRole.LABEL),
             Column("exact"),
-            Column("approximate"),
+            Column("approx."),
             Column("max diff", Align.RIGHT, CellRole.VALUE),
             Column("shape"),
             Column("mistake"),
