@@ -14,8 +14,9 @@ loads SymPy::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .lazy import attributes_from
 from .version import __version__
 
 __all__ = [
@@ -58,29 +59,24 @@ if TYPE_CHECKING:
     from .model import TrainingRun
     from .scenario import Scenario
 
-_LAZY = {
-    "walkthrough": "api",
-    "check": "api",
-    "check_tensors": "api",
-    "expression": "api",
-    "train": "api",
-    "explain": "api",
-    "export": "api",
-    "graph": "api",
-    "shapes": "api",
-    "validate": "api",
-    "load_scenario": "api",
-    "matrices": "api",
-    "Walkthrough": "api",
-    "Scenario": "scenario",
-    "ScenarioError": "errors",
-    "TrainingRun": "model",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'backprop_walkthrough' has no attribute {name!r}")
+__getattr__ = attributes_from(
+    __name__,
+    {
+        "walkthrough": ".api",
+        "check": ".api",
+        "check_tensors": ".api",
+        "expression": ".api",
+        "train": ".api",
+        "explain": ".api",
+        "export": ".api",
+        "graph": ".api",
+        "shapes": ".api",
+        "validate": ".api",
+        "load_scenario": ".api",
+        "matrices": ".api",
+        "Walkthrough": ".api",
+        "Scenario": ".scenario",
+        "ScenarioError": ".errors",
+        "TrainingRun": ".model",
+    },
+)

@@ -1,4 +1,4 @@
-"""SymPy (and NumPy) loaded on first use, not on import.
+"""SymPy loaded on first use, not on import; and a package's names imported on first use.
 
 Most of the package imports SymPy at the top of a module, as one does; but a ``train`` served
 from the compiled-step cache (:mod:`.engine.step_cache`) and ``--help`` use none of it, and
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable, Mapping
 from types import ModuleType
+from typing import Any
 
 
 def lazy_import(name: str) -> ModuleType:
@@ -31,3 +33,19 @@ def lazy_import(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+def attributes_from(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
+    """A package's ``__getattr__`` (PEP 562) that imports each name of ``homes`` from its module
+    (relative to ``package``) on first use and keeps it, so that importing the package imports
+    none of them: the API, the model's matrix view and the records' SymPy functions."""
+    namespace = sys.modules[package].__dict__
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 - the module hook's own name
+        if name not in homes:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(homes[name], package), name)
+        namespace[name] = value  # the next use is a plain attribute (and not a submodule's)
+        return value
+
+    return __getattr__

@@ -24,8 +24,9 @@ imported on first use (``__getattr__`` below).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import attributes_from
 
 if TYPE_CHECKING:
     from ..scenario import load_scenario
@@ -88,12 +89,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOMES:
-        value = getattr(import_module(_HOMES[name], __name__), name)
-        globals()[name] = value  # once: the next use is a plain attribute
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = attributes_from(__name__, _HOMES)
 
 
 __all__ = [

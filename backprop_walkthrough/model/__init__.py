@@ -6,9 +6,9 @@ live here; every name is re-exported, so ``from ..model import Walkthrough`` rea
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import attributes_from
 from .check import (
     MISTAKES,
     CheckResult,
@@ -99,10 +99,7 @@ _MATRIX_NAMES = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name in _MATRIX_NAMES:
-        return getattr(import_module(f"{__name__}.matrix"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = attributes_from(__name__, dict.fromkeys(_MATRIX_NAMES, ".matrix"))
 
 
 __all__ = [

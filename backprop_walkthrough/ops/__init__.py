@@ -11,9 +11,9 @@ the SymPy ones are loaded on first use, so that reading the records loads no Sym
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import attributes_from
 from .activations import (
     ACTIVATION_RECORDS,
     ACTIVATIONS,
@@ -96,10 +96,7 @@ _SYMPY_NAMES = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SYMPY_NAMES:
-        return getattr(import_module(f"{__name__}.functions"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = attributes_from(__name__, dict.fromkeys(_SYMPY_NAMES, ".functions"))
 
 
 __all__ = [
