@@ -130,3 +130,12 @@ def test_the_command(runner):
     assert len(too_long.stderr.strip().splitlines()) == 1
     off = runner.invoke(cli, ["shapes", "makemore4", "--numbers", "--no-batchnorm"])
     assert off.exit_code == 0 and "dhpre " in off.output and "dbnraw" not in off.output
+
+
+def test_the_shape_view_has_the_batchnorm_layer_with_the_numbers_shapes(walked):
+    """shapes makemore4 (no numbers): the layer's tensors, each of the shape its numbers have."""
+    numbers = {t.name: t.shape for t in (*walked.numbers.forward, *walked.numbers.backward)}
+    listed = {t.name: t.shape for t in (*walked.forward, *walked.backward)}
+    for name in ("hprebn", "bnmeani", "bnvar", "bnraw", "hpreact", "dhpreact", "dbngain"):
+        assert listed[name] == numbers[name], name
+    assert "hpre" not in listed and "dhpre" not in listed

@@ -155,6 +155,66 @@ def numbers_work(spec: ShapesSpec, examples: int) -> int:
     return examples * (b * e * h + h * len(VOCABULARY))
 
 
+def _batchnorm_forward(n: int, h: int) -> tuple[Tensor, ...]:
+    """The batchnorm layer's shapes (``shapes --numbers`` shows every step with numbers)."""
+    return (
+        Tensor(
+            "bnmeani",
+            (1, h),
+            "bnmeani = 1/n*hprebn.sum(0, keepdim=True)",
+            f"each neuron's mean over the {n} examples, kept as a row (keepdim)",
+        ),
+        Tensor(
+            "bnvar",
+            (1, h),
+            "bnvar = 1/(n-1)*((hprebn - bnmeani)**2).sum(0, keepdim=True)",
+            f"each neuron's variance over the batch (Bessel: ÷ {n - 1}), kept as a row",
+        ),
+        Tensor(
+            "bnraw",
+            (n, h),
+            "bnraw = (hprebn - bnmeani) * (bnvar + 1e-5)**-0.5",
+            f"the two rows broadcast back over the {n} examples: the shape of hprebn",
+        ),
+        Tensor(
+            "hpreact",
+            (n, h),
+            "hpreact = bngain * bnraw + bnbias",
+            f"bngain and bnbias (1 × {h}): one gain and one shift per neuron, broadcast",
+        ),
+    )
+
+
+def _batchnorm_backward(n: int, h: int) -> tuple[Tensor, ...]:
+    return (
+        Tensor(
+            "dhpreact",
+            (n, h),
+            "dhpreact = (1.0 - h**2) * dh",
+            "tanh's local gradient 1 − h², number by number: same shape",
+        ),
+        Tensor(
+            "dbngain",
+            (1, h),
+            "dbngain = (bnraw * dhpreact).sum(0, keepdim=True)",
+            f"bngain was broadcast over the {n} rows: its gradient sums them",
+        ),
+        Tensor(
+            "dbnbias",
+            (1, h),
+            "dbnbias = dhpreact.sum(0, keepdim=True)",
+            "the same for bnbias",
+        ),
+        Tensor(
+            "dhprebn",
+            (n, h),
+            "dhprebn = bngain*bnvar_inv/n * (n*dhpreact - dhpreact.sum(0) "
+            "- n/(n-1)*bnraw*(dhpreact*bnraw).sum(0))",
+            "through the batch's mean and variance back to each example: the shape of hprebn",
+        ),
+    )
+
+
 def shape_walkthrough(
     spec: ShapesSpec, numbers: bool = False, train_steps: int = 0
 ) -> ShapeWalkthrough:
@@ -211,15 +271,22 @@ def shape_walkthrough(
     for gradient, value in ((dW2, W2), (db2, b2), (dW1, W1), (db1, b1), (dembcat, embcat)):
         assert gradient.shape == value.shape  # the calculus, not the input: cannot fail
 
+    pre = "hprebn" if spec.batchnorm else "hpre"
     forward = (
         *_inputs(n, b, e, h, v, embcat, W1),
         Tensor(
-            "hpre",
+            pre,
             _shape(hpre),
-            CODE["hpre"],
+            CODE["hpre"].replace("hpre", pre),
             f"({n} × {b * e}) @ ({b * e} × {h}) = {n} × {h}; + b1 on every row",
         ),
-        Tensor("h", _shape(hidden), CODE["h"], "tanh acts on each number: same shape"),
+        *(_batchnorm_forward(n, h) if spec.batchnorm else ()),
+        Tensor(
+            "h",
+            _shape(hidden),
+            CODE["h"].replace("hpre", "hpreact" if spec.batchnorm else "hpre"),
+            "tanh acts on each number: same shape",
+        ),
         Tensor(
             "W2",
             _shape(W2),
@@ -267,29 +334,35 @@ def shape_walkthrough(
             CODE["dh"],
             f"({n} × {v}) @ ({v} × {h}) = {n} × {h}, the shape of h",
         ),
-        Tensor(
-            "dhpre",
-            _shape(dh),
-            CODE["dhpre"],
-            "tanh's local gradient 1 − h², number by number: same shape",
+        *(
+            _batchnorm_backward(n, h)
+            if spec.batchnorm
+            else (
+                Tensor(
+                    "dhpre",
+                    _shape(dh),
+                    CODE["dhpre"],
+                    "tanh's local gradient 1 − h², number by number: same shape",
+                ),
+            )
         ),
         Tensor(
             "dW1",
             _shape(dW1),
-            CODE["dW1"],
+            CODE["dW1"].replace("dhpre", f"d{pre}"),
             f"({b * e} × {n}) @ ({n} × {h}) = {b * e} × {h}, the shape of W1",
         ),
         Tensor(
             "db1",
             (h,),
-            CODE["db1"],
+            CODE["db1"].replace("dhpre", f"d{pre}"),
             f"broadcasting in the forward pass becomes a sum in the backward pass: "
             f"the {n} rows add up",
         ),
         Tensor(
             "dembcat",
             _shape(dembcat),
-            CODE["dembcat"],
+            CODE["dembcat"].replace("dhpre", f"d{pre}"),
             f"({n} × {h}) @ ({h} × {b * e}) = {n} × {b * e}, the shape of embcat",
         ),
         Tensor(
