@@ -195,7 +195,7 @@ def _finite(value: float) -> bool:
     return value == value and abs(value) != float("inf")
 
 
-@settings(max_examples=2500, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(mutated())
 def test_fuzz_mutated_scenarios(text):
     _load_or_refuse(text)

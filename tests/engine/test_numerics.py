@@ -283,7 +283,7 @@ def test_no_negative_zero_is_printed(output_format):
 # --- random networks with weights up to |w| = 10 -----------------------------------------------
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks(largest_weight=10))
 def test_random_saturating_networks_match_the_50_digit_oracle(doc):
     """No finite scenario refused; every gradient within 1e-9 of mpmath's, relative — or

@@ -109,7 +109,7 @@ def _answer_sets(scenario: str, seed: int | None) -> list[dict[str, str]]:
     if scenario == "mazur" and seed is None:  # each mistake, and what follows carried forward
         sets += [{n: f"{v:.9f}" for n, v in classic(m).items()} for m in sorted(WHERE)]
     rng = random.Random(f"{scenario} {seed}")
-    for _ in range(3):  # random answers: right, rounded, cut, off, flipped, doubled or wild
+    for _ in range(2):  # random answers: right, rounded, cut, off, flipped, doubled or wild
         answers = {}
         for name, value in expected.items():
             if rng.random() < 0.5:
