@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from ..lazy import lazy_import
@@ -304,16 +305,13 @@ FLOAT_FUNCTION_NAMES: dict[str, Callable[..., float]] = {
 }
 
 
+@cache
 def float_functions() -> dict[type, Callable[..., float]]:
-    """FLOAT_FUNCTION_NAMES by SymPy function (which loads SymPy)."""
-    if not _FLOAT_FUNCTIONS:
-        for name, numeric in FLOAT_FUNCTION_NAMES.items():
-            function = getattr(fn, name) if hasattr(fn, name) else getattr(sp, name)
-            _FLOAT_FUNCTIONS[function] = numeric
-    return _FLOAT_FUNCTIONS
-
-
-_FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {}
+    """FLOAT_FUNCTION_NAMES by SymPy function (which loads SymPy: made on first use)."""
+    return {
+        getattr(fn, name) if hasattr(fn, name) else getattr(sp, name): numeric
+        for name, numeric in FLOAT_FUNCTION_NAMES.items()
+    }
 
 
 def activation(name: str) -> Activation:

@@ -139,3 +139,35 @@ def test_the_shape_view_has_the_batchnorm_layer_with_the_numbers_shapes(walked):
     for name in ("hprebn", "bnmeani", "bnvar", "bnraw", "hpreact", "dhpreact", "dbngain"):
         assert listed[name] == numbers[name], name
     assert "hpre" not in listed and "dhpre" not in listed
+
+
+def test_every_line_of_exercise_three_holds_on_the_numbers(lecture):
+    """The derivation is written by hand on the page: each line is checked here on makemore4's
+    numbers, not only the last (which the cmp table checks)."""
+    m = lecture[0]
+    t, n = m.t, m.n
+    v = t["bnvar"] + 1e-5
+    close = {"rtol": 1e-10, "atol": 1e-18}
+    assert np.allclose(t["dbnraw"], t["bngain"] * t["dhpreact"], **close)  # line 1
+    dv = -0.5 / v * (t["bnraw"] * t["dbnraw"]).sum(0, keepdims=True)
+    assert np.allclose(t["dbnvar"], dv, **close)  # line 2, its second form
+    first, second = m.uses["dbndiff"]  # line 3: the two uses of bndiff
+    assert np.allclose(first, v**-0.5 * t["dbnraw"], **close)
+    assert np.allclose(second, 2 * t["bndiff"] * dv / (n - 1), **close)
+    mean = t["dbndiff"].sum(0, keepdims=True) / n
+    assert np.allclose(t["dhprebn"], t["dbndiff"] - mean, **close)  # line 4
+    assert np.allclose(  # line 5
+        t["dbndiff"].sum(0), v[0] ** -0.5 * t["dbnraw"].sum(0), rtol=1e-9, atol=1e-15
+    )
+    assert np.allclose(  # line 6
+        second,
+        -(v**-0.5) * t["bnraw"] * (t["bnraw"] * t["dbnraw"]).sum(0) / (n - 1),
+        **close,
+    )
+    seventh = v**-0.5 * (
+        t["dbnraw"]
+        - t["dbnraw"].sum(0) / n
+        - t["bnraw"] * (t["bnraw"] * t["dbnraw"]).sum(0) / (n - 1)
+    )
+    assert np.allclose(t["dhprebn"], seventh, rtol=1e-9, atol=1e-15)  # line 7
+    assert np.allclose(t["dhprebn"], m.fused_dhprebn(), rtol=1e-9, atol=1e-15)  # line 8

@@ -170,6 +170,8 @@ class ManualBackprop:
         """
         np, t, n = self.np, self.t, self.n
         self.own: dict[str, Any] = {}
+        #: A variable used twice: its gradient through each use alone, the lecture's two lines.
+        self.uses: dict[str, tuple[Any, Any]] = {}
 
         def take(name: str, value: Any) -> Any:
             self.own[name] = value
@@ -184,8 +186,8 @@ class ManualBackprop:
         dcounts_sum_inv = take("dcounts_sum_inv", (t["counts"] * dprobs).sum(1, keepdims=True))
         dcounts = t["counts_sum_inv"] * dprobs
         dcounts_sum = take("dcounts_sum", (-(t["counts_sum"] ** -2)) * dcounts_sum_inv)
-        dcounts += np.ones_like(t["counts"]) * dcounts_sum  # counts is used twice: the uses add
-        dcounts = take("dcounts", dcounts)
+        self.uses["dcounts"] = (dcounts, np.ones_like(t["counts"]) * dcounts_sum)
+        dcounts = take("dcounts", dcounts + self.uses["dcounts"][1])  # counts used twice: add
         dnorm_logits = take("dnorm_logits", t["counts"] * dcounts)
         dlogits = dnorm_logits.copy()
         dlogit_maxes = take("dlogit_maxes", (-dnorm_logits).sum(1, keepdims=True))
@@ -208,12 +210,11 @@ class ManualBackprop:
             dbnvar_inv = take("dbnvar_inv", (t["bndiff"] * dbnraw).sum(0, keepdims=True))
             dbnvar = take("dbnvar", (-0.5 * (t["bnvar"] + EPSILON) ** -1.5) * dbnvar_inv)
             dbndiff2 = take("dbndiff2", (1.0 / (n - 1)) * np.ones_like(t["bndiff2"]) * dbnvar)
-            dbndiff += (2 * t["bndiff"]) * dbndiff2  # bndiff is used twice: the uses add
-            dbndiff = take("dbndiff", dbndiff)
-            dhprebn = dbndiff.copy()
+            self.uses["dbndiff"] = (dbndiff, (2 * t["bndiff"]) * dbndiff2)
+            dbndiff = take("dbndiff", dbndiff + self.uses["dbndiff"][1])  # bndiff used twice
             dbnmeani = take("dbnmeani", (-dbndiff).sum(0))
-            dhprebn += 1.0 / n * (np.ones_like(t["hprebn"]) * dbnmeani)
-            dhprebn = take("dhprebn", dhprebn)
+            self.uses["dhprebn"] = (dbndiff, 1.0 / n * (np.ones_like(t["hprebn"]) * dbnmeani))
+            dhprebn = take("dhprebn", dbndiff + self.uses["dhprebn"][1])  # hprebn used twice
             g.update(dhpreact=dhpreact, dbngain=dbngain, dbnraw=dbnraw, dbnbias=dbnbias)
             g.update(dbndiff=dbndiff, dbnvar_inv=dbnvar_inv, dbnvar=dbnvar, dbndiff2=dbndiff2)
             g.update(dhprebn=dhprebn, dbnmeani=dbnmeani)

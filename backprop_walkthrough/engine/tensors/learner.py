@@ -249,7 +249,7 @@ def _diagnosis(name: str, given: Any, right: Any, m: ManualBackprop) -> tuple[st
         candidates.insert(0, ("naive_scatter", m.naive_scatter, {}))
     if name in TWICE:
         what, counted, other, fix = TWICE[name]
-        first, second = _uses(name, m)
+        first, second = m.uses[name]
         for part, use in ((first, counted), (second, other)):
             words = {"what": what, "counted": use, "fix": fix}
             candidates.append(("not_accumulated", _constant(part), words))
@@ -264,14 +264,3 @@ def _diagnosis(name: str, given: Any, right: Any, m: ManualBackprop) -> tuple[st
 
 def _constant(value: Any) -> Callable[[], Any]:
     return lambda: value
-
-
-def _uses(name: str, m: ManualBackprop) -> tuple[Any, Any]:
-    """A twice-used variable's gradient through each use alone (the lecture's two lines)."""
-    np, t, n = m.np, m.t, m.n
-    if name == "dcounts":
-        return t["counts_sum_inv"] * t["dprobs"], np.ones_like(t["counts"]) * t["dcounts_sum"]
-    if name == "dbndiff":
-        return t["bnvar_inv"] * t["dbnraw"], (2 * t["bndiff"]) * t["dbndiff2"]
-    dbnmeani = (-t["dbndiff"]).sum(0)
-    return t["dbndiff"], 1.0 / n * (np.ones_like(t["hprebn"]) * dbnmeani)
